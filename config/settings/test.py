@@ -1,0 +1,22 @@
+"""Test settings: fast hashing, jobs run inline, files in a temporary folder."""
+
+import tempfile
+
+from .base import *
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+HUEY.pop("filename", None)
+HUEY["huey_class"] = "huey.MemoryHuey"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhengtong-media-"))
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "anon_write": "10000/min"},
+}

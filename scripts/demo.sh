@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One command: set up and start the demo on the embedded default
+# (SQLite, huey on a SQLite file, in-memory channel layer, one ASGI process).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+PASSWORD=${DEMO_PASSWORD:-zhengtong123}
+PORT=${PORT:-8000}
+export DJANGO_SETTINGS_MODULE=config.settings.dev
+echo "==> loading demo data (catalogue, guides, windows, accounts, cases, queue)"
+.venv/bin/python manage.py seed_demo --password "$PASSWORD"
+.venv/bin/python manage.py collectstatic --noinput -v 0
+echo "==> starting the background worker (huey)"
+.venv/bin/python manage.py run_huey -w 2 > var/huey.log 2>&1 &
+HUEY_PID=$!
+trap 'kill $HUEY_PID 2>/dev/null || true' EXIT
+cat <<MSG
+
+  政通 Zhengtong 演示已启动： http://127.0.0.1:${PORT}/
+    公众门户  http://127.0.0.1:${PORT}/
+    工作台    http://127.0.0.1:${PORT}/workbench/
+    叫号屏    http://127.0.0.1:${PORT}/queue/display/
+    取号机    http://127.0.0.1:${PORT}/queue/kiosk/
+    接口文档  http://127.0.0.1:${PORT}/api/docs/
+    管理后台  http://127.0.0.1:${PORT}/admin/
+  演示账号（密码均为 ${PASSWORD}）：
+    admin 中心管理员 · applicant / applicant2 申请人 · counter 窗口人员
+    reviewer 审批人员 · supervisor 监察人员
+  按 Ctrl+C 停止。
+MSG
+exec .venv/bin/daphne -b 0.0.0.0 -p "$PORT" config.asgi:application

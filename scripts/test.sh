@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One command: set up everything and run all tests — lint, migration check,
+# the suite on SQLite (browser tests included), then again on PostgreSQL + Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export DJANGO_SETTINGS_MODULE=config.settings.test
+
+echo "==> ruff"
+.venv/bin/ruff check .
+echo "==> migrations are checked in"
+.venv/bin/python manage.py makemigrations --check --dry-run -v 1
+echo "==> deploy check (prod settings)"
+DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
+  .venv/bin/python manage.py check --deploy --fail-level ERROR
+
+# PostgreSQL and Redis of our own, on loopback, stopped on exit.
+PGDIR=$(mktemp -d /tmp/zt-pg.XXXXXX); chown postgres "$PGDIR"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGPORT=${PGPORT:-55432}; REDISPORT=${REDISPORT:-56379}
+cleanup() {
+  su postgres -c "$PGBIN/pg_ctl -D $PGDIR -m fast -w stop" >/dev/null 2>&1 || true
+  [ -f "$PGDIR/redis.pid" ] && kill "$(cat "$PGDIR/redis.pid")" 2>/dev/null || true
+  rm -rf "$PGDIR"
+}
+trap cleanup EXIT
+su postgres -c "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+su postgres -c "$PGBIN/pg_ctl -D $PGDIR/data -o '-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c jit=off' -l $PGDIR/pg.log -w start" >/dev/null
+redis-server --port "$REDISPORT" --bind 127.0.0.1 --daemonize yes --pidfile "$PGDIR/redis.pid" --save '' --appendonly no >/dev/null
+
+export TEST_REDIS_URL="redis://127.0.0.1:$REDISPORT/0"
+echo "==> pytest on SQLite"
+.venv/bin/pytest -n 2 -q "$@"
+echo "==> pytest on PostgreSQL"
+DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/zhengtong" .venv/bin/pytest -n 2 -q "$@"

@@ -1,0 +1,22 @@
+"""Roles: each is a Django group named by its Chinese label."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    COUNTER_STAFF = "counter_staff", _("窗口人员")
+    REVIEWER = "reviewer", _("审批人员")
+    CENTRE_ADMIN = "centre_admin", _("中心管理员")
+    SUPERVISOR = "supervisor", _("监察人员")
+
+
+ROLE_GROUP_NAMES: dict[str, str] = {
+    Role.APPLICANT: "申请人",
+    Role.COUNTER_STAFF: "窗口人员",
+    Role.REVIEWER: "审批人员",
+    Role.CENTRE_ADMIN: "中心管理员",
+    Role.SUPERVISOR: "监察人员",
+}
+STAFF_ROLES = (Role.COUNTER_STAFF, Role.REVIEWER, Role.CENTRE_ADMIN, Role.SUPERVISOR)

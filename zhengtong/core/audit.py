@@ -1,0 +1,150 @@
+"""
+Write and verify the hash-chained audit log.
+
+Every state change in a service calls ``audit_record``; the record joins the
+chain of its stream inside the caller's transaction.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+
+def audit_stream_for(obj: models.Model) -> str:
+    """Return the stream name of a model instance ("cases.case:42")."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "stream": event.stream,
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "from": event.from_state,
+        "to": event.to_state,
+        "reason": event.reason,
+        "details": event.details,
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def audit_hash(event: AuditEvent) -> str:
+    """Return the SHA-256 of an event's canonical form."""
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _actor_label(actor: Any, actor_obj: Any) -> str:
+    if actor_obj is not None:
+        return str(actor_obj)[:100]
+    if isinstance(actor, str) and actor:
+        return actor[:100]
+    return "系统"
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    stream: str | None = None,
+    actor: Any = None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """
+    Append one event to the chain of ``obj`` (or of ``stream``).
+
+    中文：记录审计事件
+    """
+    if stream is None:
+        if obj is None:
+            raise ValueError("audit_record needs obj or stream")
+        stream = audit_stream_for(obj)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    for _attempt in range(5):
+        last = (
+            AuditEvent.objects.filter(stream=stream)
+            .order_by("-seq")
+            .values("seq", "hash")
+            .first()
+        )
+        event = AuditEvent(
+            stream=stream,
+            seq=(last["seq"] + 1) if last else 1,
+            prev_hash=last["hash"] if last else "",
+            created_at=timezone.now(),
+            actor=actor_obj,
+            actor_label=_actor_label(actor, actor_obj),
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            from_state=from_state or "",
+            to_state=to_state or "",
+            reason=reason or "",
+            details=json.loads(
+                json.dumps(details or {}, ensure_ascii=False, default=str)
+            ),
+        )
+        event.hash = audit_hash(event)
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+        except IntegrityError:
+            continue  # another writer took this seq; read the new head and retry
+        return event
+    raise RuntimeError("could not append audit event after 5 attempts")
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """One break found in a chain."""
+
+    stream: str
+    seq: int
+    event_id: int | None
+    problem: str
+
+
+def audit_verify(*, stream: str | None = None) -> Iterator[ChainProblem]:
+    """
+    Yield every break in the chains: edited records, gaps, broken links.
+
+    中文：校验审计链
+    """
+    qs = AuditEvent.objects.order_by("stream", "seq")
+    if stream:
+        qs = qs.filter(stream=stream)
+    current = None
+    expected_seq = 1
+    prev_hash = ""
+    for event in qs.iterator(chunk_size=2000):
+        if event.stream != current:
+            current, expected_seq, prev_hash = event.stream, 1, ""
+        if event.seq != expected_seq:
+            yield ChainProblem(
+                event.stream, expected_seq, None, "missing: 记录缺失（可能被删除）"
+            )
+        elif event.prev_hash != prev_hash:
+            yield ChainProblem(
+                event.stream, event.seq, event.pk, "broken link: 前一哈希不匹配"
+            )
+        if audit_hash(event) != event.hash:
+            yield ChainProblem(
+                event.stream, event.seq, event.pk, "altered: 记录内容被修改"
+            )
+        expected_seq = event.seq + 1
+        prev_hash = event.hash

@@ -1,0 +1,51 @@
+"""The audit log is append-only and its hash chain catches tampering."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhengtong.core.audit import audit_record, audit_verify
+from zhengtong.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _three_events():
+    for i, to in enumerate(["received", "accepted", "decided"]):
+        audit_record(action=f"step{i}", stream="test:1", to_state=to, reason="理由")
+
+
+def test_intact_chain_verifies():
+    _three_events()
+    assert list(audit_verify()) == []
+    call_command("verify_audit_chain")
+
+
+def test_edited_event_is_named():
+    _three_events()
+    event = AuditEvent.objects.get(stream="test:1", seq=2)
+    AuditEvent.objects.filter(pk=event.pk).update(reason="篡改")
+    problems = list(audit_verify())
+    assert problems[0].seq == 2
+    assert problems[0].problem.startswith("altered")
+    with pytest.raises(CommandError, match="第 2 条"):
+        call_command("verify_audit_chain")
+
+
+def test_removed_event_is_detected():
+    _three_events()
+    AuditEvent.objects.filter(stream="test:1", seq=2).delete()
+    problems = list(audit_verify())
+    assert problems and problems[0].problem.startswith("missing")
+
+
+def test_chains_are_per_stream_and_sequential():
+    audit_record(action="a", stream="s:1")
+    audit_record(action="b", stream="s:2")
+    audit_record(action="c", stream="s:1")
+    assert list(
+        AuditEvent.objects.filter(stream="s:1").values_list("seq", flat=True)
+    ) == [1, 2]
+    second = AuditEvent.objects.get(stream="s:1", seq=2)
+    first = AuditEvent.objects.get(stream="s:1", seq=1)
+    assert second.prev_hash == first.hash

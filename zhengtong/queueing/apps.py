@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class QueueingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "zhengtong.queueing"
+    verbose_name = "排队叫号"

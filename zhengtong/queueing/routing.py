@@ -1,0 +1,3 @@
+"""WebSocket routes of the hall displays."""
+
+websocket_urlpatterns: list = []
