@@ -8,8 +8,9 @@ subset and embedded, so they render on machines with no CJK fonts.
 import base64
 import io
 
-import qrcode
 from django.template.loader import render_to_string
+
+import qrcode
 
 PDF_BASE_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;
@@ -36,7 +37,9 @@ def qr_data_uri(text: str, *, box_size: int = 4) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def pdf_render(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+def pdf_render(
+    template_name: str, context: dict, *, base_url: str | None = None
+) -> bytes:
     """
     Render ``template_name`` with ``context`` and return the PDF bytes.
 

@@ -1,8 +1,9 @@
 """The audit log is append-only and its hash chain catches tampering."""
 
-import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+import pytest
 
 from zhengtong.core.audit import audit_record, audit_verify
 from zhengtong.core.models import AuditEvent

@@ -3,6 +3,7 @@
 import io
 
 from django.template import engines
+
 from pypdf import PdfReader
 
 from zhengtong.core import pdf
@@ -26,4 +27,7 @@ def test_chinese_text_reads_back(tmp_path, settings):
     fonts = reader.pages[0]["/Resources"]["/Font"]
     font = next(iter(fonts.values())).get_object()
     descendant = font["/DescendantFonts"][0].get_object()
-    assert "/FontFile2" in descendant["/FontDescriptor"] or "/FontFile3" in descendant["/FontDescriptor"]
+    assert (
+        "/FontFile2" in descendant["/FontDescriptor"]
+        or "/FontFile3" in descendant["/FontDescriptor"]
+    )
