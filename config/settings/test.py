@@ -20,3 +20,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "anon_write": "10000/min"},
 }
+# Workdays: the calendar fingerprint never expires in tests (no stray queries
+# inside other apps' query-count assertions); writes still invalidate it.
+WORKDAYS_CACHE_SECONDS = None

@@ -1,0 +1,49 @@
+"""Choices and error codes of the working-day calendar."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DayKind(models.TextChoices):
+    """
+    What a calendar row says about its date.
+
+    ``regular`` is only used in a regional layer: it cancels a national
+    holiday or make-up day for that region (the date follows the normal
+    week again).
+
+    中文：日期类型
+    """
+
+    HOLIDAY = "holiday", _("放假")
+    MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+    REGULAR = "regular", _("按常规作息（取消全国安排）")
+
+
+class YearSource(models.TextChoices):
+    """
+    Where the days of a year came from.
+
+    中文：数据来源
+    """
+
+    OFFICIAL = "official", _("国务院通知（随代码发布）")
+    CHINESECALENDAR = "chinesecalendar", _("chinesecalendar 程序包")
+    FILE = "file", _("JSON 文件")
+    MANUAL = "manual", _("人工维护")
+
+
+class ErrorCode(models.TextChoices):
+    """Stable error codes of the workdays app."""
+
+    CALENDAR_YEAR_MISSING = "calendar_year_missing", _("节假日安排尚未导入")
+    INVALID_DATE = "invalid_date", _("日期格式有误")
+    INVALID_DAYS = "invalid_days", _("天数有误")
+    INVALID_REGION = "invalid_region", _("区划代码有误")
+    INVALID_DAY = "invalid_day", _("日历条目有误")
+    YEAR_NOT_AVAILABLE = "year_not_available", _("数据源没有该年份")
+    SOURCE_DISAGREES = "source_disagrees", _("数据源不一致")
+    PERMISSION_DENIED = "permission_denied", _("无权限")
+
+
+NATIONAL = ""  # region_code of the national layer
