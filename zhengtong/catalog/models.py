@@ -315,7 +315,13 @@ class ServiceItemVersion(BaseModel):
     promised_note = models.CharField(_("承诺时限说明"), max_length=500, blank=True)
 
     # fees
-    is_free = models.BooleanField(_("不收费"), default=True)
+    is_free = models.BooleanField(
+        _("不收费"),
+        null=True,
+        blank=True,
+        default=True,
+        help_text=_("空：来源未载明收费信息（以窗口告知为准）。"),
+    )
     fee_note = models.TextField(_("收费说明"), blank=True)
 
     # channels

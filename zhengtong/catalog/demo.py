@@ -1,0 +1,103 @@
+"""
+Demo catalogue: the real 广安区 catalogue and the 灵山县 guides and windows.
+
+The data files in ``demo_data/`` are copies of public portal data (see
+``demo_data/SOURCE.md``). The 广安区 rows carry no materials, limits or fees;
+they are left empty (the guide shows 以窗口告知为准) rather than invented.
+Idempotent: a second run changes nothing.
+"""
+
+import datetime
+from pathlib import Path
+from typing import IO
+
+from .importers import (
+    catalog_import_file,
+    departments_import_file,
+    windows_import_file,
+)
+from .models import Department, Region, ServiceItem
+from .services import counter_upsert, hall_upsert, region_ensure
+
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_EFFECTIVE_FROM = datetime.date(2025, 1, 1)
+
+REGIONS = [
+    ("510000000000", "四川省"),
+    ("511600000000", "广安市"),
+    ("511602000000", "广安区"),
+    ("450000000000", "广西壮族自治区"),
+    ("450700000000", "钦州市"),
+    ("450721000000", "灵山县"),
+]
+
+GUANGAN_HALL = "广安区政务服务中心"
+# number, name, floor, zone, integrated, departments served
+GUANGAN_COUNTERS = [
+    *[
+        (str(n), "综合窗口", "一楼", "A区 综合受理区", True, ["区行政审批局"])
+        for n in range(1, 7)
+    ],
+    ("7", "公安窗口", "二楼", "B区", False, ["区公安分局"]),
+    ("8", "人社窗口", "二楼", "B区", False, ["区人社局"]),
+    ("9", "医保窗口", "二楼", "B区", False, ["区医疗保障局"]),
+    ("10", "税务窗口", "二楼", "B区", False, ["广安区税务局"]),
+    ("11", "住建窗口", "三楼", "C区", False, ["区住建局"]),
+    ("12", "自然资源和规划窗口", "三楼", "C区", False, ["区自然资源和规划局"]),
+]
+
+
+def _say(stdout: IO | None, text: str) -> None:
+    if stdout is not None:
+        stdout.write(text)
+
+
+def seed(*, password: str, stdout: IO | None = None) -> None:
+    """
+    Load regions, departments, items (published), halls and counters.
+
+    中文：演示事项目录
+    """
+    del password  # the catalogue has no accounts
+    for code, name in REGIONS:
+        region_ensure(code=code, name=name)
+    report = departments_import_file(DATA_DIR / "guangan_511602_departments.csv")
+    _say(stdout, f"部门：{report.summary()}")
+    for name in ("guangan_511602_catalogue.jsonl", "lingshan_450721_item_guides.jsonl"):
+        report = catalog_import_file(
+            DATA_DIR / name, publish=True, effective_from=DEMO_EFFECTIVE_FROM
+        )
+        _say(stdout, f"事项 {name}：{report.summary()}")
+    report = windows_import_file(DATA_DIR / "lingshan_450721_service_windows.csv")
+    _say(stdout, f"灵山县窗口：{report.summary()}")
+    _seed_guangan_hall()
+    _say(
+        stdout,
+        f"事项目录就绪：{ServiceItem.objects.count()} 个事项，"
+        f"{Department.objects.count()} 个部门。",
+    )
+
+
+def _seed_guangan_hall() -> None:
+    region = Region.objects.get(code="511602000000")
+    hall, _ = hall_upsert(
+        region=region,
+        name=GUANGAN_HALL,
+        address="",
+        hours="工作日（演示数据，以大厅公告为准）",
+    )
+    for number, name, floor, zone, integrated, dept_names in GUANGAN_COUNTERS:
+        departments = list(
+            Department.objects.filter(region=region, name__in=dept_names)
+        )
+        items = list(ServiceItem.objects.filter(department__in=departments))
+        counter_upsert(
+            hall=hall,
+            number=number,
+            name=name,
+            floor=floor,
+            zone=zone,
+            is_integrated=integrated,
+            departments=departments,
+            items=items,
+        )
