@@ -9,6 +9,7 @@ import base64
 import io
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 import qrcode
 
@@ -47,5 +48,7 @@ def pdf_render(
     """
     from weasyprint import HTML  # imported late: loading pango costs ~0.3 s
 
-    html = render_to_string(template_name, {**context, "pdf_base_css": PDF_BASE_CSS})
+    html = render_to_string(
+        template_name, {**context, "pdf_base_css": mark_safe(PDF_BASE_CSS)}  # noqa: S308
+    )
     return HTML(string=html, base_url=base_url).write_pdf()

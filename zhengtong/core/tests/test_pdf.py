@@ -24,6 +24,8 @@ def test_chinese_text_reads_back(tmp_path, settings):
     reader = PdfReader(io.BytesIO(data))
     text = reader.pages[0].extract_text()
     assert "受理通知书" in text and "申请人张三" in text
+    # the page footer comes from the base CSS: it proves the CSS was not escaped
+    assert "第 1 页" in text
     fonts = reader.pages[0]["/Resources"]["/Font"]
     font = next(iter(fonts.values())).get_object()
     descendant = font["/DescendantFonts"][0].get_object()
