@@ -23,3 +23,6 @@ REST_FRAMEWORK = {
 # Workdays: the calendar fingerprint never expires in tests (no stray queries
 # inside other apps' query-count assertions); writes still invalidate it.
 WORKDAYS_CACHE_SECONDS = None
+# Catalogue search: re-check the catalogue fingerprint on every search in tests
+# (new items are found at once); production trusts the index for 1 s.
+CATALOG_SEARCH_RECHECK_SECONDS = 0

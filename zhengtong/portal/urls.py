@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+"""Public portal pages, mounted at the site root."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("items/", views.ItemListView.as_view(), name="item-list"),
+    path("items/<int:item_id>/", views.ItemGuideView.as_view(), name="item-guide"),
+    path(
+        "items/<int:item_id>/guide.pdf",
+        views.ItemGuidePdfView.as_view(),
+        name="item-guide-pdf",
+    ),
+    path(
+        "items/<int:item_id>/v/<int:version>/",
+        views.ItemVersionView.as_view(),
+        name="item-version",
+    ),
+    path(
+        "departments/<int:department_id>/",
+        views.DepartmentDetailView.as_view(),
+        name="department",
+    ),
+]

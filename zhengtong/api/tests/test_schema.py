@@ -1,0 +1,36 @@
+"""OpenAPI schema and browsable docs are served and list the catalogue."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_lists_catalogue_endpoints(client):
+    resp = client.get("/api/schema/", {"format": "json"})
+    assert resp.status_code == 200
+    schema = resp.json()
+    assert schema["info"]["title"] == "政通 Zhengtong API"
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/catalog/items/",
+        "/api/v1/catalog/items/{item_id}/",
+        "/api/v1/catalog/items/{item_id}/versions/",
+        "/api/v1/catalog/items/{item_id}/versions/{version}/",
+        "/api/v1/catalog/departments/",
+        "/api/v1/catalog/item-types/",
+        "/api/v1/catalog/regions/",
+        "/api/v1/catalog/halls/",
+        "/api/v1/catalog/counters/",
+    ):
+        assert path in paths, path
+        assert set(paths[path]) == {"get"}, path  # read-only
+    params = {p["name"] for p in paths["/api/v1/catalog/items/"]["get"]["parameters"]}
+    assert {"q", "code", "department", "type", "online", "page"} <= params
+
+
+def test_docs_page_is_served_without_cdn(client):
+    resp = client.get("/api/docs/")
+    assert resp.status_code == 200
+    page = resp.content.decode()
+    assert "swagger" in page.lower()
+    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
