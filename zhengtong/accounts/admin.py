@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import AgentAuthorization, User
 
 
 @admin.register(User)
@@ -11,5 +11,36 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "display_name")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("岗位", {"fields": ("display_name", "phone", "department")}),
+        (
+            "岗位",
+            {
+                "fields": (
+                    "display_name",
+                    "phone",
+                    "department",
+                    "counters",
+                    "backup",
+                    "is_absent",
+                    "absent_note",
+                )
+            },
+        ),
+        (
+            "申请人身份",
+            {
+                "fields": (
+                    "subject_kind",
+                    "id_type",
+                    "id_number",
+                    "org_name",
+                    "credit_code",
+                )
+            },
+        ),
     )
+
+
+@admin.register(AgentAuthorization)
+class AgentAuthorizationAdmin(admin.ModelAdmin):
+    list_display = ("principal", "agent", "valid_from", "valid_until", "revoked_at")
+    raw_id_fields = ("principal", "agent")

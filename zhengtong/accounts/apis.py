@@ -11,6 +11,18 @@ from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError
 
+from .throttle import (
+    client_ip,
+    login_check_not_locked,
+    login_failure_record,
+    login_success_record,
+)
+
+
+class AuthTokenInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
 
 class AuthTokenApi(APIView):
     """Exchange a username and password for an API token."""
@@ -20,26 +32,27 @@ class AuthTokenApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
+    InputSerializer = AuthTokenInput
 
     @extend_schema(
-        request=InputSerializer,
+        request=AuthTokenInput,
         responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
         summary="获取接口令牌",
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        ip = client_ip(request)
+        login_check_not_locked(username=username, ip=ip)
         user = authenticate(
-            request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
+            request, username=username, password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
+            login_failure_record(username=username, ip=ip)
             raise ApplicationError(
                 "invalid_credentials", "用户名或密码错误。", status=400
             )
+        login_success_record(username=username, ip=ip)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

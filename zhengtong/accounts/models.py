@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .constants import ROLE_GROUP_NAMES, Role
+from .identity import IdType, SubjectKind
 
 
 class User(AbstractUser):
@@ -26,10 +27,41 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # Applicant identity (申请人身份)
+    subject_kind = models.CharField(
+        _("申请人类型"),
+        max_length=12,
+        choices=SubjectKind.choices,
+        default=SubjectKind.PERSON,
+    )
+    id_type = models.CharField(
+        _("证件类型"), max_length=20, choices=IdType.choices, blank=True
+    )
+    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    org_name = models.CharField(_("单位名称"), max_length=200, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # Staff post (岗位): counters, backup post (AB岗), absence
+    counters = models.ManyToManyField(
+        "catalog.Counter",
+        verbose_name=_("所在窗口"),
+        blank=True,
+        related_name="staff_members",
+    )
+    backup = models.ForeignKey(
+        "self",
+        verbose_name=_("B岗（备岗人员）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backed_up",
+    )
+    is_absent = models.BooleanField(_("不在岗"), default=False)
+    absent_note = models.CharField(_("不在岗说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        indexes = [models.Index(fields=["id_number"], name="user_id_number_idx")]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -46,3 +78,57 @@ class User(AbstractUser):
     @property
     def is_applicant(self) -> bool:
         return self.has_role(Role.APPLICANT)
+
+    @property
+    def subject_name(self) -> str:
+        """Return the applicant's legal name (organisation or person)."""
+        if self.subject_kind == SubjectKind.ENTERPRISE and self.org_name:
+            return self.org_name
+        return self.display_name or self.username
+
+
+class AgentAuthorization(models.Model):
+    """
+    Authorisation of an agent to apply on behalf of a principal.
+
+    行政许可法第二十九条：申请人可以委托代理人提出行政许可申请。
+
+    中文：代理授权
+    """
+
+    principal = models.ForeignKey(
+        User,
+        verbose_name=_("委托人（申请人）"),
+        on_delete=models.CASCADE,
+        related_name="agent_authorizations",
+    )
+    agent = models.ForeignKey(
+        User,
+        verbose_name=_("代理人"),
+        on_delete=models.CASCADE,
+        related_name="principal_authorizations",
+    )
+    scope = models.CharField(_("委托事项范围"), max_length=300, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("截止日期"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代理授权")
+        verbose_name_plural = _("代理授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("agent")),
+                name="agent_auth_not_self",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} 代理 {self.principal}"
+
+    def is_active_on(self, day) -> bool:
+        """Return whether the authorisation is in force on ``day``."""
+        if self.revoked_at is not None or day < self.valid_from:
+            return False
+        return self.valid_until is None or day <= self.valid_until

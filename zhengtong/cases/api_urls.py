@@ -1,3 +1,84 @@
-from django.urls import path  # noqa: F401
+"""Cases API, mounted at /api/v1/cases/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import apis
+
+app_name = "cases-api"
+
+ACTIONS = {
+    "submit": apis.CaseSubmitApi,
+    "accept": apis.CaseAcceptApi,
+    "accept-immediately": apis.CaseAcceptImmediatelyApi,
+    "request-supplement": apis.CaseRequestSupplementApi,
+    "supplement": apis.CaseSupplementApi,
+    "refuse": apis.CaseRefuseApi,
+    "not-required": apis.CaseNotRequiredApi,
+    "refer": apis.CaseReferApi,
+    "suspend": apis.CaseSuspendApi,
+    "resume": apis.CaseResumeApi,
+    "extend": apis.CaseExtendApi,
+    "decide": apis.CaseDecideApi,
+    "issue-certificate": apis.CaseIssueCertificateApi,
+    "deliver": apis.CaseDeliverApi,
+    "conclude": apis.CaseConcludeApi,
+    "withdraw": apis.CaseWithdrawApi,
+    "terminate": apis.CaseTerminateApi,
+}
+STEP_ACTIONS = {
+    "complete": apis.CaseStepCompleteApi,
+    "return": apis.CaseStepReturnApi,
+    "reassign": apis.CaseStepReassignApi,
+}
+
+urlpatterns = [
+    path("", apis.CaseListCreateApi.as_view(), name="case-list"),
+    path("intake/", apis.CaseCounterIntakeApi.as_view(), name="case-intake"),
+    path("lookup/", apis.CasePublicLookupApi.as_view(), name="case-lookup"),
+    path(
+        "notifications/", apis.NotificationListApi.as_view(), name="notification-list"
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        apis.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "documents/<int:document_id>/download/",
+        apis.CaseDocumentDownloadApi.as_view(),
+        name="document-download",
+    ),
+    path(
+        "materials/<int:material_id>/download/",
+        apis.CaseMaterialDownloadApi.as_view(),
+        name="material-download",
+    ),
+    path("<int:case_id>/", apis.CaseDetailApi.as_view(), name="case-detail"),
+    path(
+        "<int:case_id>/documents/",
+        apis.CaseDocumentListApi.as_view(),
+        name="case-documents",
+    ),
+    path(
+        "<int:case_id>/materials/",
+        apis.CaseMaterialListApi.as_view(),
+        name="case-materials",
+    ),
+    path(
+        "<int:case_id>/supplement-proposal/",
+        apis.CaseSupplementProposalApi.as_view(),
+        name="case-supplement-proposal",
+    ),
+    *[
+        path(f"<int:case_id>/{slug}/", view.as_view(), name=f"case-{slug}")
+        for slug, view in ACTIONS.items()
+    ],
+    *[
+        path(
+            f"<int:case_id>/steps/<int:step_id>/{slug}/",
+            view.as_view(),
+            name=f"case-step-{slug}",
+        )
+        for slug, view in STEP_ACTIONS.items()
+    ],
+]

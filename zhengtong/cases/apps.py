@@ -5,3 +5,17 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "zhengtong.cases"
     verbose_name = "办件"
+
+    def ready(self) -> None:
+        from zhengtong.accounts.services import staff_absence_changed
+
+        def on_absence(sender, user, is_absent, actor=None, **kwargs):
+            """Hand an absent person's open steps to the B岗 at once."""
+            if is_absent:
+                from .services import case_step_reassign_for_absent
+
+                case_step_reassign_for_absent(user=user, actor=actor)
+
+        staff_absence_changed.connect(
+            on_absence, dispatch_uid="cases.staff_absence_reassign", weak=False
+        )

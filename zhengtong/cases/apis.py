@@ -1,0 +1,779 @@
+"""
+The cases API, mounted at /api/v1/cases/: thin views over services and
+selectors. Errors are JSON ``{"code", "message"}`` (api.exceptions).
+"""
+
+from django.http import FileResponse
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhengtong.accounts.constants import Role
+from zhengtong.accounts.identity import IdType, SubjectKind
+from zhengtong.accounts.models import User
+from zhengtong.accounts.services import applicant_walk_in_get_or_create
+from zhengtong.catalog.models import ServiceItem
+from zhengtong.core.errors import ApplicationError, NotFoundError
+
+from . import selectors, services
+from .constants import Channel, Outcome, Status
+from .documents import document_render
+from .models import CaseStep, Notification
+from .serializers import (
+    CaseCreatedOutput,
+    CaseDetailOutput,
+    CaseListItemOutput,
+    CaseMaterialOutput,
+    DocumentOutput,
+    NotificationOutput,
+    PublicLookupOutput,
+)
+
+MAX_PAGE = 100
+# Columns the list shows: keeps 100-row pages cheap (no JSON decoding).
+LIST_FIELDS = (
+    "id",
+    "number",
+    "applicant_name",
+    "status",
+    "channel",
+    "lamp",
+    "received_date",
+    "due_date",
+    "item_version__name",
+    "current_assignee__display_name",
+    "current_assignee__username",
+)
+
+
+def _item_by_code(code: str) -> ServiceItem:
+    item = (
+        ServiceItem.objects.select_related(
+            "current_version__department__region", "department__region", "region"
+        )
+        .filter(item_code=code)
+        .first()
+    )
+    if item is None:
+        raise ApplicationError(
+            "item_not_found", f"未找到事项编码为“{code[:80]}”的事项。"
+        )
+    return item
+
+
+def _list_rows(rows) -> list[dict]:
+    """Return ``values()`` rows shaped as CaseListItemOutput (fast path)."""
+    labels = {value: str(label) for value, label in Status.choices}
+    return [
+        {
+            "id": r["id"],
+            "number": r["number"],
+            "item_name": r["item_version__name"],
+            "applicant_name": r["applicant_name"],
+            "status": r["status"],
+            "status_label": labels.get(r["status"], r["status"]),
+            "channel": r["channel"],
+            "lamp": r["lamp"],
+            "received_date": r["received_date"].isoformat()
+            if r["received_date"]
+            else None,
+            "due_date": r["due_date"].isoformat() if r["due_date"] else None,
+            "current_assignee": r["current_assignee__display_name"]
+            or r["current_assignee__username"]
+            or "",
+        }
+        for r in rows
+    ]
+
+
+def _detail(case, user) -> dict:
+    """Return the detail payload of a case (or case id) as seen by ``user``."""
+    case_id = case if isinstance(case, int) else case.pk
+    detail = selectors.case_detail_get(user=user, case_id=case_id)
+    c = detail.case
+    c._suspensions = detail.suspensions
+    c._extensions = detail.extensions
+    c._steps = detail.steps
+    c._materials = [
+        m for row in detail.checklist for m in row.files
+    ] + detail.extra_files
+    c._supplements = detail.supplement_requests
+    c._events = detail.events
+    c._actions = detail.actions
+    return CaseDetailOutput(c).data
+
+
+class CaseCreateInput(serializers.Serializer):
+    item_code = serializers.CharField(max_length=120)
+    form_data = serializers.JSONField(required=False, default=dict)
+    channel = serializers.ChoiceField(
+        choices=[Channel.ONLINE, Channel.MOBILE, Channel.KIOSK], default=Channel.ONLINE
+    )
+    submit = serializers.BooleanField(default=True)
+    applicant_id = serializers.IntegerField(
+        required=False, help_text="代理申请时为委托人的用户编号（须有有效代理授权）"
+    )
+
+
+class CaseListCreateApi(APIView):
+    """List visible cases (keyset paging) or submit a new application."""
+
+    permission_classes = [IsAuthenticated]
+    InputSerializer = CaseCreateInput
+
+    @extend_schema(
+        summary="办件列表",
+        operation_id="cases_list",
+        parameters=[
+            OpenApiParameter("inbox", str, enum=list(selectors.Inbox.LABELS)),
+            OpenApiParameter("status", str),
+            OpenApiParameter("q", str, description="办件编号或申请人名称前缀"),
+            OpenApiParameter(
+                "before", int, description="上一页最后一条的 id（键集分页）"
+            ),
+            OpenApiParameter("page_size", int, description="每页条数，最多100"),
+        ],
+        responses=inline_serializer(
+            "CaseListOutput",
+            {
+                "results": CaseListItemOutput(many=True),
+                "next": serializers.CharField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.case_list_for_user(
+            user=request.user,
+            inbox=request.query_params.get("inbox") or None,
+            status=request.query_params.get("status") or None,
+            q=request.query_params.get("q") or None,
+        )
+        try:
+            size = min(MAX_PAGE, max(1, int(request.query_params.get("page_size", 20))))
+            before = request.query_params.get("before")
+            if before:
+                qs = qs.filter(id__lt=int(before))
+        except ValueError:
+            raise ApplicationError("invalid_input", "分页参数须为整数。") from None
+        rows = list(qs.values(*LIST_FIELDS)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        next_url = None
+        if more:
+            params = request.query_params.copy()
+            params["before"] = str(rows[-1]["id"])
+            next_url = (
+                request.build_absolute_uri(request.path) + "?" + params.urlencode()
+            )
+        return Response({"results": _list_rows(rows), "next": next_url})
+
+    @extend_schema(
+        summary="提交申请（创建办件）",
+        request=InputSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        responses={201: CaseCreatedOutput},
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user
+        if not user.has_role(Role.APPLICANT):
+            raise ApplicationError(
+                "not_permitted", "只有申请人账号可以提交申请。", status=403
+            )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        applicant, agent = user, None
+        if v.get("applicant_id") and v["applicant_id"] != user.pk:
+            applicant = User.objects.filter(
+                pk=v["applicant_id"], is_active=True
+            ).first()
+            if applicant is None:
+                raise ApplicationError(
+                    "agent_not_authorised",
+                    "您没有该申请人有效的代理授权，不能代为申请。",
+                    status=403,
+                )
+            agent = user
+        case = services.case_create(
+            applicant=applicant,
+            agent=agent,
+            item=_item_by_code(v["item_code"]),
+            actor=user,
+            channel=v["channel"],
+            form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
+            submit=v["submit"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        body = {
+            "id": case.pk,
+            "number": case.number,
+            "status": case.status,
+            "query_code": case.query_code,
+        }
+        return Response(body, status=201)
+
+
+class CaseIntakeInput(serializers.Serializer):
+    item_code = serializers.CharField(max_length=120)
+    display_name = serializers.CharField(max_length=100)
+    subject_kind = serializers.ChoiceField(
+        choices=SubjectKind.choices, default=SubjectKind.PERSON
+    )
+    id_type = serializers.ChoiceField(
+        choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    id_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    org_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    credit_code = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, default=""
+    )
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    form_data = serializers.JSONField(required=False, default=dict)
+
+
+class CaseCounterIntakeApi(APIView):
+    """Counter intake: staff register a walk-in applicant's case."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    InputSerializer = CaseIntakeInput
+
+    @extend_schema(
+        summary="窗口收件", request=InputSerializer, responses={201: CaseCreatedOutput}
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        item = _item_by_code(v["item_code"])
+        files = [(None, f) for f in request.FILES.getlist("files")]
+        from django.db import transaction
+
+        with transaction.atomic():
+            applicant = applicant_walk_in_get_or_create(
+                display_name=v["display_name"],
+                id_type=v["id_type"],
+                id_number=v["id_number"],
+                phone=v["phone"],
+                subject_kind=v["subject_kind"],
+                org_name=v["org_name"],
+                credit_code=v["credit_code"],
+                actor=request.user,
+            )
+            case = services.case_counter_intake(
+                actor=request.user,
+                applicant=applicant,
+                item=item,
+                form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
+                files=files,
+            )
+        body = {
+            "id": case.pk,
+            "number": case.number,
+            "status": case.status,
+            "query_code": case.query_code,
+        }
+        return Response(body, status=201)
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="办件详情", responses=CaseDetailOutput)
+    def get(self, request: Request, case_id: int) -> Response:
+        return Response(_detail(int(case_id), request.user))
+
+
+class CaseDocumentListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="办件文书列表", responses=DocumentOutput(many=True))
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        return Response(DocumentOutput(case.documents.order_by("id"), many=True).data)
+
+
+class CaseDocumentDownloadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="下载文书PDF", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    def get(self, request: Request, document_id: int):
+        document = selectors.case_document_get_for_user(
+            user=request.user, document_id=document_id
+        )
+        document_render(document)
+        filename = f"{document.case.number}-{document.get_kind_display()}.pdf"
+        return FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=filename,
+        )
+
+
+class MaterialUploadInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    material_id = serializers.IntegerField(required=False)
+    name = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+class CaseMaterialListApi(APIView):
+    """List a case's files or upload one (multipart: file, material_id, name)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    InputSerializer = MaterialUploadInput
+
+    @extend_schema(summary="办件材料列表", responses=CaseMaterialOutput(many=True))
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        return Response(
+            CaseMaterialOutput(case.materials.order_by("id"), many=True).data
+        )
+
+    @extend_schema(
+        summary="上传办件材料",
+        request=InputSerializer,
+        responses={201: CaseMaterialOutput},
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.case_material_add(
+            case=case,
+            actor=request.user,
+            file=data.validated_data["file"],
+            material=data.validated_data.get("material_id"),
+            name=data.validated_data["name"],
+        )
+        return Response(CaseMaterialOutput(row).data, status=201)
+
+
+class CaseMaterialDownloadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="下载办件材料",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, material_id: int):
+        row = selectors.case_material_get_for_user(
+            user=request.user, material_id=material_id
+        )
+        return FileResponse(
+            row.file.open("rb"),
+            content_type=row.content_type,
+            as_attachment=True,
+            filename=row.original_name,
+        )
+
+
+class CaseSupplementProposalApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="补正清单建议",
+        responses=inline_serializer(
+            "SupplementProposalItem",
+            {
+                "material_id": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "problem": serializers.CharField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        return Response(services.case_supplement_proposal(case=case))
+
+
+# -- actions -----------------------------------------------------------------
+
+
+class CaseActionApi(APIView):
+    """Base of POST /api/v1/cases/{id}/<action>/: validate, call, return detail."""
+
+    permission_classes = [IsAuthenticated]
+    summary = ""
+
+    InputSerializer: type = serializers.Serializer
+
+    def perform(self, *, case, user, data: dict, request: Request, **kwargs) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, case_id: int, **kwargs) -> Response:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.perform(
+            case=case,
+            user=request.user,
+            data=data.validated_data,
+            request=request,
+            **kwargs,
+        )
+        return Response(_detail(case, request.user))
+
+
+def _action(summary: str, input_serializer, perform):
+    """Build a thin action API class from an input shape and a call."""
+    attrs = {
+        "summary": summary,
+        "InputSerializer": input_serializer,
+        "perform": lambda self, **kw: perform(**kw),
+        "__doc__": summary,
+    }
+    cls = type(
+        "Case" + "".join(p.capitalize() for p in summary.split()) + "Api",
+        (CaseActionApi,),
+        attrs,
+    )
+    cls.post = extend_schema(
+        summary=summary, request=input_serializer, responses=CaseDetailOutput
+    )(cls.post)
+    return cls
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class AcceptInput(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
+    tolerated_material_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    tolerance_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
+
+
+class AcceptImmediatelyInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices, default=Outcome.APPROVE)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
+    result_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+
+
+class SupplementRequestInput(serializers.Serializer):
+    missing = serializers.ListField(
+        child=serializers.JSONField(), required=False, default=list
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
+
+
+class SupplementInput(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list
+    )
+    material_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class ReferInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+    authority = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class SuspendInput(serializers.Serializer):
+    kind = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+    expected_days = serializers.IntegerField(required=False)
+
+
+class ExtendInput(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class DecideInput(serializers.Serializer):
+    outcome = serializers.CharField(max_length=10)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
+    result_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    valid_until = serializers.DateField(required=False)
+
+
+class CertificateInput(serializers.Serializer):
+    result_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+
+
+class DeliverInput(serializers.Serializer):
+    method = serializers.CharField(max_length=20)
+    tracking = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=60
+    )
+
+
+class StepInput(serializers.Serializer):
+    opinion = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
+
+
+class ReassignInput(serializers.Serializer):
+    assignee_id = serializers.IntegerField()
+    reason = serializers.CharField(max_length=1000, allow_blank=True)
+
+
+def _supplement(*, case, user, data, request, **kw):
+    files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
+    ids = data.get("material_ids") or []
+    pairs = [(ids[i] if i < len(ids) else None, f) for i, f in enumerate(files)]
+    services.case_supplement_submit(
+        case=case, actor=user, note=data["note"], files=pairs
+    )
+
+
+def _step(case, step_id):
+    if not CaseStep.objects.filter(case=case, pk=step_id).exists():
+        raise NotFoundError("办理环节不存在。")
+    return step_id
+
+
+def _reassign(*, case, user, data, step_id, **kw):
+    assignee = User.objects.filter(pk=data["assignee_id"]).first()
+    if assignee is None:
+        raise ApplicationError("invalid_assignee", "承办人不存在。")
+    services.case_step_reassign(
+        case=case,
+        actor=user,
+        assignee=assignee,
+        reason=data["reason"],
+        step=_step(case, step_id),
+    )
+
+
+CaseSubmitApi = _action(
+    "提交草稿",
+    NoteInput,
+    lambda *, case, user, **kw: services.case_submit(case=case, actor=user),
+)
+CaseAcceptApi = _action(
+    "受理",
+    AcceptInput,
+    lambda *, case, user, data, **kw: services.case_accept(
+        case=case,
+        actor=user,
+        note=data["note"],
+        tolerated_material_ids=data["tolerated_material_ids"],
+        tolerance_days=data.get("tolerance_days"),
+    ),
+)
+CaseAcceptImmediatelyApi = _action(
+    "即办件当场办结",
+    AcceptImmediatelyInput,
+    lambda *, case, user, data, **kw: services.case_accept_immediately(
+        case=case, actor=user, **data
+    ),
+)
+CaseRequestSupplementApi = _action(
+    "一次性告知补正",
+    SupplementRequestInput,
+    lambda *, case, user, data, **kw: services.case_supplement_request(
+        case=case, actor=user, missing=data["missing"], reason=data["reason"]
+    ),
+)
+CaseSupplementApi = _action("提交补正材料", SupplementInput, _supplement)
+CaseSupplementApi.parser_classes = [MultiPartParser, FormParser, JSONParser]
+CaseRefuseApi = _action(
+    "不予受理",
+    ReasonInput,
+    lambda *, case, user, data, **kw: services.case_refuse(
+        case=case, actor=user, reason=data["reason"]
+    ),
+)
+CaseNotRequiredApi = _action(
+    "告知不需要许可",
+    ReasonInput,
+    lambda *, case, user, data, **kw: services.case_mark_not_required(
+        case=case, actor=user, reason=data["reason"]
+    ),
+)
+CaseReferApi = _action(
+    "告知向有关机关申请",
+    ReferInput,
+    lambda *, case, user, data, **kw: services.case_refer(
+        case=case, actor=user, reason=data["reason"], authority=data["authority"]
+    ),
+)
+CaseSuspendApi = _action(
+    "特别程序暂停计时",
+    SuspendInput,
+    lambda *, case, user, data, **kw: services.case_suspend(
+        case=case,
+        actor=user,
+        kind=data["kind"],
+        reason=data["reason"],
+        expected_days=data.get("expected_days"),
+    ),
+)
+CaseResumeApi = _action(
+    "恢复计时",
+    NoteInput,
+    lambda *, case, user, data, **kw: services.case_resume(
+        case=case, actor=user, note=data["note"]
+    ),
+)
+CaseExtendApi = _action(
+    "延期",
+    ExtendInput,
+    lambda *, case, user, data, **kw: services.case_extend(
+        case=case, actor=user, days=data["days"], reason=data["reason"]
+    ),
+)
+CaseDecideApi = _action(
+    "作出许可决定",
+    DecideInput,
+    lambda *, case, user, data, **kw: services.case_decide(
+        case=case,
+        actor=user,
+        outcome=data["outcome"],
+        reason=data["reason"],
+        result_number=data["result_number"],
+        valid_until=data.get("valid_until"),
+    ),
+)
+CaseIssueCertificateApi = _action(
+    "颁发证件",
+    CertificateInput,
+    lambda *, case, user, data, **kw: services.case_certificate_issue(
+        case=case, actor=user, result_number=data["result_number"]
+    ),
+)
+CaseDeliverApi = _action(
+    "送达",
+    DeliverInput,
+    lambda *, case, user, data, **kw: services.case_deliver(
+        case=case, actor=user, method=data["method"], tracking=data["tracking"]
+    ),
+)
+CaseConcludeApi = _action(
+    "办结",
+    NoteInput,
+    lambda *, case, user, data, **kw: services.case_conclude(
+        case=case, actor=user, note=data["note"]
+    ),
+)
+CaseWithdrawApi = _action(
+    "撤回申请",
+    NoteInput,
+    lambda *, case, user, data, **kw: services.case_withdraw(
+        case=case, actor=user, reason=data["note"]
+    ),
+)
+CaseTerminateApi = _action(
+    "终止办理",
+    ReasonInput,
+    lambda *, case, user, data, **kw: services.case_terminate(
+        case=case, actor=user, reason=data["reason"]
+    ),
+)
+CaseStepCompleteApi = _action(
+    "环节办理完成",
+    StepInput,
+    lambda *, case, user, data, step_id, **kw: services.case_step_complete(
+        case=case, actor=user, step=_step(case, step_id), opinion=data["opinion"]
+    ),
+)
+CaseStepReturnApi = _action(
+    "退回上一环节",
+    StepInput,
+    lambda *, case, user, data, step_id, **kw: services.case_step_return(
+        case=case, actor=user, step=_step(case, step_id), opinion=data["opinion"]
+    ),
+)
+CaseStepReassignApi = _action("改派承办人", ReassignInput, _reassign)
+
+for _name, _obj in list(globals().items()):
+    if (
+        isinstance(_obj, type)
+        and issubclass(_obj, CaseActionApi)
+        and _obj is not CaseActionApi
+    ):
+        _obj.__name__ = _obj.__qualname__ = _name
+
+
+class CasePublicLookupApi(APIView):
+    """Public status lookup by case number and query code (no login)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        summary="办件公开查询",
+        parameters=[
+            OpenApiParameter("number", str, required=True),
+            OpenApiParameter("code", str, required=True),
+        ],
+        responses=PublicLookupOutput,
+    )
+    def get(self, request: Request) -> Response:
+        result = selectors.case_public_lookup(
+            number=request.query_params.get("number", ""),
+            query_code=request.query_params.get("code", ""),
+        )
+        if result is None:
+            raise NotFoundError("未查到办件：请核对办件编号和查询码。")
+        return Response(PublicLookupOutput(result).data)
+
+
+class NotificationListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="我的消息", responses=NotificationOutput(many=True))
+    def get(self, request: Request) -> Response:
+        rows = selectors.notification_list_for_user(user=request.user)[:100]
+        return Response(NotificationOutput(rows, many=True).data)
+
+
+class NotificationReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="标记消息已读", request=None, responses=NotificationOutput)
+    def post(self, request: Request, notification_id: int) -> Response:
+        note = Notification.objects.filter(
+            pk=notification_id, user=request.user
+        ).first()
+        if note is None:
+            raise NotFoundError("消息不存在。")
+        note = services.notification_mark_read(notification=note, user=request.user)
+        return Response(NotificationOutput(note).data)

@@ -1,0 +1,136 @@
+"""
+Tell applicants about key events: in-app, e-mail and SMS.
+
+Called by the background worker after the transaction commits
+(tasks.case_notify_task); the SMS backend is ``core.sms`` (console by
+default).
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from zhengtong.core.sms import sms_send
+
+from .models import Case, Notification
+
+logger = logging.getLogger("zhengtong.cases")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # event: (title, text); {number} {item} {due_date} {extra...}
+    "submitted": ("申请已提交", "您的办件 {number}（{item}）已提交，等待受理。"),
+    "supplemented": ("补正材料已提交", "您的办件 {number} 补正材料已提交，等待受理。"),
+    "supplement_requested": (
+        "请补正材料",
+        "您的办件 {number}（{item}）需要补正材料，请查看补正材料通知书并一次性补齐后提交。",
+    ),
+    "accepted": (
+        "申请已受理",
+        "您的办件 {number}（{item}）已受理，承诺办结日 {due_date}。",
+    ),
+    "deemed_accepted": (
+        "申请视为受理",
+        "您的办件 {number} 收件后五个工作日内未作出受理决定，依法视为受理，承诺办结日 {due_date}。",
+    ),
+    "refuse": (
+        "申请不予受理",
+        "您的办件 {number} 不予受理，请查看不予受理决定书（含理由和救济途径）。",
+    ),
+    "mark_not_required": (
+        "无需申请许可",
+        "您的办件 {number} 所申请事项依法不需要取得行政许可，请查看告知书。",
+    ),
+    "refer": (
+        "请向有关机关申请",
+        "您的办件 {number} 不属于本机关职权范围，请查看告知书并向有关机关申请。",
+    ),
+    "suspended": (
+        "办件进入特别程序",
+        "您的办件 {number} 进入{kind}程序，所需时间不计入办理时限，请查看特别程序告知书。",
+    ),
+    "resumed": (
+        "办件恢复计时",
+        "您的办件 {number} 特别程序结束，恢复计时，承诺办结日 {due_date}。",
+    ),
+    "extended": (
+        "办理期限延长",
+        "您的办件 {number} 办理期限延长{days}个工作日，新的办结日 {due_date}，请查看延期通知书。",
+    ),
+    "approve": (
+        "准予许可",
+        "您的办件 {number}（{item}）已作出准予许可决定，请查看决定书。",
+    ),
+    "deny": (
+        "不予许可",
+        "您的办件 {number}（{item}）已作出不予许可决定，请查看决定书（含理由和救济途径）。",
+    ),
+    "certificate_issued": ("证件已制发", "您的办件 {number} 证件已制发。"),
+    "delivered": ("结果已送达", "您的办件 {number} 办理结果已送达。"),
+    "concluded": ("办件已办结", "您的办件 {number}（{item}）已办结，感谢您的评价。"),
+    "withdrawn": ("申请已撤回", "您的办件 {number} 已撤回。"),
+    "terminated": ("办理终止", "您的办件 {number} 已终止办理。"),
+}
+
+
+def notification_send(
+    *, case_id: int, event: str, extra: dict[str, Any] | None = None
+) -> list[Notification]:
+    """
+    Create in-app notifications and send e-mail and SMS for one event.
+
+    Recipients are the applicant and the agent. A failing e-mail or SMS is
+    logged and does not stop the others.
+
+    中文：发送办件通知
+    """
+    if event not in MESSAGES:
+        return []
+    case = (
+        Case.objects.select_related("applicant", "agent", "item_version")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        return []
+    title, template = MESSAGES[event]
+    values = {
+        "number": case.number,
+        "item": case.item_version.name,
+        "due_date": case.due_date.isoformat() if case.due_date else "—",
+        "kind": "",
+        "days": "",
+        **(extra or {}),
+    }
+    text = template.format(**values)
+    created = []
+    for user in {
+        u.pk: u for u in (case.applicant, case.agent) if u is not None
+    }.values():
+        note = Notification.objects.create(
+            user=user, case=case, event=event, title=title, text=text
+        )
+        if user.email:
+            try:
+                send_mail(
+                    f"【{settings.SITE_NAME}】{title}",
+                    text,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
+                note.email_sent = True
+            except Exception:
+                logger.exception("e-mail for case %s failed", case.number)
+        phone = user.phone or (
+            case.applicant_phone if user.pk == case.applicant_id else ""
+        )
+        if phone:
+            try:
+                sms_send(phone, f"【{settings.SITE_NAME}】{text}")
+                note.sms_sent = True
+            except Exception:
+                logger.exception("SMS for case %s failed", case.number)
+        note.save(update_fields=["email_sent", "sms_sent"])
+        created.append(note)
+    return created

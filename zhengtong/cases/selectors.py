@@ -1,0 +1,439 @@
+"""
+Reads of cases with the visibility rules; the only way a view gets a Case.
+
+Visibility: applicants see their own cases and those they are the agent of;
+counter staff and reviewers see their department's cases and cases whose
+current step is theirs; supervisors (read-only), centre administrators and
+superusers see all. Anything else is "not found" (404).
+"""
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zhengtong.accounts.constants import Role
+from zhengtong.catalog.models import Material
+from zhengtong.core.errors import NotFoundError
+from zhengtong.core.models import AuditEvent
+
+from .constants import Action, Lamp, Status
+from .models import (
+    Case,
+    CaseDocument,
+    CaseExtension,
+    CaseMaterial,
+    CaseStep,
+    CaseSuspension,
+    Notification,
+    SupplementRequest,
+)
+from .workflow import case_allowed_actions
+
+
+class Inbox:
+    """Names of the staff inboxes (workbench) and what they hold."""
+
+    INTAKE = "intake"  # 待受理: submitted, awaiting intake, my department
+    MINE = "mine"  # 我的待办: current step assigned to me
+    DUE_SOON = "due_soon"  # 即将到期: yellow lamp, my department
+    OVERDUE = "overdue"  # 已超期: red lamp, my department
+    SUPPLEMENT = "supplement"  # 补正中: waiting for the applicant
+    TO_CONCLUDE = "to_conclude"  # 待办结: decided, not yet concluded
+    ALL = "all"
+
+    LABELS = {
+        INTAKE: "待受理",
+        MINE: "我的待办",
+        DUE_SOON: "即将到期",
+        OVERDUE: "已超期",
+        SUPPLEMENT: "补正中",
+        TO_CONCLUDE: "待办结",
+        ALL: "全部办件",
+    }
+
+
+def _sees_all(user) -> bool:
+    return (
+        user.is_superuser
+        or user.has_role(Role.CENTRE_ADMIN)
+        or user.has_role(Role.SUPERVISOR)
+    )
+
+
+def _is_dept_staff(user) -> bool:
+    return user.department_id is not None and (
+        user.has_role(Role.COUNTER_STAFF) or user.has_role(Role.REVIEWER)
+    )
+
+
+def case_visibility_q(user) -> Q | None:
+    """
+    Return the filter of cases ``user`` may see (None: all of them).
+
+    中文：办件可见范围
+    """
+    if _sees_all(user):
+        return None
+    q = Q(applicant=user) | Q(agent=user)
+    if _is_dept_staff(user):
+        q |= Q(department_id=user.department_id) | Q(current_assignee=user)
+    return q
+
+
+def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
+    """
+    Return the case if ``user`` may see it, else raise NotFoundError (404).
+
+    中文：获取办件（含权限）
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise NotFoundError("办件不存在或无权查看。")
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("办件不存在或无权查看。") from None
+    qs = Case.objects.select_related(
+        "item", "item_version", "department", "applicant", "agent", "current_assignee"
+    )
+    q = case_visibility_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    case = qs.filter(pk=case_id).first()
+    if case is None:
+        raise NotFoundError("办件不存在或无权查看。")
+    return case
+
+
+def case_list_for_user(
+    *,
+    user,
+    inbox: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Case]:
+    """
+    Return the cases ``user`` may see, newest first, filtered by inbox.
+
+    Staff inboxes are scoped to the user's department (for users who see all,
+    to all departments). Use keyset (``id__lt``) or a capped count to page:
+    see ``case_count_capped``.
+
+    中文：办件列表（含收件箱）
+    """
+    qs = Case.objects.select_related("item_version", "current_assignee").order_by("-id")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    sees_all = _sees_all(user)
+    if inbox and inbox != Inbox.ALL:
+        if inbox == Inbox.MINE:
+            qs = qs.filter(
+                current_assignee=user,
+                status__in=(Status.ACCEPTED, Status.UNDER_REVIEW, Status.SUSPENDED),
+            )
+        elif sees_all or _is_dept_staff(user):
+            if not sees_all:
+                qs = qs.filter(department_id=user.department_id)
+            if inbox == Inbox.INTAKE:
+                qs = qs.filter(status=Status.SUBMITTED)
+            elif inbox == Inbox.DUE_SOON:
+                qs = qs.filter(lamp=Lamp.YELLOW)
+            elif inbox == Inbox.OVERDUE:
+                qs = qs.filter(lamp=Lamp.RED)
+            elif inbox == Inbox.SUPPLEMENT:
+                qs = qs.filter(status=Status.SUPPLEMENT_REQUESTED)
+            elif inbox == Inbox.TO_CONCLUDE:
+                qs = qs.filter(
+                    status__in=(Status.DECIDED_APPROVED, Status.DECIDED_DENIED)
+                )
+            else:
+                return qs.none()
+        else:
+            return qs.none()
+    else:
+        visible = case_visibility_q(user)
+        if visible is not None:
+            qs = qs.filter(visible)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number=q) | Q(applicant_name__startswith=q)) if q else qs
+    return qs
+
+
+def case_count_capped(qs: QuerySet, cap: int = 1000) -> int:
+    """Return ``min(count, cap)`` without counting a whole large table."""
+    return qs.order_by()[:cap].count()
+
+
+def case_inbox_counts(*, user, cap: int = 1000) -> dict[str, int]:
+    """
+    Return the (capped) number of cases in each inbox of ``user``.
+
+    中文：收件箱计数
+    """
+    return {
+        name: case_count_capped(case_list_for_user(user=user, inbox=name), cap)
+        for name in (Inbox.INTAKE, Inbox.MINE, Inbox.DUE_SOON, Inbox.OVERDUE)
+    }
+
+
+@dataclass
+class ChecklistRow:
+    material: Material
+    files: list[CaseMaterial]
+    satisfied: bool
+    tolerated: bool
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    actions: list[str]
+    checklist: list[ChecklistRow]
+    extra_files: list[CaseMaterial]
+    steps: list[CaseStep]
+    suspensions: list[CaseSuspension]
+    extensions: list[CaseExtension]
+    supplement_requests: list[SupplementRequest]
+    documents: list[CaseDocument]
+    events: list[AuditEvent]
+    clock: dict[str, Any] = field(default_factory=dict)
+
+
+def case_checklist_get(*, case: Case) -> tuple[list[ChecklistRow], list[CaseMaterial]]:
+    """
+    Return the item's checklist with the files uploaded for each material,
+    and the files not tied to a checklist material.
+
+    中文：材料清单核对
+    """
+    files = list(CaseMaterial.objects.filter(case=case).order_by("id"))
+    tolerated = {m.get("material_id") for m in case.tolerated_materials or []}
+    rows = []
+    for material in Material.objects.filter(version=case.item_version_id).order_by(
+        "order", "id"
+    ):
+        mine = [f for f in files if f.material_id == material.pk]
+        rows.append(ChecklistRow(material, mine, bool(mine), material.pk in tolerated))
+    extra = [f for f in files if f.material_id is None]
+    return rows, extra
+
+
+def case_timeline(*, case: Case) -> list[AuditEvent]:
+    """
+    Return the audit events of a case, oldest first (the timeline).
+
+    中文：办件时间线
+    """
+    return list(
+        AuditEvent.objects.filter(stream=f"cases.case:{case.pk}")
+        .select_related("actor")
+        .order_by("seq")
+    )
+
+
+def case_clock_summary(*, case: Case, today: date | None = None) -> dict[str, Any]:
+    """
+    Return the clocks of a case for display (stored values, no recompute).
+
+    中文：时限信息
+    """
+    return {
+        "received_date": case.received_date,
+        "intake_due_date": case.intake_due_date,
+        "accepted_date": case.accepted_date,
+        "deemed_accepted": case.deemed_accepted,
+        "promised_days": case.promised_days,
+        "statutory_days": case.statutory_days,
+        "suspended_days": case.suspended_days,
+        "extension_days": case.extension_days,
+        "due_date": case.due_date,
+        "statutory_due_date": case.statutory_due_date,
+        "lamp": case.lamp,
+        "lamp_label": Lamp(case.lamp).label if case.lamp in Lamp.values else "",
+        "certificate_due_date": case.certificate_due_date,
+        "tolerance_due_date": case.tolerance_due_date,
+    }
+
+
+def case_detail_get(*, user, case_id: Any) -> CaseDetail:
+    """
+    Return everything a detail page shows, with the user's allowed actions.
+
+    中文：办件详情
+    """
+    case = case_get_for_user(user=user, case_id=case_id)
+    checklist, extra = case_checklist_get(case=case)
+    return CaseDetail(
+        case=case,
+        actions=case_allowed_actions(case=case, user=user),
+        checklist=checklist,
+        extra_files=extra,
+        steps=list(case.steps.select_related("assignee").order_by("order", "id")),
+        suspensions=list(case.suspensions.order_by("started_on", "id")),
+        extensions=list(case.extensions.select_related("approved_by").order_by("id")),
+        supplement_requests=list(case.supplement_requests.order_by("id")),
+        documents=list(case.documents.order_by("id")),
+        events=case_timeline(case=case),
+        clock=case_clock_summary(case=case),
+    )
+
+
+@dataclass(frozen=True)
+class PublicCaseStatus:
+    number: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    received_date: date | None
+    accepted_date: date | None
+    due_date: date | None
+    concluded: bool
+    steps: list[tuple[str, str]]  # (action label, date) without names
+
+
+PUBLIC_EVENTS = {
+    Action.SUBMIT: "已收件",
+    Action.SUPPLEMENT: "已补正",
+    Action.REQUEST_SUPPLEMENT: "需补正材料",
+    Action.ACCEPT: "已受理",
+    Action.DEEM_ACCEPT: "视为受理",
+    Action.SUSPEND: "特别程序",
+    Action.RESUME: "恢复计时",
+    Action.EXTEND: "延期",
+    Action.APPROVE: "已作出决定",
+    Action.DENY: "已作出决定",
+    Action.REFUSE: "不予受理",
+    Action.CONCLUDE: "已办结",
+    Action.WITHDRAW: "已撤回",
+    Action.TERMINATE: "已终止",
+}
+
+
+def case_public_lookup(*, number: str, query_code: str) -> PublicCaseStatus | None:
+    """
+    Return the status of a case for the public lookup, or None.
+
+    Both the number and the query code must match; no personal data and no
+    reasons are returned.
+
+    中文：办件公开查询
+    """
+    number = (number or "").strip()
+    query_code = (query_code or "").strip().upper()
+    if not number or not query_code or len(number) > 40 or len(query_code) > 8:
+        return None
+    case = (
+        Case.objects.select_related("item_version", "department")
+        .filter(number=number)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if case is None or not hmac.compare_digest(case.query_code, query_code):
+        return None
+    events = [
+        (PUBLIC_EVENTS[e.action], e.created_at.date().isoformat())
+        for e in AuditEvent.objects.filter(stream=f"cases.case:{case.pk}").order_by(
+            "seq"
+        )
+        if e.action in PUBLIC_EVENTS
+    ]
+    return PublicCaseStatus(
+        number=case.number,
+        item_name=case.item_version.name,
+        department=case.department.name,
+        status=case.status,
+        status_label=str(Status(case.status).label),
+        received_date=case.received_date,
+        accepted_date=case.accepted_date,
+        due_date=case.due_date,
+        concluded=case.is_closed,
+        steps=events,
+    )
+
+
+def case_document_get_for_user(*, user, document_id: Any) -> CaseDocument:
+    """
+    Return a notice if ``user`` may see its case, else NotFoundError.
+
+    中文：获取文书（含权限）
+    """
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("文书不存在或无权查看。") from None
+    document = CaseDocument.objects.filter(pk=document_id).only("id", "case_id").first()
+    if document is None:
+        raise NotFoundError("文书不存在或无权查看。")
+    case_get_for_user(user=user, case_id=document.case_id)
+    return CaseDocument.objects.select_related("case").get(pk=document_id)
+
+
+def case_material_get_for_user(*, user, material_id: Any) -> CaseMaterial:
+    """
+    Return an uploaded file if ``user`` may see its case, else NotFoundError.
+
+    中文：获取办件材料（含权限）
+    """
+    try:
+        material_id = int(material_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("材料不存在或无权查看。") from None
+    row = CaseMaterial.objects.filter(pk=material_id).first()
+    if row is None:
+        raise NotFoundError("材料不存在或无权查看。")
+    case_get_for_user(user=user, case_id=row.case_id)
+    return row
+
+
+def notification_list_for_user(
+    *, user, unread_only: bool = False
+) -> QuerySet[Notification]:
+    """
+    Return the user's in-app notifications, newest first.
+
+    中文：我的消息
+    """
+    qs = Notification.objects.filter(user=user).select_related("case").order_by("-id")
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def case_step_list_for_user(*, user) -> QuerySet[CaseStep]:
+    """
+    Return the active steps assigned to ``user`` (我的待办 by step).
+
+    中文：我的待办环节
+    """
+    return (
+        CaseStep.objects.filter(assignee=user, status="active")
+        .select_related("case", "case__item_version")
+        .order_by("due_date", "id")
+    )
+
+
+__all__ = [
+    "CaseDetail",
+    "ChecklistRow",
+    "Inbox",
+    "Prefetch",
+    "PublicCaseStatus",
+    "case_checklist_get",
+    "case_clock_summary",
+    "case_count_capped",
+    "case_detail_get",
+    "case_document_get_for_user",
+    "case_get_for_user",
+    "case_inbox_counts",
+    "case_list_for_user",
+    "case_material_get_for_user",
+    "case_public_lookup",
+    "case_step_list_for_user",
+    "case_timeline",
+    "case_visibility_q",
+    "notification_list_for_user",
+]

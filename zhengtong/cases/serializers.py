@@ -1,0 +1,206 @@
+"""Output shapes of the cases API (shape only; no logic)."""
+
+from rest_framework import serializers
+
+from zhengtong.core.masking import mask_id_number, mask_phone
+
+from .constants import Lamp, Status
+
+
+class CaseCreatedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    query_code = serializers.CharField()
+
+
+class CaseListItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    item_name = serializers.CharField(source="item_version.name")
+    applicant_name = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.CharField()
+    lamp = serializers.CharField()
+    received_date = serializers.DateField()
+    due_date = serializers.DateField()
+    current_assignee = serializers.SerializerMethodField()
+
+    def get_current_assignee(self, obj) -> str:
+        return str(obj.current_assignee) if obj.current_assignee_id else ""
+
+
+class SuspensionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField()
+    expected_days = serializers.IntegerField(allow_null=True)
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    working_days = serializers.IntegerField()
+
+
+class ExtensionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+    approved_by = serializers.CharField()
+    approved_at = serializers.DateTimeField()
+
+
+class StepOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    assignee = serializers.SerializerMethodField()
+    started_on = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    lamp = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    opinion = serializers.CharField()
+
+    def get_assignee(self, obj) -> str:
+        return str(obj.assignee) if obj.assignee_id else ""
+
+
+class CaseMaterialOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    material_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    round = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/cases/materials/{obj.pk}/download/"
+
+
+class SupplementRequestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    items = serializers.JSONField()
+    reason = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer_note = serializers.CharField()
+
+
+class EventOutput(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    at = serializers.DateTimeField(source="created_at")
+    reason = serializers.CharField()
+    details = serializers.JSONField()
+    hash = serializers.CharField()
+
+
+class DocumentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    number = serializers.CharField()
+    issued_on = serializers.DateField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/cases/documents/{obj.pk}/download/"
+
+
+class CaseDetailOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    query_code = serializers.CharField()
+    item_code = serializers.CharField(source="item.item_code")
+    item_name = serializers.CharField(source="item_version.name")
+    item_version = serializers.IntegerField(source="item_version.version")
+    department = serializers.CharField(source="department.name")
+    channel = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    applicant_name = serializers.CharField()
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    agent = serializers.SerializerMethodField()
+    form_data = serializers.JSONField()
+    handling_mode = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_date = serializers.DateField(allow_null=True)
+    intake_due_date = serializers.DateField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    accepted_date = serializers.DateField(allow_null=True)
+    deemed_accepted = serializers.BooleanField()
+    promised_days = serializers.IntegerField(allow_null=True)
+    statutory_days = serializers.IntegerField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    statutory_due_date = serializers.DateField(allow_null=True)
+    suspended_days = serializers.IntegerField()
+    extension_days = serializers.IntegerField()
+    lamp = serializers.ChoiceField(choices=Lamp.choices)
+    tolerated_materials = serializers.JSONField()
+    tolerance_due_date = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField()
+    result_number = serializers.CharField()
+    result_valid_until = serializers.DateField(allow_null=True)
+    certificate_due_date = serializers.DateField(allow_null=True)
+    certificate_issued_at = serializers.DateTimeField(allow_null=True)
+    delivery_method = serializers.CharField()
+    delivery_tracking = serializers.CharField()
+    concluded_at = serializers.DateTimeField(allow_null=True)
+    closing_reason = serializers.CharField()
+    referral_authority = serializers.CharField()
+    suspensions = SuspensionOutput(many=True, source="_suspensions")
+    extensions = ExtensionOutput(many=True, source="_extensions")
+    steps = StepOutput(many=True, source="_steps")
+    materials = CaseMaterialOutput(many=True, source="_materials")
+    supplement_requests = SupplementRequestOutput(many=True, source="_supplements")
+    events = EventOutput(many=True, source="_events")
+    allowed_actions = serializers.ListField(
+        child=serializers.CharField(), source="_actions"
+    )
+    documents_url = serializers.SerializerMethodField()
+
+    def get_applicant_id_number(self, obj) -> str:
+        return mask_id_number(obj.applicant_id_number)
+
+    def get_applicant_phone(self, obj) -> str:
+        return mask_phone(obj.applicant_phone)
+
+    def get_agent(self, obj) -> str:
+        return str(obj.agent) if obj.agent_id else ""
+
+    def get_documents_url(self, obj) -> str:
+        return f"/api/v1/cases/{obj.pk}/documents/"
+
+
+class PublicLookupOutput(serializers.Serializer):
+    number = serializers.CharField()
+    item_name = serializers.CharField()
+    department = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    received_date = serializers.DateField(allow_null=True)
+    accepted_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    concluded = serializers.BooleanField()
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField(allow_null=True)
+    event = serializers.CharField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+    read_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
