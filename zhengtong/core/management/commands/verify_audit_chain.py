@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         problems = audit_verify(stream=options.get("stream"))
-        first = next(problems, None)
+        try:
+            first = next(problems, None)
+        finally:
+            problems.close()  # release the server-side cursor on PostgreSQL
         if first is not None:
             raise CommandError(
                 f"审计链损坏：链 {first.stream} 第 {first.seq} 条"
