@@ -1,0 +1,734 @@
+"""
+Reads of the queue: opening sessions, visibility, positions, slots, statistics.
+
+Views and APIs get tickets, counters and appointments only through here.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from zhengtong.accounts.constants import Role
+from zhengtong.catalog.models import Counter, Hall
+from zhengtong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+
+from .models import (
+    Appointment,
+    Category,
+    CounterCategory,
+    ExtraServiceDay,
+    OpeningHours,
+    QueuePolicy,
+    StaffCounterAssignment,
+    Ticket,
+)
+
+OPEN_STATUSES = (
+    Ticket.Status.WAITING,
+    Ticket.Status.CALLED,
+    Ticket.Status.SERVING,
+    Ticket.Status.HELD,
+)
+
+
+def local_tz() -> dt.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def day_is_working(day: dt.date) -> bool:
+    """
+    Return True when ``day`` is a working day (holidays closed, 调休 open).
+
+    Uses the centre's calendar (``zhengtong.workdays``); when that app has no
+    data for the year, falls back to the official State Council calendar of
+    the ``chinesecalendar`` package; a year unknown to both is refused.
+
+    中文：是否工作日
+    """
+    try:
+        from zhengtong.workdays.services import calendar_get
+    except ImportError:
+        calendar_get = None
+    if calendar_get is not None:
+        try:
+            return bool(calendar_get().is_working_day(day))
+        except ApplicationError:
+            pass
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError as exc:
+        raise ApplicationError(
+            "calendar_year_missing",
+            f"{day.year} 年的节假日安排尚未导入，暂不能办理。",
+            status=409,
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Session:
+    """One opening session of a hall on a day (aware datetimes)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    label: str
+    appointments_only: bool = False
+
+
+def _at(day: dt.date, t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=local_tz())
+
+
+def hall_sessions(*, hall: Hall, day: dt.date) -> list[Session]:
+    """
+    Return the opening sessions of ``hall`` on ``day``, in time order.
+
+    Regular hours apply on working days only (a 调休 Saturday or Sunday uses
+    the hours of the first configured weekday, normally Monday); a hall with
+    no hours configured opens 9:00–12:00 and 14:00–17:00. Extra service days
+    (延时服务, weekend appointment days) add sessions on any day.
+
+    中文：开放时段
+    """
+    sessions: list[Session] = []
+    if day_is_working(day):
+        configured = {h.weekday: h for h in OpeningHours.objects.filter(hall=hall)}
+        hours = configured.get(day.weekday())
+        if hours is None and day.weekday() >= 5 and configured:
+            # A 调休 weekend working day keeps the hours of an ordinary weekday.
+            hours = configured[min(configured)]
+        if hours is None and not configured:
+            # A hall without configured hours uses the national default.
+            hours = OpeningHours(
+                hall=hall,
+                weekday=day.weekday(),
+                morning_start=dt.time(9),
+                morning_end=dt.time(12),
+                afternoon_start=dt.time(14),
+                afternoon_end=dt.time(17),
+            )
+        if hours is not None:
+            if hours.morning_start and hours.morning_end:
+                sessions.append(
+                    Session(
+                        _at(day, hours.morning_start),
+                        _at(day, hours.morning_end),
+                        "上午",
+                    )
+                )
+            if hours.afternoon_start and hours.afternoon_end:
+                sessions.append(
+                    Session(
+                        _at(day, hours.afternoon_start),
+                        _at(day, hours.afternoon_end),
+                        "下午",
+                    )
+                )
+    sessions.extend(
+        Session(
+            _at(day, extra.start),
+            _at(day, extra.end),
+            extra.get_kind_display(),
+            extra.appointments_only,
+        )
+        for extra in ExtraServiceDay.objects.filter(hall=hall, date=day)
+    )
+    sessions.sort(key=lambda s: s.start)
+    return sessions
+
+
+def hall_session_at(*, hall: Hall, at: dt.datetime) -> Session | None:
+    """Return the session of ``hall`` open at ``at``, or None when closed."""
+    day = timezone.localtime(at, local_tz()).date()
+    for session in hall_sessions(hall=hall, day=day):
+        if session.start <= at < session.end:
+            return session
+    return None
+
+
+def hall_next_opening(*, hall: Hall, after: dt.datetime) -> Session | None:
+    """Return the next session starting after ``after`` within two weeks."""
+    day = timezone.localtime(after, local_tz()).date()
+    for offset in range(15):
+        try:
+            sessions = hall_sessions(hall=hall, day=day + dt.timedelta(days=offset))
+        except ApplicationError:
+            return None
+        for session in sessions:
+            if session.start > after:
+                return session
+    return None
+
+
+def policy_get(*, hall: Hall) -> QueuePolicy:
+    """Return the queue policy of ``hall`` (defaults when not configured)."""
+    policy = QueuePolicy.objects.filter(hall=hall).first()
+    return policy or QueuePolicy(hall=hall)
+
+
+def category_list(*, hall: Hall | None = None, active_only: bool = True) -> QuerySet:
+    """Return categories, optionally of one hall."""
+    qs = Category.objects.select_related("hall").order_by("hall_id", "order", "prefix")
+    if hall is not None:
+        qs = qs.filter(hall=hall)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs
+
+
+def category_get_by_ref(*, ref: Any) -> Category:
+    """
+    Return the active category with id or code ``ref``.
+
+    中文：查找业务类别
+    """
+    ref_text = str(ref).strip()
+    qs = Category.objects.select_related("hall").filter(active=True)
+    category = None
+    if ref_text.isdigit():
+        category = qs.filter(pk=int(ref_text)).first()
+    if category is None:
+        category = qs.filter(code=ref_text[:40]).first()
+    if category is None:
+        raise ApplicationError(
+            "unknown_category", "业务类别不存在或已停用。", status=400
+        )
+    return category
+
+
+def counter_list(*, hall: Hall | None = None) -> QuerySet:
+    """Return active counters with their queue categories."""
+    qs = (
+        Counter.objects.filter(is_active=True)
+        .select_related("hall")
+        .prefetch_related("queue_categories__category")
+        .order_by("hall_id", "number")
+    )
+    if hall is not None:
+        qs = qs.filter(hall=hall)
+    return qs
+
+
+def counter_sort_key(counter: Counter) -> tuple:
+    number = counter.number
+    return (0, int(number), "") if number.isdigit() else (1, 0, number)
+
+
+def counter_list_for_staff(*, user: Any) -> list[Counter]:
+    """Return the counters where ``user`` may call tickets."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    counters = Counter.objects.filter(
+        staff_assignments__user=user, is_active=True
+    ).select_related("hall")
+    return sorted(counters, key=counter_sort_key)
+
+
+def staff_may_call(*, user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.has_role(Role.COUNTER_STAFF) or user.is_superuser)
+    )
+
+
+def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
+    """
+    Return a counter where ``user`` is assigned; 404 if absent, 403 if not his.
+
+    中文：获取本人窗口
+    """
+    try:
+        counter = Counter.objects.select_related("hall").get(
+            pk=int(counter_id), is_active=True
+        )
+    except (Counter.DoesNotExist, TypeError, ValueError):
+        raise NotFoundError("窗口不存在。") from None
+    if (
+        not staff_may_call(user=user)
+        or not StaffCounterAssignment.objects.filter(
+            user=user, counter=counter
+        ).exists()
+    ):
+        raise PermissionDeniedError("您未被安排在该窗口，不能在此叫号。")
+    return counter
+
+
+def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
+    """
+    Return a ticket at (or transferred to) one of ``user``'s counters.
+
+    Waiting tickets of a category served at one of the user's counters are
+    visible too (to transfer or cancel them on request).
+
+    中文：获取窗口排队号
+    """
+    if not staff_may_call(user=user):
+        raise PermissionDeniedError("只有窗口人员可以操作排队号。")
+    try:
+        ticket = Ticket.objects.select_related(
+            "category", "counter", "hall", "appointment"
+        ).get(pk=int(ticket_id))
+    except (Ticket.DoesNotExist, TypeError, ValueError):
+        raise NotFoundError("排队号不存在。") from None
+    counter_ids = set(
+        StaffCounterAssignment.objects.filter(user=user).values_list(
+            "counter_id", flat=True
+        )
+    )
+    if ticket.counter_id in counter_ids:
+        return ticket
+    if ticket.status == Ticket.Status.WAITING and (
+        ticket.target_counter_id in counter_ids
+        or CounterCategory.objects.filter(
+            counter_id__in=counter_ids, category_id=ticket.category_id
+        ).exists()
+    ):
+        return ticket
+    raise NotFoundError("排队号不存在或不在您的窗口。")
+
+
+def ticket_get_by_token(*, token: str) -> Ticket:
+    """Return the ticket followed by an unguessable token."""
+    ticket = (
+        Ticket.objects.select_related("category", "counter", "hall")
+        .filter(token=str(token)[:32])
+        .first()
+    )
+    if ticket is None:
+        raise NotFoundError("排队号不存在。")
+    return ticket
+
+
+def ticket_waiting_ahead(*, ticket: Ticket) -> int:
+    """
+    Return how many waiting tickets of the same category are called first.
+
+    中文：前面等候人数
+    """
+    if ticket.status != Ticket.Status.WAITING:
+        return 0
+    return (
+        Ticket.objects.filter(
+            category_id=ticket.category_id,
+            service_date=ticket.service_date,
+            status=Ticket.Status.WAITING,
+        )
+        .filter(
+            Q(priority_class__lt=ticket.priority_class)
+            | Q(priority_class=ticket.priority_class, arrival_at__lt=ticket.arrival_at)
+            | Q(
+                priority_class=ticket.priority_class,
+                arrival_at=ticket.arrival_at,
+                pk__lt=ticket.pk,
+            )
+        )
+        .count()
+    )
+
+
+def ticket_estimated_wait_minutes(*, ticket: Ticket, ahead: int | None = None) -> int:
+    """
+    Estimate minutes until ``ticket`` is called.
+
+    People ahead × minutes per service ÷ counters serving the category.
+
+    中文：预计等候时间
+    """
+    if ticket.status != Ticket.Status.WAITING:
+        return 0
+    if ahead is None:
+        ahead = ticket_waiting_ahead(ticket=ticket)
+    counters = max(
+        1,
+        CounterCategory.objects.filter(
+            category_id=ticket.category_id, counter__is_active=True
+        ).count(),
+    )
+    return math.ceil(ahead * ticket.category.minutes_per_service / counters)
+
+
+def ticket_queue_for_counter(
+    *, counter: Counter, now: dt.datetime | None = None
+) -> QuerySet | None:
+    """
+    Return the waiting tickets ``counter`` may call, in call order.
+
+    Order: priority class (0 = green channel or appointment check-in, 1 =
+    walk-in); then the counter's category rank, except that a ticket waiting
+    longer than the policy's ``aging_minutes`` ranks ahead of every category
+    (no starvation); then appointment time; then arrival time. Tickets
+    transferred to this counter are included whatever their category.
+    Returns None when the counter serves no category.
+
+    中文：窗口候叫队列
+    """
+    now = now or timezone.now()
+    ranks = dict(
+        CounterCategory.objects.filter(counter=counter, category__active=True)
+        .values_list("category_id", "rank")
+        .order_by("rank")
+    )
+    if not ranks:
+        return None
+    policy = policy_get(hall=counter.hall)
+    aged_before = now - dt.timedelta(minutes=policy.aging_minutes)
+    rank = Case(
+        *[When(category_id=cid, then=Value(r)) for cid, r in ranks.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    effective_rank = Case(
+        When(arrival_at__lte=aged_before, then=Value(-1)),
+        default=rank,
+        output_field=IntegerField(),
+    )
+    day = timezone.localdate(now, local_tz())
+    return (
+        Ticket.objects.filter(
+            status=Ticket.Status.WAITING, service_date=day, hall_id=counter.hall_id
+        )
+        .filter(
+            Q(target_counter=counter)
+            | Q(target_counter__isnull=True, category_id__in=list(ranks))
+        )
+        .annotate(effective_rank=effective_rank)
+        .order_by(
+            "priority_class",
+            "effective_rank",
+            F("appointment_at").asc(nulls_last=True),
+            "arrival_at",
+            "id",
+        )
+    )
+
+
+def ticket_list_for_applicant(*, user: Any, day: dt.date | None = None) -> QuerySet:
+    """Return the applicant's own tickets, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Ticket.objects.none()
+    qs = Ticket.objects.filter(applicant=user).select_related("category", "counter")
+    if day is not None:
+        qs = qs.filter(service_date=day)
+    return qs.order_by("-arrival_at")
+
+
+def ticket_current_for_counter(
+    *, counter: Counter, now: dt.datetime | None = None
+) -> Ticket | None:
+    """Return today's ticket called or being served at ``counter``."""
+    return (
+        Ticket.objects.filter(
+            counter=counter,
+            status__in=[Ticket.Status.CALLED, Ticket.Status.SERVING],
+            service_date=timezone.localdate(now or timezone.now(), local_tz()),
+        )
+        .select_related("category", "appointment")
+        .order_by("-last_called_at")
+        .first()
+    )
+
+
+def ticket_list_held_for_counter(*, counter: Counter) -> QuerySet:
+    """Return today's tickets on hold at ``counter``."""
+    return Ticket.objects.filter(
+        counter=counter,
+        status=Ticket.Status.HELD,
+        service_date=timezone.localdate(),
+    ).order_by("arrival_at")
+
+
+def waiting_counts(*, hall_id: int, day: dt.date) -> list[dict[str, Any]]:
+    """
+    Return waiting counts per active category of a hall on ``day`` (1 query).
+
+    中文：各类别等候人数
+    """
+    categories = (
+        Category.objects.filter(hall_id=hall_id, active=True)
+        .annotate(
+            n=Count(
+                "tickets",
+                filter=Q(
+                    tickets__service_date=day, tickets__status=Ticket.Status.WAITING
+                ),
+            )
+        )
+        .order_by("order", "prefix")
+    )
+    return [
+        {
+            "category": c.code,
+            "prefix": c.prefix,
+            "name": c.name,
+            "waiting": c.n,
+            "warning": bool(c.warning_threshold and c.n >= c.warning_threshold),
+        }
+        for c in categories
+    ]
+
+
+def recent_calls(
+    *, hall_id: int, day: dt.date, counter_id: int | None = None, limit: int = 8
+) -> list[dict[str, Any]]:
+    """Return the most recent calls of a hall (or a counter) on ``day``."""
+    qs = Ticket.objects.filter(
+        hall_id=hall_id, service_date=day, last_called_at__isnull=False
+    ).exclude(counter__isnull=True)
+    if counter_id is not None:
+        qs = qs.filter(counter_id=counter_id)
+    qs = qs.select_related("counter", "category").order_by("-last_called_at")[:limit]
+    return [call_payload(ticket=t) for t in qs]
+
+
+def call_payload(*, ticket: Ticket) -> dict[str, Any]:
+    """Return what a display shows for a call (no personal data)."""
+    counter = ticket.counter
+    return {
+        "number": ticket.number,
+        "category": ticket.category.name,
+        "counter": counter.number if counter else "",
+        "counter_id": counter.pk if counter else None,
+        "counter_name": counter.name if counter else "",
+        "status": ticket.status,
+        "called_at": ticket.last_called_at.isoformat()
+        if ticket.last_called_at
+        else None,
+        "recall": ticket.recall_count,
+        "speech": f"请 {ticket.number} 号到 {counter.number} 号窗口办理"
+        if counter
+        else "",
+    }
+
+
+def display_snapshot(
+    *, hall_id: int, counter_id: int | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """
+    Return the full state a hall or counter display starts from.
+
+    中文：叫号屏数据
+    """
+    day = timezone.localdate(now or timezone.now(), local_tz())
+    data: dict[str, Any] = {
+        "type": "snapshot",
+        "calls": recent_calls(hall_id=hall_id, day=day, counter_id=counter_id),
+        "waiting": waiting_counts(hall_id=hall_id, day=day),
+    }
+    if counter_id is not None:
+        data["counter_id"] = counter_id
+    return data
+
+
+# Appointments -------------------------------------------------------------
+
+
+def appointment_slots(
+    *, category: Category, day: dt.date, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """
+    Return the bookable slots of ``category`` on ``day``.
+
+    Slots start every ``minutes_per_service`` minutes inside each opening
+    session; each holds as many appointments as counters serve the category.
+    Holidays have none; 调休 Saturdays and weekend appointment days have.
+
+    中文：预约时段
+    """
+    now = now or timezone.now()
+    capacity = CounterCategory.objects.filter(
+        category=category, counter__is_active=True
+    ).count()
+    if capacity == 0:
+        return []
+    step = dt.timedelta(minutes=category.minutes_per_service)
+    booked = dict(
+        Appointment.objects.filter(
+            category=category,
+            date=day,
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN],
+        )
+        .values_list("slot_start")
+        .annotate(n=Count("id"))
+        .values_list("slot_start", "n")
+    )
+    slots = []
+    for session in hall_sessions(hall=category.hall, day=day):
+        start = session.start
+        while start + step <= session.end:
+            taken = booked.get(start, 0)
+            slots.append(
+                {
+                    "start": start,
+                    "end": start + step,
+                    "session": session.label,
+                    "capacity": capacity,
+                    "booked": taken,
+                    "available": max(0, capacity - taken) if start > now else 0,
+                }
+            )
+            start += step
+    return slots
+
+
+def appointment_list_for_applicant(*, user: Any) -> QuerySet:
+    """Return the applicant's own appointments, upcoming first."""
+    if not getattr(user, "is_authenticated", False):
+        return Appointment.objects.none()
+    return (
+        Appointment.objects.filter(applicant=user)
+        .select_related("category", "category__hall")
+        .order_by("-slot_start")
+    )
+
+
+def appointment_get_for_applicant(*, user: Any, appointment_id: Any) -> Appointment:
+    try:
+        return appointment_list_for_applicant(user=user).get(pk=int(appointment_id))
+    except (Appointment.DoesNotExist, TypeError, ValueError):
+        raise NotFoundError("预约不存在。") from None
+
+
+def appointment_no_show_count(
+    *, user: Any, since: dt.datetime, until: dt.datetime
+) -> int:
+    return Appointment.objects.filter(
+        applicant=user,
+        status=Appointment.Status.NO_SHOW,
+        slot_start__gte=since,
+        slot_start__lt=until,
+    ).count()
+
+
+def appointment_block_until(
+    *, user: Any, hall: Hall, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """
+    Return until when ``user`` may not book (no-show policy), or None.
+
+    With the default policy, 3 no-shows within 30 days block booking for 30
+    days after the latest of them.
+
+    中文：爽约限制
+    """
+    now = now or timezone.now()
+    policy = policy_get(hall=hall)
+    lookback = now - dt.timedelta(days=policy.no_show_window_days + policy.block_days)
+    no_shows = list(
+        Appointment.objects.filter(
+            applicant=user,
+            category__hall=hall,
+            status=Appointment.Status.NO_SHOW,
+            slot_start__gte=lookback,
+            slot_start__lte=now,
+        )
+        .order_by("slot_start")
+        .values_list("slot_start", flat=True)
+    )
+    window = dt.timedelta(days=policy.no_show_window_days)
+    block_until = None
+    n = policy.no_show_limit
+    for i in range(n - 1, len(no_shows)):
+        if no_shows[i] - no_shows[i - n + 1] <= window:
+            until = no_shows[i] + dt.timedelta(days=policy.block_days)
+            if until > now:
+                block_until = until
+    return block_until
+
+
+# Statistics ---------------------------------------------------------------
+
+
+def _minutes(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 60, 1)
+
+
+def _p90(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = max(0, math.ceil(0.9 * len(ordered)) - 1)
+    return ordered[index]
+
+
+def _summary(tickets: list[Ticket], closed: bool) -> dict[str, Any]:
+    waits = [
+        _minutes(t.called_at - t.arrival_at) for t in tickets if t.called_at is not None
+    ]
+    services = [
+        _minutes(t.finished_at - t.served_at)
+        for t in tickets
+        if t.status == Ticket.Status.FINISHED and t.served_at and t.finished_at
+    ]
+    abandoned = sum(
+        1
+        for t in tickets
+        if t.status == Ticket.Status.CANCELLED
+        or (closed and t.status == Ticket.Status.WAITING)
+    )
+    return {
+        "issued": len(tickets),
+        "served": sum(1 for t in tickets if t.status == Ticket.Status.FINISHED),
+        "no_shows": sum(1 for t in tickets if t.status == Ticket.Status.NO_SHOW),
+        "abandoned": abandoned,
+        "transferred": sum(1 for t in tickets if t.transfer_count),
+        "avg_wait_minutes": round(mean(waits), 1) if waits else None,
+        "p90_wait_minutes": _p90(waits),
+        "avg_service_minutes": round(mean(services), 1) if services else None,
+        "p90_service_minutes": _p90(services),
+    }
+
+
+def queue_stats_daily(
+    *, day: dt.date, hall: Hall | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """
+    Return the day's queue figures in total and per category, counter, staff.
+
+    Each group has issued, served, no_shows, abandoned (cancelled, or still
+    waiting once the day is over), transferred, and average / 90th-percentile
+    waiting and service minutes.
+
+    中文：排队日统计
+    """
+    now = now or timezone.now()
+    closed = day < timezone.localdate(now, local_tz())
+    qs = Ticket.objects.filter(service_date=day).select_related(
+        "category", "counter", "staff"
+    )
+    if hall is not None:
+        qs = qs.filter(hall=hall)
+    tickets = list(qs)
+    groups: dict[str, dict[Any, list[Ticket]]] = {
+        "category": defaultdict(list),
+        "counter": defaultdict(list),
+        "staff": defaultdict(list),
+    }
+    labels: dict[tuple[str, Any], str] = {}
+    for t in tickets:
+        groups["category"][t.category_id].append(t)
+        labels["category", t.category_id] = t.category.name
+        if t.counter_id:
+            groups["counter"][t.counter_id].append(t)
+            labels["counter", t.counter_id] = f"{t.counter.number} 号窗口"
+        if t.staff_id:
+            groups["staff"][t.staff_id].append(t)
+            labels["staff", t.staff_id] = str(t.staff)
+    result: dict[str, Any] = {
+        "date": day.isoformat(),
+        "total": _summary(tickets, closed),
+    }
+    for kind, grouped in groups.items():
+        result[f"by_{kind}"] = [
+            {"id": key, "label": labels[kind, key], **_summary(items, closed)}
+            for key, items in sorted(
+                grouped.items(), key=lambda kv: labels[kind, kv[0]]
+            )
+        ]
+    return result

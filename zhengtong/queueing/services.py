@@ -1,0 +1,886 @@
+"""
+Writes of the queue: issue, call, recall, transfer, hold, finish, appointments.
+
+Every state change is audited; displays are told after the transaction
+commits (``transaction.on_commit`` → channel layer group).
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from zhengtong.catalog.models import Counter, ServiceItem
+from zhengtong.core.audit import audit_record
+from zhengtong.core.errors import ApplicationError
+from zhengtong.core.masking import mask_phone
+
+from . import selectors
+from .models import (
+    Appointment,
+    Category,
+    CounterCategory,
+    DailySequence,
+    Ticket,
+    appointment_code_new,
+)
+
+logger = logging.getLogger(__name__)
+
+S = Ticket.Status
+MAX_MATTER = 300
+
+
+def hall_group(hall_id: int) -> str:
+    return f"queue_hall_{hall_id}"
+
+
+def counter_group(counter_id: int) -> str:
+    return f"queue_counter_{counter_id}"
+
+
+def _broadcast(ticket: Ticket, event: str) -> None:
+    """Send a ticket event to its hall and counter displays (after commit)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {
+        "type": "queue.event",
+        "event": event,
+        "call": selectors.call_payload(ticket=ticket),
+        "waiting": selectors.waiting_counts(
+            hall_id=ticket.hall_id, day=ticket.service_date
+        ),
+        "sent_at": timezone.now().timestamp(),
+    }
+    try:
+        async_to_sync(layer.group_send)(hall_group(ticket.hall_id), message)
+        if ticket.counter_id:
+            async_to_sync(layer.group_send)(counter_group(ticket.counter_id), message)
+    except Exception:  # a display outage must never break the counter
+        logger.exception("queue display broadcast failed")
+
+
+def _notify(ticket: Ticket, event: str) -> None:
+    # The ticket is final for this transaction; its category and counter are
+    # loaded already, so the broadcast costs one query (waiting counts).
+    transaction.on_commit(lambda: _broadcast(ticket, event))
+
+
+def _audit(
+    ticket: Ticket,
+    action: str,
+    actor: Any,
+    from_state: str,
+    reason: str = "",
+    **details: Any,
+) -> None:
+    audit_record(
+        action=action,
+        obj=ticket,
+        actor=actor,
+        from_state=from_state,
+        to_state=ticket.status,
+        reason=reason,
+        details={"number": ticket.number, **details},
+    )
+
+
+def _priority_class(priority: str, appointment: Appointment | None) -> int:
+    return 0 if (priority != Ticket.Priority.NONE or appointment is not None) else 1
+
+
+# Issue --------------------------------------------------------------------
+
+
+def _next_seq(*, category: Category, day: dt.date) -> int:
+    """Increment and return the day's number of ``category`` (row-locked)."""
+    rows = DailySequence.objects.filter(category=category, service_date=day)
+    if not rows.update(last_seq=F("last_seq") + 1):
+        try:
+            with transaction.atomic():
+                DailySequence.objects.create(
+                    category=category, service_date=day, last_seq=1
+                )
+            return 1
+        except IntegrityError:  # created concurrently: increment that row
+            rows.update(last_seq=F("last_seq") + 1)
+    return rows.values_list("last_seq", flat=True).get()
+
+
+@transaction.atomic
+def ticket_issue(
+    *,
+    category: Category,
+    channel: str,
+    priority: str = Ticket.Priority.NONE,
+    applicant: Any = None,
+    phone: str = "",
+    actor: Any = None,
+    appointment: Appointment | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """
+    Issue the next number of ``category`` (A001 …) during opening hours.
+
+    Raises ``outside_opening_hours`` (409) when the hall is closed,
+    ``daily_cap_reached`` (409) when the day's cap is used up.
+
+    中文：取号
+    """
+    now = now or timezone.now()
+    if priority not in Ticket.Priority.values:
+        raise ApplicationError("invalid_priority", "优先群体类型不正确。")
+    if channel not in Ticket.Channel.values:
+        raise ApplicationError("invalid_channel", "取号渠道不正确。")
+    if not category.active:
+        raise ApplicationError("unknown_category", "业务类别不存在或已停用。")
+    if channel == Ticket.Channel.MOBILE and priority != Ticket.Priority.NONE:
+        raise ApplicationError(
+            "priority_needs_presence",
+            "老年人、残疾人、孕妇、军人优先通道请在大厅取号机取号或请工作人员协助。",
+        )
+    hall = category.hall
+    session = selectors.hall_session_at(hall=hall, at=now)
+    if session is None:
+        upcoming = selectors.hall_next_opening(hall=hall, after=now)
+        hint = (
+            f"下次开放：{timezone.localtime(upcoming.start):%m月%d日 %H:%M}。"
+            if upcoming
+            else ""
+        )
+        raise ApplicationError(
+            "outside_opening_hours",
+            f"当前不在办公时间，暂停取号。{hint}",
+            status=409,
+        )
+    if session.appointments_only and appointment is None:
+        raise ApplicationError(
+            "appointments_only",
+            "本时段仅接待预约群众，请先预约。",
+            status=409,
+        )
+    day = timezone.localdate(now, selectors.local_tz())
+    if (
+        applicant is not None
+        and channel == Ticket.Channel.MOBILE
+        and Ticket.objects.filter(
+            applicant=applicant,
+            category=category,
+            service_date=day,
+            status__in=selectors.OPEN_STATUSES,
+        ).exists()
+    ):
+        raise ApplicationError(
+            "ticket_already_open",
+            "您在该业务类别已有未办结的排队号，请勿重复取号。",
+            status=409,
+        )
+    seq = _next_seq(category=category, day=day)
+    if category.daily_cap and seq > category.daily_cap and appointment is None:
+        raise ApplicationError(
+            "daily_cap_reached",
+            f"“{category.name}”今日号源已发完（{category.daily_cap} 个），请改日办理或预约。",
+            status=409,
+        )
+    ticket = Ticket(
+        hall=hall,
+        category=category,
+        issued_category=category,
+        service_date=day,
+        seq=seq,
+        number=f"{category.prefix}{seq:03d}",
+        priority=priority,
+        priority_class=_priority_class(priority, appointment),
+        channel=channel,
+        appointment=appointment,
+        appointment_at=appointment.slot_start if appointment else None,
+        applicant=applicant,
+        phone=(phone or "")[:20],
+        arrival_at=now,
+    )
+    # Every field is set above from validated values; the unique constraint
+    # on (issued_category, service_date, seq) is the backstop. No full_clean()
+    # here: its uniqueness queries would double the cost of the hot path.
+    ticket.save(force_insert=True)
+    _audit(
+        ticket,
+        "ticket_issue",
+        actor or applicant,
+        "",
+        channel=channel,
+        priority=priority,
+        phone=mask_phone(ticket.phone) if ticket.phone else "",
+    )
+    _notify(ticket, "issue")
+    return ticket
+
+
+# Calling ------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_call_next(
+    *, counter: Counter, actor: Any, now: dt.datetime | None = None
+) -> Ticket | None:
+    """
+    Call the next ticket at ``counter``; return None when nobody waits.
+
+    Order: priority class (green channel and appointment check-ins first),
+    then the counter's category order — except that a ticket waiting longer
+    than the policy's ``aging_minutes`` ignores category order (no
+    starvation) — then appointment time, then arrival time. Two counters
+    never get the same ticket: rows are locked with ``FOR UPDATE SKIP
+    LOCKED`` (PostgreSQL; SQLite serialises writers) and claimed with a
+    conditional UPDATE on ``status = waiting``.
+
+    中文：叫号
+    """
+    now = now or timezone.now()
+    counter = (
+        Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+    )
+    busy = Ticket.objects.filter(
+        counter=counter,
+        status__in=[S.CALLED, S.SERVING],
+        service_date=timezone.localdate(now, selectors.local_tz()),
+    ).first()
+    if busy is not None:
+        raise ApplicationError(
+            "counter_busy",
+            f"{busy.number} 号尚未办结，请先办结、暂停或标记过号。",
+            status=409,
+        )
+    candidates = selectors.ticket_queue_for_counter(counter=counter, now=now)
+    if candidates is None:
+        raise ApplicationError(
+            "counter_without_categories", "该窗口未配置业务类别，无法叫号。", status=409
+        )
+    for _attempt in range(20):
+        ticket_id = (
+            candidates.select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if ticket_id is None:
+            return None
+        claimed = Ticket.objects.filter(pk=ticket_id, status=S.WAITING).update(
+            status=S.CALLED,
+            counter=counter,
+            staff=actor,
+            called_at=Case(
+                When(called_at__isnull=True, then=Value(now)), default=F("called_at")
+            ),
+            last_called_at=now,
+            served_at=None,
+            recall_count=0,
+            updated_at=now,
+        )
+        if claimed:
+            ticket = Ticket.objects.select_related("category", "counter").get(
+                pk=ticket_id
+            )
+            _audit(ticket, "ticket_call", actor, S.WAITING, counter=counter.number)
+            _notify(ticket, "call")
+            return ticket
+    return None
+
+
+def _require(ticket: Ticket, allowed: tuple[str, ...], action_label: str) -> None:
+    if ticket.status not in allowed:
+        raise ApplicationError(
+            "invalid_ticket_state",
+            f"{ticket.number} 号当前状态为“{ticket.get_status_display()}”，不能{action_label}。",
+            status=409,
+        )
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("category", "counter", "hall")
+        .get(pk=ticket.pk)
+    )
+
+
+@transaction.atomic
+def ticket_recall(
+    *, ticket: Ticket, actor: Any, now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Call the same ticket again; at most the policy's ``max_recalls`` times.
+
+    中文：重呼
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _require(ticket, (S.CALLED,), "重呼")
+    policy = selectors.policy_get(hall=ticket.hall)
+    if ticket.recall_count >= policy.max_recalls:
+        raise ApplicationError(
+            "recall_limit_reached",
+            f"已重呼 {ticket.recall_count} 次，请标记过号。",
+            status=409,
+        )
+    ticket.recall_count += 1
+    ticket.last_called_at = now
+    ticket.save(update_fields=["recall_count", "last_called_at", "updated_at"])
+    _audit(ticket, "ticket_recall", actor, S.CALLED, recall_count=ticket.recall_count)
+    _notify(ticket, "recall")
+    return ticket
+
+
+@transaction.atomic
+def ticket_mark_no_show(
+    *, ticket: Ticket, actor: Any, now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Mark a called ticket as no-show (过号) after the required recalls.
+
+    A checked-in appointment is not a booking no-show: the person came.
+
+    中文：过号
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _require(ticket, (S.CALLED,), "标记过号")
+    policy = selectors.policy_get(hall=ticket.hall)
+    if ticket.recall_count < policy.max_recalls:
+        raise ApplicationError(
+            "recalls_required",
+            f"标记过号前须重呼 {policy.max_recalls} 次（已重呼 {ticket.recall_count} 次）。",
+            status=409,
+        )
+    ticket.status = S.NO_SHOW
+    ticket.finished_at = now
+    ticket.save(update_fields=["status", "finished_at", "updated_at"])
+    _audit(ticket, "ticket_no_show", actor, S.CALLED)
+    _notify(ticket, "no_show")
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(
+    *, ticket: Ticket, actor: Any, now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Start serving a called ticket (the applicant has come to the counter).
+
+    中文：开始办理
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _require(ticket, (S.CALLED,), "开始办理")
+    ticket.status = S.SERVING
+    ticket.served_at = now
+    ticket.staff = actor if getattr(actor, "is_authenticated", False) else ticket.staff
+    ticket.save(update_fields=["status", "served_at", "staff", "updated_at"])
+    _audit(ticket, "ticket_start", actor, S.CALLED)
+    _notify(ticket, "start")
+    return ticket
+
+
+@transaction.atomic
+def ticket_hold(
+    *, ticket: Ticket, actor: Any, reason: str = "", now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Put the ticket being served on hold (e.g. the applicant fetches a paper).
+
+    中文：暂停办理
+    """
+    ticket = _lock(ticket)
+    _require(ticket, (S.CALLED, S.SERVING), "暂停")
+    from_state = ticket.status
+    if ticket.served_at is None:
+        ticket.served_at = now or timezone.now()
+    ticket.status = S.HELD
+    ticket.save(update_fields=["status", "served_at", "updated_at"])
+    _audit(ticket, "ticket_hold", actor, from_state, reason=reason[:500])
+    return ticket
+
+
+@transaction.atomic
+def ticket_resume(
+    *, ticket: Ticket, actor: Any, now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Resume a held ticket at its counter (the counter must be free).
+
+    中文：恢复办理
+    """
+    ticket = _lock(ticket)
+    _require(ticket, (S.HELD,), "恢复办理")
+    if (
+        Ticket.objects.filter(
+            counter_id=ticket.counter_id,
+            status__in=[S.CALLED, S.SERVING],
+            service_date=ticket.service_date,
+        )
+        .exclude(pk=ticket.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            "counter_busy", "窗口正在办理其他号，请先办结或暂停。", status=409
+        )
+    ticket.status = S.SERVING
+    ticket.last_called_at = now or timezone.now()
+    ticket.save(update_fields=["status", "last_called_at", "updated_at"])
+    _audit(ticket, "ticket_resume", actor, S.HELD)
+    _notify(ticket, "resume")
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(
+    *,
+    ticket: Ticket,
+    actor: Any,
+    category: Category | None = None,
+    counter: Counter | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """
+    Send a ticket to another category or counter; it waits again.
+
+    The number and the original arrival time are kept, so the applicant does
+    not go to the back of the queue.
+
+    中文：转移
+    """
+    ticket = _lock(ticket)
+    _require(ticket, (S.WAITING, S.CALLED, S.SERVING, S.HELD), "转移")
+    if category is None and counter is None:
+        raise ApplicationError(
+            "transfer_target_missing", "请选择要转到的业务类别或窗口。"
+        )
+    if category is not None and (
+        not category.active or category.hall_id != ticket.hall_id
+    ):
+        raise ApplicationError("unknown_category", "目标业务类别不存在或不在本大厅。")
+    if counter is not None and (
+        not counter.is_active or counter.hall_id != ticket.hall_id
+    ):
+        raise ApplicationError("unknown_counter", "目标窗口不存在或不在本大厅。")
+    if (
+        category is not None
+        and counter is not None
+        and not CounterCategory.objects.filter(
+            counter=counter, category=category
+        ).exists()
+    ):
+        raise ApplicationError(
+            "counter_category_mismatch", "目标窗口不办理该业务类别。"
+        )
+    if counter is not None and category is None:
+        # Keep the category; the ticket is reserved for that counter.
+        category = ticket.category
+    from_state = ticket.status
+    from_label = {
+        "category": ticket.category.code,
+        "counter": ticket.counter.number if ticket.counter else "",
+    }
+    ticket.category = category
+    ticket.target_counter = counter
+    ticket.status = S.WAITING
+    ticket.counter = None
+    ticket.staff = None
+    ticket.served_at = None
+    ticket.recall_count = 0
+    ticket.transfer_count += 1
+    ticket.save(
+        update_fields=[
+            "category",
+            "target_counter",
+            "status",
+            "counter",
+            "staff",
+            "served_at",
+            "recall_count",
+            "transfer_count",
+            "updated_at",
+        ]
+    )
+    _audit(
+        ticket,
+        "ticket_transfer",
+        actor,
+        from_state,
+        reason=reason[:500],
+        from_=from_label,
+        to={"category": category.code, "counter": counter.number if counter else ""},
+    )
+    _notify(ticket, "transfer")
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(
+    *,
+    ticket: Ticket,
+    actor: Any,
+    matter: str = "",
+    service_item: ServiceItem | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """
+    Finish a ticket and record the matter handled.
+
+    中文：办结
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _require(ticket, (S.CALLED, S.SERVING, S.HELD), "办结")
+    matter = (matter or "").strip()
+    if not matter and service_item is None:
+        raise ApplicationError("matter_required", "请填写本次办理的事项。")
+    if len(matter) > MAX_MATTER:
+        raise ApplicationError("matter_too_long", f"办理事项不能超过 {MAX_MATTER} 字。")
+    from_state = ticket.status
+    ticket.status = S.FINISHED
+    ticket.served_at = ticket.served_at or ticket.last_called_at or now
+    ticket.finished_at = now
+    ticket.matter = matter or (service_item.name[:MAX_MATTER] if service_item else "")
+    ticket.service_item = service_item
+    if getattr(actor, "is_authenticated", False):
+        ticket.staff = actor
+    ticket.save(
+        update_fields=[
+            "status",
+            "served_at",
+            "finished_at",
+            "matter",
+            "service_item",
+            "staff",
+            "updated_at",
+        ]
+    )
+    _audit(
+        ticket,
+        "ticket_finish",
+        actor,
+        from_state,
+        matter=ticket.matter,
+        service_item=service_item.item_code if service_item else "",
+    )
+    _notify(ticket, "finish")
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(
+    *, ticket: Ticket, actor: Any, reason: str = "", now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Cancel a waiting ticket (the applicant leaves); counts as abandoned.
+
+    中文：取消排队
+    """
+    ticket = _lock(ticket)
+    _require(ticket, (S.WAITING,), "取消")
+    ticket.status = S.CANCELLED
+    ticket.finished_at = now or timezone.now()
+    ticket.save(update_fields=["status", "finished_at", "updated_at"])
+    _audit(ticket, "ticket_cancel", actor, S.WAITING, reason=reason[:500])
+    _notify(ticket, "cancel")
+    return ticket
+
+
+@transaction.atomic
+def ticket_link_case(*, ticket: Ticket, case_id: int, actor: Any) -> Ticket:
+    """
+    Link a ticket to the case (办件) opened from it.
+
+    中文：关联办件
+    """
+    ticket = _lock(ticket)
+    if ticket.case_id and ticket.case_id != case_id:
+        raise ApplicationError(
+            "ticket_already_linked", "该排队号已关联其他办件。", status=409
+        )
+    ticket.case_id = int(case_id)
+    ticket.save(update_fields=["case_id", "updated_at"])
+    audit_record(
+        action="ticket_link_case",
+        obj=ticket,
+        actor=actor,
+        details={"number": ticket.number, "case_id": ticket.case_id},
+    )
+    return ticket
+
+
+def ticket_expire_day(*, day: dt.date, actor: Any = None) -> int:
+    """
+    Cancel tickets of a past day that were never called (abandoned).
+
+    中文：清理过期排队号
+    """
+    count = 0
+    for ticket in Ticket.objects.filter(service_date__lt=day, status=S.WAITING):
+        with transaction.atomic():
+            ticket_cancel(ticket=ticket, actor=actor, reason="当日未叫号，自动作废")
+        count += 1
+    return count
+
+
+# Appointments -------------------------------------------------------------
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    applicant: Any,
+    category: Category,
+    slot_start: dt.datetime,
+    phone: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """
+    Book a slot of ``category`` for ``applicant``.
+
+    Refused for past or unknown slots, full slots, a second booking the same
+    day in the same category, and while the no-show policy blocks the user.
+
+    中文：预约
+    """
+    now = now or timezone.now()
+    if not category.active:
+        raise ApplicationError("unknown_category", "业务类别不存在或已停用。")
+    if timezone.is_naive(slot_start):
+        slot_start = timezone.make_aware(slot_start, selectors.local_tz())
+    day = timezone.localtime(slot_start, selectors.local_tz()).date()
+    policy = selectors.policy_get(hall=category.hall)
+    today = timezone.localdate(now, selectors.local_tz())
+    if day > today + dt.timedelta(days=policy.booking_horizon_days):
+        raise ApplicationError(
+            "booking_too_far",
+            f"只能预约 {policy.booking_horizon_days} 天内的时段。",
+        )
+    blocked_until = selectors.appointment_block_until(
+        user=applicant, hall=category.hall, now=now
+    )
+    if blocked_until is not None:
+        raise ApplicationError(
+            "booking_blocked",
+            f"您近期爽约 {policy.no_show_limit} 次及以上，"
+            f"{timezone.localtime(blocked_until):%Y年%m月%d日}前不能预约，可到现场取号办理。",
+            status=409,
+        )
+    # Lock the category so two bookings cannot overfill one slot.
+    Category.objects.select_for_update().filter(pk=category.pk).first()
+    slots = selectors.appointment_slots(category=category, day=day, now=now)
+    slot = next((s for s in slots if s["start"] == slot_start), None)
+    if slot is None:
+        raise ApplicationError("invalid_slot", "该时段不可预约（非办公时间或节假日）。")
+    if slot["start"] <= now:
+        raise ApplicationError("slot_in_past", "该时段已过，请选择其他时段。")
+    if slot["available"] <= 0:
+        raise ApplicationError(
+            "slot_full", "该时段已约满，请选择其他时段。", status=409
+        )
+    if Appointment.objects.filter(
+        applicant=applicant,
+        category=category,
+        date=day,
+        status=Appointment.Status.BOOKED,
+    ).exists():
+        raise ApplicationError(
+            "already_booked", "您当天在该业务类别已有预约。", status=409
+        )
+    appointment = Appointment(
+        category=category,
+        date=day,
+        slot_start=slot["start"],
+        slot_end=slot["end"],
+        applicant=applicant,
+        phone=(phone or getattr(applicant, "phone", "") or "")[:20],
+    )
+    while Appointment.objects.filter(code=appointment.code).exists():
+        appointment.code = appointment_code_new()
+    appointment.full_clean()
+    appointment.save()
+    audit_record(
+        action="appointment_book",
+        obj=appointment,
+        actor=applicant,
+        to_state=appointment.status,
+        details={"category": category.code, "slot": slot["start"].isoformat()},
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, actor: Any, now: dt.datetime | None = None
+) -> Appointment:
+    """
+    Cancel a booked appointment before its slot starts.
+
+    中文：取消预约
+    """
+    now = now or timezone.now()
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Appointment.Status.BOOKED:
+        raise ApplicationError(
+            "invalid_appointment_state",
+            f"预约当前状态为“{appointment.get_status_display()}”，不能取消。",
+            status=409,
+        )
+    if appointment.slot_start <= now:
+        raise ApplicationError(
+            "appointment_started", "预约时段已开始，不能取消。", status=409
+        )
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="appointment_cancel",
+        obj=appointment,
+        actor=actor,
+        from_state=Appointment.Status.BOOKED,
+        to_state=appointment.status,
+    )
+    return appointment
+
+
+CHECK_IN_EARLY = dt.timedelta(minutes=60)
+CHECK_IN_LATE = dt.timedelta(minutes=30)
+
+
+@transaction.atomic
+def appointment_check_in(
+    *, code: str, actor: Any = None, now: dt.datetime | None = None
+) -> Ticket:
+    """
+    Check in with an appointment code and issue a priority ticket.
+
+    Allowed from 60 minutes before the slot until 30 minutes after its start.
+
+    中文：预约签到
+    """
+    now = now or timezone.now()
+    code = str(code or "").strip()
+    appointment = (
+        Appointment.objects.select_for_update()
+        .select_related("category", "category__hall")
+        .filter(code=code[:8])
+        .first()
+    )
+    if not code.isdigit() or appointment is None:
+        raise ApplicationError("unknown_appointment", "预约签到码不正确。")
+    if appointment.status != Appointment.Status.BOOKED:
+        raise ApplicationError(
+            "invalid_appointment_state",
+            f"该预约当前状态为“{appointment.get_status_display()}”，不能签到。",
+            status=409,
+        )
+    if now < appointment.slot_start - CHECK_IN_EARLY:
+        raise ApplicationError(
+            "check_in_too_early",
+            f"请于 {timezone.localtime(appointment.slot_start - CHECK_IN_EARLY):%m月%d日 %H:%M} 后签到。",
+            status=409,
+        )
+    if now > appointment.slot_start + CHECK_IN_LATE:
+        raise ApplicationError(
+            "check_in_too_late", "已超过预约时段，请现场取普通号。", status=409
+        )
+    ticket = ticket_issue(
+        category=appointment.category,
+        channel=Ticket.Channel.APPOINTMENT,
+        applicant=appointment.applicant,
+        phone=appointment.phone,
+        actor=actor or appointment.applicant,
+        appointment=appointment,
+        now=now,
+    )
+    appointment.status = Appointment.Status.CHECKED_IN
+    appointment.checked_in_at = now
+    appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    audit_record(
+        action="appointment_check_in",
+        obj=appointment,
+        actor=actor or appointment.applicant,
+        from_state=Appointment.Status.BOOKED,
+        to_state=appointment.status,
+        details={"ticket": ticket.number},
+    )
+    return ticket
+
+
+def appointment_mark_no_shows(*, now: dt.datetime | None = None) -> int:
+    """
+    Mark booked appointments whose check-in window has passed as no-shows.
+
+    中文：标记预约爽约
+    """
+    now = now or timezone.now()
+    count = 0
+    due = Appointment.objects.filter(
+        status=Appointment.Status.BOOKED, slot_start__lt=now - CHECK_IN_LATE
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            appointment = Appointment.objects.select_for_update().get(pk=pk)
+            if appointment.status != Appointment.Status.BOOKED:
+                continue
+            appointment.status = Appointment.Status.NO_SHOW
+            appointment.save(update_fields=["status", "updated_at"])
+            audit_record(
+                action="appointment_no_show",
+                obj=appointment,
+                actor="系统",
+                from_state=Appointment.Status.BOOKED,
+                to_state=appointment.status,
+            )
+            count += 1
+    return count
+
+
+def appointment_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """
+    Send an SMS the day before each booked appointment, once.
+
+    中文：预约提醒
+    """
+    from zhengtong.core.sms import sms_send
+
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now, selectors.local_tz()) + dt.timedelta(days=1)
+    sent = 0
+    due = Appointment.objects.filter(
+        status=Appointment.Status.BOOKED, date=tomorrow, reminded_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            appointment = (
+                Appointment.objects.select_for_update()
+                .select_related("category", "category__hall", "applicant")
+                .get(pk=pk)
+            )
+            if appointment.reminded_at is not None:
+                continue
+            phone = appointment.phone or appointment.applicant.phone
+            if phone:
+                local = timezone.localtime(appointment.slot_start)
+                sms_send(
+                    phone,
+                    f"【{appointment.category.hall.name}】您已预约明天 {local:%H:%M} 的"
+                    f"“{appointment.category.name}”业务，签到码 {appointment.code}，"
+                    "请提前到大厅取号机签到。",
+                )
+            appointment.reminded_at = now
+            appointment.save(update_fields=["reminded_at", "updated_at"])
+            audit_record(
+                action="appointment_remind",
+                obj=appointment,
+                actor="系统",
+                details={"phone": mask_phone(phone) if phone else ""},
+            )
+            sent += 1
+    return sent
