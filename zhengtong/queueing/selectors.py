@@ -45,26 +45,16 @@ def day_is_working(day: dt.date) -> bool:
     """
     Return True when ``day`` is a working day (holidays closed, 调休 open).
 
-    Uses the centre's calendar (``zhengtong.workdays``); when that app has no
-    data for the year, falls back to the official State Council calendar of
-    the ``chinesecalendar`` package; a year unknown to both is refused.
+    Uses the centre's calendar (``zhengtong.workdays``). A year whose notice
+    is not loaded is refused (409), never guessed.
 
     中文：是否工作日
     """
-    try:
-        from zhengtong.workdays.services import calendar_get
-    except ImportError:
-        calendar_get = None
-    if calendar_get is not None:
-        try:
-            return bool(calendar_get().is_working_day(day))
-        except ApplicationError:
-            pass
-    import chinese_calendar
+    from zhengtong.workdays.services import calendar_get
 
     try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as exc:
+        return bool(calendar_get().is_working_day(day))
+    except ApplicationError as exc:
         raise ApplicationError(
             "calendar_year_missing",
             f"{day.year} 年的节假日安排尚未导入，暂不能办理。",

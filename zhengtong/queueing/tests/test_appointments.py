@@ -183,3 +183,12 @@ class TestNoShowPolicy:
         a = book(setup, at(MONDAY, 10), at(MONDAY, 8))
         services.appointment_check_in(code=a.code, now=at(MONDAY, 9, 50))
         assert services.appointment_mark_no_shows(now=at(MONDAY, 12)) == 0
+
+
+@pytest.mark.django_db
+def test_year_without_calendar_is_refused_not_guessed():
+    """A day in a year whose holiday notice is not loaded is never guessed."""
+    with pytest.raises(ApplicationError) as info:
+        selectors.day_is_working(dt.date(2031, 3, 3))
+    assert info.value.code == "calendar_year_missing"
+    assert info.value.status == 409
