@@ -34,3 +34,34 @@ def test_docs_page_is_served_without_cdn(client):
     page = resp.content.decode()
     assert "swagger" in page.lower()
     assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+
+
+def test_schema_covers_every_stable_interface(client):
+    """The whole schema builds and lists the stable endpoints of every area."""
+    resp = client.get("/api/schema/", {"format": "json"})
+    assert resp.status_code == 200
+    paths = resp.json()["paths"]
+    for path, method in (
+        ("/api/v1/auth/token/", "post"),
+        ("/api/v1/workdays/deadline/", "get"),
+        ("/api/v1/workdays/is-working-day/", "get"),
+        ("/api/v1/cases/", "post"),
+        ("/api/v1/cases/{case_id}/", "get"),
+        ("/api/v1/cases/{case_id}/documents/", "get"),
+        ("/api/v1/queue/tickets/", "post"),
+        ("/api/v1/queue/categories/", "get"),
+        ("/api/v1/queue/counters/", "get"),
+        ("/api/v1/queue/appointments/slots/", "get"),
+        ("/api/v1/queue/appointments/", "post"),
+    ):
+        assert method in paths.get(path, {}), path
+    actions = [p for p in paths if p.startswith("/api/v1/cases/{case_id}/")]
+    for action in (
+        "accept",
+        "request-supplement",
+        "refuse",
+        "suspend",
+        "extend",
+        "decide",
+    ):
+        assert any(p.endswith(f"/{action}/") for p in actions), action
