@@ -8,6 +8,7 @@ Idempotent: a second run changes nothing.
 """
 
 import datetime
+import json
 from pathlib import Path
 from typing import IO
 
@@ -64,6 +65,11 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
     report = departments_import_file(DATA_DIR / "guangan_511602_departments.csv")
     _say(stdout, f"部门：{report.summary()}")
     for name in ("guangan_511602_catalogue.jsonl", "lingshan_450721_item_guides.jsonl"):
+        if _demo_file_loaded(DATA_DIR / name):
+            # Re-importing would replace versions that later demo steps (cases)
+            # published on top of the source rows; the demo stays as it is.
+            _say(stdout, f"事项 {name}：已导入，跳过（更新请用 import_catalog）。")
+            continue
         report = catalog_import_file(
             DATA_DIR / name, publish=True, effective_from=DEMO_EFFECTIVE_FROM
         )
@@ -76,6 +82,16 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
         f"事项目录就绪：{ServiceItem.objects.count()} 个事项，"
         f"{Department.objects.count()} 个部门。",
     )
+
+
+def _demo_file_loaded(path: Path) -> bool:
+    """Return True when every item of a demo JSONL file is already in the catalogue."""
+    codes = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                codes.add(json.loads(line)["item_code"])
+    return ServiceItem.objects.filter(item_code__in=codes).count() == len(codes)
 
 
 def _seed_guangan_hall() -> None:
