@@ -46,6 +46,8 @@ from zhengtong.catalog.constants import MaterialRequirement
 from zhengtong.catalog.selectors import item_get_public, item_list_public
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.masking import mask_id_number, mask_phone
+from zhengtong.queueing import selectors as queue_selectors
+from zhengtong.queueing import services as queue_services
 
 PAGE_SIZE = 100
 TEMPLATES = "workbench/cases/"
@@ -578,6 +580,19 @@ class WorkbenchCaseActionView(StaffRequiredMixin, View):
 # -- counter intake ----------------------------------------------------------
 
 
+def _intake_ticket(request: HttpRequest):
+    """Return the queue ticket this intake serves (``?ticket=``), if it is the user's."""
+    ticket_id = request.GET.get("ticket") or request.POST.get("ticket")
+    if not ticket_id:
+        return None
+    try:
+        return queue_selectors.ticket_get_for_staff(
+            user=request.user, ticket_id=ticket_id
+        )
+    except ApplicationError:
+        return None
+
+
 class WorkbenchIntakeView(StaffRequiredMixin, View):
     """Counter intake, step 1: find the item the walk-in applicant wants."""
 
@@ -592,7 +607,7 @@ class WorkbenchIntakeView(StaffRequiredMixin, View):
         return render(
             request,
             TEMPLATES + "intake_items.html",
-            {"items": list(items[:50]), "q": q},
+            {"items": list(items[:50]), "q": q, "ticket": _intake_ticket(request)},
         )
 
 
@@ -619,6 +634,7 @@ class WorkbenchIntakeItemView(StaffRequiredMixin, View):
                 "form": form,
                 "rows": rows,
                 "error": error,
+                "ticket": _intake_ticket(request),
             },
             status=status,
         )
@@ -654,6 +670,14 @@ class WorkbenchIntakeItemView(StaffRequiredMixin, View):
             return self._render(
                 request, item, form, error=exc.message, status=error_status(exc)
             )
+        ticket = _intake_ticket(request)
+        if ticket is not None:
+            try:
+                queue_services.ticket_link_case(
+                    ticket=ticket, case_id=case.pk, actor=request.user
+                )
+            except ApplicationError as exc:
+                messages.warning(request, exc.message)
         messages.success(
             request,
             f"已收件，办件编号 {case.number}，查询码 {case.query_code}。请当场作出受理或一次性告知补正。",
