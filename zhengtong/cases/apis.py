@@ -58,6 +58,7 @@ def _item_by_code(code: str) -> ServiceItem:
             "current_version__department__region", "department__region", "region"
         )
         .filter(item_code=code)
+        .order_by()  # unique code: no ORDER BY to compile
         .first()
     )
     if item is None:

@@ -64,7 +64,7 @@ class RankedItems(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             page_ids = self.ids[index]
-            found = self.queryset.in_bulk(page_ids)
+            found = self.queryset.order_by().in_bulk(page_ids)
             return [found[i] for i in page_ids if i in found]
         return self.queryset.get(pk=self.ids[index])
 
@@ -119,10 +119,12 @@ def item_get_public(
         qs = qs.filter(item_code=code)
     else:
         raise NotFoundError("事项不存在或未公开。")
-    item = qs.first()
-    if item is None:
+    # ids and codes are unique: skip .first()'s ORDER BY, whose compilation
+    # over the wide select_related costs more than the query itself.
+    items = list(qs.order_by()[:1])
+    if not items:
         raise NotFoundError("事项不存在或未公开。")
-    return item
+    return items[0]
 
 
 def version_queryset_guide() -> QuerySet[ServiceItemVersion]:
