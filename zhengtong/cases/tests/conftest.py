@@ -52,16 +52,17 @@ def ofd_bytes() -> bytes:
 class World:
     """The people and the item most tests need."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, online: bool = False) -> None:
         self.dept = DepartmentFactory(name="区行政审批局", short_name="广安区审批")
         self.other_dept = DepartmentFactory(name="区市场监督管理局")
         self.item = ServiceItemFactory(
             department=self.dept,
+            online_available=online,
             published__promised_days=5,
             published__statutory_days=20,
         )
         self.version = self.item.current_version
-        self.materials = list(self.version.materials.order_by("order"))
+        self.materials = list(self.version.materials.order_by("order", "id"))
         self.applicant = user_create(
             username="zhang",
             password="pw-123456",

@@ -14,70 +14,21 @@ from zhengtong.cases.constants import Status
 from zhengtong.cases.models import Case
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+from .conftest import EXE_BYTES, PDF_BYTES, World, pdf_file
+
+PDF = PDF_BYTES
+EXE = EXE_BYTES
 VALID_ID = "11010519491231002X"
+pdf = pdf_file
 
 
-def pdf(name: str = "申请书.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-class Ui:
-    """Two applicants, staff of two departments, one item."""
+class Ui(World):
+    """The cases test world with an online item, named as the page tests use it."""
 
     def __init__(self) -> None:
-        self.dept = DepartmentFactory(name="区行政审批局")
-        self.other_dept = DepartmentFactory(name="区市场监督管理局")
-        self.item = ServiceItemFactory(
-            department=self.dept,
-            online_available=True,
-            published__promised_days=5,
-            published__statutory_days=20,
-        )
-        self.materials = list(
-            self.item.current_version.materials.order_by("order", "id")
-        )
-        self.applicant = user_create(
-            username="zhang",
-            password="pw-123456",
-            roles=[Role.APPLICANT],
-            display_name="张三",
-            phone="13800001111",
-        )
-        self.applicant2 = user_create(
-            username="li",
-            password="pw-123456",
-            roles=[Role.APPLICANT],
-            display_name="李四",
-        )
-        self.counter = user_create(
-            username="counter",
-            password="pw-123456",
-            roles=[Role.COUNTER_STAFF],
-            display_name="王窗口",
-            department=self.dept,
-            is_staff=True,
-        )
-        self.reviewer = user_create(
-            username="reviewer",
-            password="pw-123456",
-            roles=[Role.REVIEWER],
-            display_name="赵审批",
-            department=self.dept,
-            is_staff=True,
-        )
-        self.foreign = user_create(
-            username="foreign",
-            password="pw-123456",
-            roles=[Role.COUNTER_STAFF, Role.REVIEWER],
-            display_name="外部门",
-            department=self.other_dept,
-            is_staff=True,
-        )
+        super().__init__(online=True)
+        self.applicant2 = self.other_applicant
+        self.foreign = self.foreign_reviewer
 
     def submitted_case(self, *, files: int = 2) -> Case:
         case = services.case_create(
@@ -630,14 +581,7 @@ def test_my_notifications_are_listed_and_only_i_can_mark_them_read(
 
 
 def test_only_the_centre_admin_may_reassign_a_step(client, ui):
-    admin = user_create(
-        username="centre",
-        password="pw-123456",
-        roles=[Role.CENTRE_ADMIN],
-        display_name="中心管理员",
-        department=ui.dept,
-        is_staff=True,
-    )
+    admin = ui.admin
     other = user_create(
         username="reviewer2",
         password="pw-123456",
