@@ -54,3 +54,12 @@ def _allow_async_unsafe_for_e2e(request):
     if "e2e" in request.keywords:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start each test with an empty Django cache (pages, guides, counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -6,22 +6,28 @@ production-like server), p95 <= 50 ms for search and <= 30 ms for a guide page.
 
 Run (uses its own SQLite database and port, never the project ones):
 
-    .venv/bin/python bench/bench_portal.py                 # 8 clients, 20 s a phase
-    .venv/bin/python bench/bench_portal.py --clients 16 --seconds 30
+    .venv/bin/python bench/bench_portal.py                 # 8 clients, 15 s a phase
     .venv/bin/python bench/bench_portal.py --reuse-db      # skip loading the catalogue
+    .venv/bin/python bench/bench_portal.py --server asgi   # gunicorn + uvicorn workers
+    .venv/bin/python bench/bench_portal.py --loadgen python  # threads instead of wrk
 
 What it does:
 1. creates /tmp/zt_bench_portal.sqlite3, migrates, loads the demo catalogue
    (``zhengtong.catalog.demo.seed``: 759 广安区 items + 3 灵山县 guides);
 2. collects static files (manifest + compressed, as in production) into
    <db>.static next to the database (reused with --reuse-db);
-3. starts gunicorn with 2 uvicorn workers, prod settings (DEBUG off), on
-   127.0.0.1 only;
-4. warms each worker up (search index built once per process), then runs
-   one phase per endpoint: N threads, each with its own keep-alive
-   http.client connection, for a bounded time and request count;
-5. prints p50/p95/p99/max latency, throughput and errors per phase, then stops
-   the server it started (by its process id).
+3. measures the CPU time of one request through the whole Django stack
+   in-process (WSGI handler, all middleware), with and without the public
+   page cache;
+4. starts gunicorn with 2 sync WSGI workers (the production topology for plain
+   HTTP; ``--server asgi`` for uvicorn workers), prod settings, 127.0.0.1 only;
+5. warms each worker up, then runs one phase per endpoint with wrk (8
+   connections rotating over the paths; ``--loadgen python`` for keep-alive
+   http.client threads), first with the public page cache on (the default),
+   then on a second server with ``PUBLIC_PAGE_CACHE_SECONDS=0`` so that
+   every request renders;
+6. prints p50/p95/p99/max latency, throughput and errors per phase, then stops
+   the servers it started (by process group).
 
 Results go into docs/perf/portal.md.
 """
@@ -33,7 +39,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,10 +48,18 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_http import (
+    HOST,
+    ROOT,
+    load_average,
+    server_start,
+    server_stop,
+    wrk_available,
+    wrk_run,
+)
+
 PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-HOST = "127.0.0.1"
 print = functools.partial(print, flush=True)  # noqa: A001 (progress shows at once)
 
 QUERIES = [
@@ -99,45 +112,6 @@ def prepare_database(env: dict, reuse: bool, db_path: Path) -> None:
     )
     items = out.stdout.strip().splitlines()[-1]
     print(f"catalogue loaded: {items} items in {time.perf_counter() - t0:.1f} s")
-
-
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            GUNICORN,
-            "config.asgi:application",
-            "-k",
-            "uvicorn_worker.UvicornWorker",
-            "-w",
-            str(workers),
-            "-b",
-            f"{HOST}:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/api/v1/catalog/item-types/")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise SystemExit("server did not start")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def get_json(port: int, path: str) -> dict:
@@ -230,13 +204,76 @@ def load_phase(
     }
 
 
+CPU_CHILD = """
+import io, sys, time
+from urllib.parse import urlsplit
+from config.wsgi import application
+paths = sys.argv[1:]
+
+def call(path):
+    u = urlsplit(path)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": u.path, "QUERY_STRING": u.query,
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+        "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1"}
+    status = []
+    b"".join(application(environ, lambda s, h: status.append(s)))
+    assert status[0].startswith("200"), (path, status)
+
+for p in paths:
+    call(p)
+    call(p)
+n, t0 = 0, time.process_time()
+while n < 400:
+    for p in paths:
+        call(p)
+        n += 1
+print((time.process_time() - t0) * 1000 / n)
+"""
+
+
+def cpu_per_request(env: dict, paths: list[str]) -> float:
+    """CPU ms of one request through the full Django stack, in one process."""
+    out = subprocess.run(
+        [PY, "-c", CPU_CHILD, *paths],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def measure(args, port: int, paths: list[str]) -> dict:
+    if args.loadgen == "wrk":
+        return wrk_run(port, paths, clients=args.clients, seconds=args.seconds)
+    return load_phase(port, paths, args.clients, args.seconds, args.max_requests)
+
+
+def report(name: str, r: dict, target: float | None) -> None:
+    verdict = ""
+    if target is not None:
+        verdict = f"p95<={target:.0f}ms " + ("OK" if r["p95"] <= target else "MISSED")
+    print(
+        f"{name:44} {r['requests']:6d} {r['errors']:4d} {r['rps']:7.1f} "
+        f"{r['p50']:6.1f} {r['p95']:6.1f} {r['p99']:6.1f} {r['max']:6.1f}  {verdict}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--max-requests", type=int, default=50000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=18731)
+    parser.add_argument("--server", choices=["wsgi", "asgi"], default="wsgi")
+    parser.add_argument(
+        "--loadgen",
+        choices=["wrk", "python"],
+        default="wrk" if wrk_available() else "python",
+    )
     parser.add_argument(
         "--db", default=str(Path(tempfile.gettempdir()) / "zt_bench_portal.sqlite3")
     )
@@ -263,47 +300,69 @@ def main() -> None:
         t0 = time.perf_counter()
         run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
         print(f"static files collected in {time.perf_counter() - t0:.1f} s")
+    uncached = {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}
 
-    proc = start_server(env, args.port, args.workers)
+    proc = server_start(env, args.port, args.workers, args.server)
     try:
         ids = item_ids(args.port)
-        print(
-            f"{len(ids)} published items; {args.clients} clients, {args.workers} workers"
-        )
-        quote = urllib.parse.quote
-        search_paths = [f"/items/?q={quote(q)}" for q in QUERIES]
-        api_paths = [f"/api/v1/catalog/items/?q={quote(q)}" for q in QUERIES]
-        guide_paths = [f"/items/{i}/" for i in ids]
-        # warm-up: every worker builds its search index (jieba + BM25, about
-        # 1.5 s unloaded) and loads templates; not measured
-        load_phase(args.port, search_paths, 2 * args.workers, 8.0, 400, timeout=60)
-        load_phase(args.port, [*guide_paths[:100], "/"], 4, 4.0, 400, timeout=60)
-        phases = [
-            ("search page /items/?q=", search_paths, 50.0),
-            ("search API /api/v1/catalog/items/?q=", api_paths, 50.0),
-            ("guide page, 100 warmed items", guide_paths[:100], 30.0),
-            ("guide page, all items (cold cache)", guide_paths[100:], None),
-            ("home page /", ["/"], None),
-        ]
-        print(
-            f"{'phase':40} {'req':>6} {'err':>4} {'req/s':>7} "
-            f"{'p50':>6} {'p95':>6} {'p99':>6} {'max':>6}  target"
-        )
-        for name, paths, target in phases:
-            r = load_phase(
-                args.port, paths, args.clients, args.seconds, args.max_requests
-            )
-            verdict = ""
-            if target is not None:
-                verdict = f"p95<={target:.0f}ms " + (
-                    "OK" if r["p95"] <= target else "MISSED"
-                )
-            print(
-                f"{name:40} {r['requests']:6d} {r['errors']:4d} {r['rps']:7.1f} "
-                f"{r['p50']:6.1f} {r['p95']:6.1f} {r['p99']:6.1f} {r['max']:6.1f}  {verdict}"
-            )
     finally:
-        stop_server(proc)
+        server_stop(proc)
+    quote = urllib.parse.quote
+    search_paths = [f"/items/?q={quote(q)}" for q in QUERIES]
+    api_paths = [f"/api/v1/catalog/items/?q={quote(q)}" for q in QUERIES]
+    guide_paths = [f"/items/{i}/" for i in ids]
+
+    print("CPU time per request through the whole Django stack, one process:")
+    for name, paths in (
+        ("search page", search_paths),
+        ("guide page", guide_paths[:100]),
+    ):
+        on = cpu_per_request(env, paths)
+        off = cpu_per_request(uncached, paths)
+        print(f"  {name:12} {on:6.2f} ms with the page cache, {off:6.2f} ms rendering")
+
+    print(
+        f"{len(ids)} published items; {args.clients} clients, {args.workers} "
+        f"{args.server} workers, load generator {args.loadgen}; load average "
+        + load_average()
+    )
+    print(
+        f"{'phase':44} {'req':>6} {'err':>4} {'req/s':>7} "
+        f"{'p50':>6} {'p95':>6} {'p99':>6} {'max':>6}  target"
+    )
+    rounds = (
+        (
+            "page cache on",
+            env,
+            [
+                ("search page /items/?q=", search_paths, 50.0),
+                ("search API /api/v1/catalog/items/?q=", api_paths, None),
+                ("guide page, 100 items", guide_paths[:100], 30.0),
+                ("guide page, all items", guide_paths, 30.0),
+                ("home page /", ["/"], None),
+            ],
+        ),
+        (
+            "page cache off (every request renders)",
+            uncached,
+            [
+                ("search page /items/?q=", search_paths, 50.0),
+                ("guide page, all items", guide_paths, 30.0),
+            ],
+        ),
+    )
+    for title, server_env, phases in rounds:
+        print(f"-- {title}")
+        proc = server_start(server_env, args.port, args.workers, args.server)
+        try:
+            # warm-up: every worker builds its search index (jieba + BM25) and
+            # loads templates; not measured
+            load_phase(args.port, search_paths, 2 * args.workers, 6.0, 400, timeout=60)
+            load_phase(args.port, guide_paths, 4, 4.0, 2000, timeout=60)
+            for name, paths, target in phases:
+                report(name, measure(args, args.port, paths), target)
+        finally:
+            server_stop(proc)
 
 
 if __name__ == "__main__":

@@ -347,7 +347,7 @@ def index_build(*, signature: tuple | None = None) -> SearchIndex:
 
 
 _index: SearchIndex | None = None
-_index_checked_at = 0.0
+_signature_checked_at = 0.0
 _index_lock = threading.Lock()
 
 
@@ -362,33 +362,53 @@ def recheck_seconds() -> float:
     return float(getattr(settings, "CATALOG_SEARCH_RECHECK_SECONDS", 1.0))
 
 
+_signature: tuple | None = None
+
+
+def catalogue_signature_current() -> tuple:
+    """
+    Return the catalogue signature, asking the database at most once per
+    ``recheck_seconds()`` in this process.
+
+    Anything cached per catalogue state (the index, facets, rendered rows,
+    public pages) keys on this value, so a change shows up everywhere within
+    the re-check time.
+
+    中文：当前目录指纹
+    """
+    global _signature, _signature_checked_at
+    now = time.monotonic()
+    current = _signature
+    if current is not None and now - _signature_checked_at < recheck_seconds():
+        return current
+    _signature = catalogue_signature()
+    _signature_checked_at = now
+    return _signature
+
+
 def index_get() -> SearchIndex:
     """
     Return the process-wide index, rebuilding it if the catalogue changed.
 
     中文：获取检索索引
     """
-    global _index, _index_checked_at
+    global _index
+    signature = catalogue_signature_current()
     current = _index
-    now = time.monotonic()
-    if current is not None and now - _index_checked_at < recheck_seconds():
-        return current
-    signature = catalogue_signature()
     if current is not None and current.signature == signature:
-        _index_checked_at = now
         return current
     with _index_lock:
         if _index is None or _index.signature != signature:
             _index = index_build(signature=signature)
-        _index_checked_at = now
         return _index
 
 
 def index_clear() -> None:
     """Drop the cached index (tests; the signature check normally suffices)."""
-    global _index, _index_checked_at
+    global _index, _signature_checked_at, _signature
     _index = None
-    _index_checked_at = 0.0
+    _signature = None
+    _signature_checked_at = 0.0
 
 
 def item_search(

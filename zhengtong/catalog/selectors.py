@@ -102,6 +102,43 @@ def item_list_public(
     return qs.order_by("department__order", "department__name", "name", "id")
 
 
+_ids_cache: dict[tuple, list[int]] = {}
+_IDS_CACHE_MAX = 256
+
+
+def item_ids_public(
+    *,
+    q: str | None = None,
+    department_id: int | None = None,
+    item_type: str | None = None,
+    online: bool | None = None,
+) -> list[int]:
+    """
+    Return the ids of published items, in the order ``item_list_public`` gives.
+
+    Pages paginate these ids and fetch or render only one page of items.
+    Filter-only lists are cached per catalogue signature (a catalogue of a
+    few thousand items is a few kilobytes of ids).
+
+    中文：公开事项编号列表
+    """
+    if q and q.strip():
+        return search.item_search(
+            q=q, department_id=department_id, item_type=item_type, online=online
+        )
+    key = (search.catalogue_signature_current(), department_id, item_type, online)
+    ids = _ids_cache.get(key)
+    if ids is None:
+        qs = item_list_public(
+            department_id=department_id, item_type=item_type, online=online
+        )
+        ids = list(qs.values_list("id", flat=True))
+        if len(_ids_cache) >= _IDS_CACHE_MAX or any(k[0] != key[0] for k in _ids_cache):
+            _ids_cache.clear()
+        _ids_cache[key] = ids
+    return ids
+
+
 def item_get_public(
     *, item_id: int | None = None, code: str | None = None
 ) -> ServiceItem:
@@ -246,7 +283,7 @@ def catalogue_facets() -> dict:
 
     中文：目录分面统计
     """
-    signature = search.index_get().signature
+    signature = search.catalogue_signature_current()
     found = _facets_cache.get(signature)
     if found is None:
         departments = [

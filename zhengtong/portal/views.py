@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
 
 from zhengtong.catalog import selectors
@@ -30,6 +31,8 @@ from zhengtong.catalog.constants import (
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.pdf import pdf_render, qr_data_uri
+
+from .caching import filter_options_html, item_rows_html, public_page
 
 PAGE_SIZE = 20
 PDF_CACHE_SECONDS = 60 * 60 * 24
@@ -98,6 +101,7 @@ def _item_or_404(item_id: int) -> ServiceItem:
         raise Http404(exc.message) from exc
 
 
+@method_decorator(public_page, name="get")
 class HomeView(View):
     """
     Show the home page: search box, departments, item types, popular items.
@@ -132,6 +136,7 @@ def _filters_from(request: HttpRequest) -> tuple[dict[str, Any], list[str], dict
     return filters, errors, raw
 
 
+@method_decorator(public_page, name="get")
 class ItemListView(View):
     """
     Search and filter published items (关键词、部门、类型、可网办).
@@ -141,19 +146,21 @@ class ItemListView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filters, errors, raw = _filters_from(request)
-        items = selectors.item_list_public(**filters)
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = selectors.item_ids_public(**filters)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        facets = selectors.catalogue_facets()
         context = {
             "page": page,
+            "rows": item_rows_html(list(page.object_list)),
             "filters": filters,
             "raw": raw,
             "errors": errors,
             "query_string": query.urlencode(),
-            "departments": facets["departments"],
-            "item_types": facets["item_types"],
+            "options": filter_options_html(
+                department_id=filters.get("department_id"),
+                item_type=filters.get("item_type"),
+            ),
         }
         template = "portal/items.html"
         if getattr(request, "htmx", False) and request.htmx.target == "results":
@@ -161,6 +168,7 @@ class ItemListView(View):
         return render(request, template, context)
 
 
+@method_decorator(public_page, name="get")
 class ItemGuideView(View):
     """
     Show the current guide (办事指南) of an item with every element.
@@ -173,6 +181,7 @@ class ItemGuideView(View):
         return _render_guide(request, item, item.current_version, is_current=True)
 
 
+@method_decorator(public_page, name="get")
 class ItemVersionView(View):
     """
     Show an older (or the current) version of an item's guide.
@@ -279,6 +288,7 @@ class ItemGuidePdfView(View):
         return response
 
 
+@method_decorator(public_page, name="get")
 class DepartmentDetailView(View):
     """
     Show a department with its published items.
@@ -291,14 +301,15 @@ class DepartmentDetailView(View):
             department = selectors.department_get_public(department_id=department_id)
         except NotFoundError as exc:
             raise Http404(exc.message) from exc
-        items = selectors.item_list_public(department_id=department.pk)
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = selectors.item_ids_public(department_id=department.pk)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "portal/department.html",
             {
                 "department": department,
                 "page": page,
+                "rows": item_rows_html(list(page.object_list)),
                 "query_string": "",
             },
         )
