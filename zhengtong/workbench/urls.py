@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import queue_views, views
+from . import duty_views, queue_views, views
 
 app_name = "workbench"
 urlpatterns: list = [
@@ -11,6 +11,8 @@ urlpatterns: list = [
         queue_views.QueueDeskActionView.as_view(),
         name="queue-action",
     ),
+    # Duty and backup posts (在岗与AB岗)
+    path("duty/", duty_views.DutyView.as_view(), name="duty"),
     # Cases (办件)
     path("", views.WorkbenchHomeView.as_view(), name="home"),
     path("cases/", views.WorkbenchHomeView.as_view(), name="case-list"),
