@@ -92,31 +92,13 @@ def filter_options_html(
     if found is None:
         facets = selectors.catalogue_facets()
         found = {
-            "departments": format_html_join(
-                "",
-                '<option value="{}"{}>{}（{}）</option>',
-                (
-                    (
-                        d["id"],
-                        _selected(d["id"] == department_id),
-                        d["name"],
-                        d["item_count"],
-                    )
-                    for d in facets["departments"]
-                ),
+            "departments": _options_html(
+                [(d["id"], d["name"], d["item_count"]) for d in facets["departments"]],
+                department_id,
             ),
-            "item_types": format_html_join(
-                "",
-                '<option value="{}"{}>{}（{}）</option>',
-                (
-                    (
-                        t["code"],
-                        _selected(t["code"] == item_type),
-                        t["name"],
-                        t["item_count"],
-                    )
-                    for t in facets["item_types"]
-                ),
+            "item_types": _options_html(
+                [(t["code"], t["name"], t["item_count"]) for t in facets["item_types"]],
+                item_type,
             ),
         }
         if len(_options) >= _OPTIONS_MAX or any(k[0] != signature for k in _options):
@@ -125,9 +107,17 @@ def filter_options_html(
     return found
 
 
-def _selected(flag: bool) -> str:
-    # plain text: format_html_join escapes it, and it holds nothing to escape
-    return " selected" if flag else ""
+def _options_html(choices: list[tuple], chosen: object) -> SafeString:
+    """``<option>`` tags for (value, name, count) rows, ``chosen`` selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}（{}）</option>',
+        (
+            # " selected" is plain text: escaping leaves it as it is
+            (value, " selected" if value == chosen else "", name, count)
+            for value, name, count in choices
+        ),
+    )
 
 
 def _page_key(request: HttpRequest) -> str:

@@ -8,17 +8,10 @@ from django.utils import timezone
 import pytest
 
 from zhengtong.accounts.services import user_create
-from zhengtong.catalog import search, services
+from zhengtong.catalog import services
 from zhengtong.catalog.tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    search.index_clear()
-    yield
-    search.index_clear()
 
 
 def text(resp) -> str:

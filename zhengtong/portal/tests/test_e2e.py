@@ -5,17 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from zhengtong.catalog import search
 from zhengtong.catalog.tests.factories import ServiceItemFactory
 
 from .helpers import FULL_CODE, full_item
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    search.index_clear()
-    yield
-    search.index_clear()
 
 
 @pytest.mark.e2e

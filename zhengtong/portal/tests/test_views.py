@@ -5,7 +5,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from zhengtong.catalog import search
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
 
 from .helpers import (
@@ -18,13 +17,6 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    search.index_clear()
-    yield
-    search.index_clear()
 
 
 def text(resp) -> str:
