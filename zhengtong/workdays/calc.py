@@ -222,6 +222,29 @@ class WorkCalendar:
             raise self._missing_after(offset)
         return self._work_dates[index]
 
+    def add_natural_days(
+        self, start: date, n: int, *, count_start_day: bool = False
+    ) -> date:
+        """
+        Return the last day of a period of ``n`` natural days (自然日) from ``start``.
+
+        Civil Code Art. 201: the start day is not counted (unless
+        ``count_start_day``); Art. 203: when the last day falls on a day off
+        (a public holiday or a weekend that is not a 调休 working day), the
+        period ends on the first working day after it. ``n == 0`` returns
+        ``start`` unchanged.
+
+        中文：加自然日（届满日，遇休假日顺延）
+        """
+        if n < 0:
+            raise ValueError("n must not be negative")
+        if n == 0:
+            return start
+        end = start + timedelta(days=n - 1 if count_start_day else n)
+        if self.is_working_day(end):
+            return end
+        return self.next_working_day(end)
+
     def working_days_between(self, a: date, b: date) -> int:
         """
         Return the number of working days in ``(a, b]``.

@@ -307,3 +307,49 @@ def test_notices_cover_exactly_the_table_of_domain_rules():
         ) == [D(f"{year}-{md}") for md in days]
         assert all(d.weekday() >= 5 for d in (D(f"{year}-{md}") for md in days))
     assert set(NOTICES) == {2024, 2025, 2026}
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "last_day"),
+    [
+        # ends on a Saturday that is a 调休 working day: stays
+        ("2026-02-10", 4, "2026-02-14"),
+        # ends on the first day of 春节 (2-15..2-23): first working day after
+        ("2026-02-10", 5, "2026-02-24"),
+        # ends on an ordinary Saturday: the Monday after
+        ("2026-03-02", 5, "2026-03-09"),
+        # ends on a working day: that day
+        ("2026-03-02", 30, "2026-04-01"),
+        ("2026-03-02", 0, "2026-03-02"),
+    ],
+)
+def test_add_natural_days_rolls_a_day_off_forward(start, n, last_day):
+    assert CAL.add_natural_days(D(start), n) == D(last_day)
+
+
+def test_add_natural_days_count_start_day():
+    assert CAL.add_natural_days(D("2026-03-02"), 5, count_start_day=True) == D(
+        "2026-03-06"
+    )
+
+
+def test_add_natural_days_refuses_negative_and_uncovered_years():
+    with pytest.raises(ValueError):
+        CAL.add_natural_days(D("2026-03-02"), -1)
+    with pytest.raises(CalendarYearMissing):
+        CAL.add_natural_days(D("2026-12-20"), 30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 10, 31)),
+    n=st.integers(min_value=1, max_value=40),
+)
+def test_add_natural_days_is_the_first_working_day_from_the_plain_end(start, n):
+    plain = start + timedelta(days=n)
+    last = CAL.add_natural_days(start, n)
+    assert last >= plain and CAL.is_working_day(last)
+    day = plain
+    while day < last:
+        assert not CAL.is_working_day(day)
+        day += timedelta(days=1)
