@@ -4,23 +4,27 @@ Benchmark staff inboxes, case lists (100 per page) and case detail with
 
 Run from the repository root (PostgreSQL on 127.0.0.1:55432 must be up):
 
-    .venv/bin/python bench/bench_cases_lists.py [--cases 1000000] [--requests 300] [--keep]
+    .venv/bin/python bench/bench_cases_lists.py [--cases 1000000] [--generate-only]
+    .venv/bin/python bench/bench_cases_lists.py --reuse [--seconds 10] [--workers 3]
+        [--server wsgi|asgi] [--client wrk|python]
 
 What it does:
-  1. recreates the database ``zt_cases_bench`` (BENCH_DB) and migrates it
+  1. recreates the database ``zt_perf_cases_lists`` (BENCH_DB) and migrates it
      (the inbox indexes come from the cases migrations);
   2. creates 20 departments with one item each, 5 reviewers per department
      and 1,000 applicants through the ORM, then generates the cases with one
      ``INSERT … SELECT generate_series`` (statuses, lamps, assignees spread
      over the departments) and three audit events per case (statuses, lamps and
      assignees drawn with a seeded random()), then ANALYZE;
-  3. starts gunicorn with 2 uvicorn workers (config.settings.prod) on
-     127.0.0.1:BENCH_PORT and times, from one client and then from 4
-     concurrent clients, GET /api/v1/cases/?inbox=…&page_size=100 for each
+  3. starts gunicorn with 3 sync WSGI workers (config.settings.prod; ``--server
+     asgi`` for the earlier gunicorn + uvicorn setup) on 127.0.0.1:BENCH_PORT
+     and times with wrk (``--client python`` for the threaded Python client),
+     from one connection and then from 4 concurrent ones, GET /api/v1/cases/?inbox=…&page_size=100 for each
      inbox, the full list, a deep keyset page, an applicant's list and
      GET /api/v1/cases/{id}/;
-  4. stops the server by PID (``--keep`` keeps the database for reruns:
-     ``--reuse`` skips steps 1–2).
+  4. prints p50/p95/p99, req/s, errors and the server's CPU ms per request,
+     and stops the server by PID (the database stays: ``--reuse`` skips
+     steps 1–2).
 Targets: lists p95 <= 50 ms, detail p95 <= 30 ms. Numbers go to
 docs/perf/cases.md.
 """
@@ -263,66 +267,77 @@ def timed(paths: list[str], token: str, clients: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=300, help="python client")
+    parser.add_argument("--seconds", type=float, default=10, help="wrk, per line")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the generated database"
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data and stop"
+    )
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--server", choices=common.SERVER_KINDS, default="wsgi")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk" if common.WRK else "python",
     )
     args = parser.parse_args()
     print("machine:", common.machine())
     info = reuse() if args.reuse else generate(args.cases)
-    proc = common.server_start()
+    if args.generate_only:
+        return
+    proc = common.server_start(workers=args.workers, kind=args.server)
+    print(f"server: {args.server} x{args.workers}, client: {args.client}")
     results = []
     try:
         staff, appl, n = info["staff_token"], info["applicant_token"], args.requests
+        detail_paths = [
+            f"/api/v1/cases/{random.choice(info['detail_ids'])}/" for _ in range(n)
+        ]
         scenarios = [
             (
                 "inbox 待受理 intake",
-                ["/api/v1/cases/?inbox=intake&page_size=100"] * n,
+                ["/api/v1/cases/?inbox=intake&page_size=100"],
                 staff,
             ),
-            (
-                "inbox 我的待办 mine",
-                ["/api/v1/cases/?inbox=mine&page_size=100"] * n,
-                staff,
-            ),
+            ("inbox 我的待办 mine", ["/api/v1/cases/?inbox=mine&page_size=100"], staff),
             (
                 "inbox 即将到期 due_soon",
-                ["/api/v1/cases/?inbox=due_soon&page_size=100"] * n,
+                ["/api/v1/cases/?inbox=due_soon&page_size=100"],
                 staff,
             ),
             (
                 "inbox 已超期 overdue",
-                ["/api/v1/cases/?inbox=overdue&page_size=100"] * n,
+                ["/api/v1/cases/?inbox=overdue&page_size=100"],
                 staff,
             ),
-            (
-                "case list (department, all)",
-                ["/api/v1/cases/?page_size=100"] * n,
-                staff,
-            ),
+            ("case list (department, all)", ["/api/v1/cases/?page_size=100"], staff),
             (
                 "case list deep keyset page",
-                [f"/api/v1/cases/?page_size=100&before={info['mid_id']}"] * n,
+                [f"/api/v1/cases/?page_size=100&before={info['mid_id']}"],
                 staff,
             ),
-            ("applicant's own list", ["/api/v1/cases/?page_size=100"] * n, appl),
-            (
-                "case detail",
-                [
-                    f"/api/v1/cases/{random.choice(info['detail_ids'])}/"
-                    for _ in range(n)
-                ],
-                staff,
-            ),
+            ("applicant's own list", ["/api/v1/cases/?page_size=100"], appl),
+            ("case detail", detail_paths, staff),
         ]
         for name, paths, token in scenarios:
-            timed(paths[:20], token, 1)  # warm-up
+            target = 30 if name == "case detail" else 50
             for clients in (1, 4):
-                lat = timed(paths, token, clients)
-                s = common.summary(
-                    f"{name} [{clients} client{'s' if clients > 1 else ''}]", lat
-                )
-                target = 30 if name == "case detail" else 50
+                label = f"{name} [{clients} client{'s' if clients > 1 else ''}]"
+                if args.client == "wrk":
+                    common.wrk_run(paths, token, clients, 2)  # warm-up
+                    s = common.cpu_per_request(
+                        proc,
+                        lambda p=paths, t=token, c=clients: common.wrk_run(
+                            p, t, c, args.seconds
+                        ),
+                    )
+                    s = {"name": label, **s}
+                else:
+                    many = (paths * n)[:n]
+                    timed(many[:20], token, 1)  # warm-up
+                    s = common.summary(label, timed(many, token, clients))
                 s["target_p95_ms"] = target
                 s["pass"] = s["p95_ms"] <= target
                 results.append(s)

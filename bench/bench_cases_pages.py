@@ -9,8 +9,9 @@ Run from the repository root (PostgreSQL on 127.0.0.1:55432 must be up):
 
 It reuses the data generator of ``bench_cases_lists.py`` (20 departments,
 staff, 1,000 applicants, N cases in every state, audit events) in its own
-database ``zt_casesui_bench`` (override with BENCH_DB), starts gunicorn with
-2 uvicorn workers (config.settings.prod, DEBUG off) on 127.0.0.1:18771
+database ``zt_perf_cases_ui`` (override with BENCH_DB), starts gunicorn with
+3 sync WSGI workers (config.settings.prod, DEBUG off; ``--server asgi`` for
+gunicorn + 2 uvicorn workers) on 127.0.0.1:18164
 (BENCH_PORT), signs in through a session cookie and times GET requests from
 1 and from 4 concurrent clients. The server is stopped by PID at the end;
 ``--reuse`` skips the generation on a second run. Figures go to
@@ -32,15 +33,15 @@ import time
 from importlib import import_module
 from pathlib import Path
 
-os.environ.setdefault("BENCH_DB", "zt_casesui_bench")
-os.environ.setdefault("BENCH_PORT", "18771")
+os.environ.setdefault("BENCH_DB", "zt_perf_cases_ui")
+os.environ.setdefault("BENCH_PORT", "18164")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_cases_common as common
 import bench_cases_lists as lists
 
 STATIC_ENV = {
-    "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "zt_casesui_bench_static")
+    "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "zt_perf_cases_ui_static")
 }
 
 
@@ -110,6 +111,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the generated database"
     )
+    parser.add_argument("--server", choices=common.SERVER_KINDS, default="wsgi")
     args = parser.parse_args()
     print("machine:", common.machine())
     t0 = time.perf_counter()
@@ -145,7 +147,9 @@ def main() -> None:
         ("applicant 我的办件 /cases/mine/", ["/cases/mine/"] * n, applicant),
     ]
     collectstatic()
-    proc = common.server_start(STATIC_ENV)
+    proc = common.server_start(
+        STATIC_ENV, workers=3 if args.server == "wsgi" else 2, kind=args.server
+    )
     results = []
     try:
         for name, paths, session in scenarios:

@@ -5,16 +5,20 @@ Run from the repository root (PostgreSQL on 127.0.0.1:55432 and Redis on
 127.0.0.1:56379 must be up):
 
     .venv/bin/python bench/bench_cases_submit.py [--seconds 20] [--clients 8]
+        [--workers 3] [--server wsgi|asgi] [--client wrk|python]
 
 What it does:
-  1. recreates the database ``zt_cases_bench_submit`` (BENCH_DB) and migrates it;
+  1. recreates the database ``zt_perf_cases_submit`` (BENCH_DB) and migrates it;
   2. creates a department, a published item and one applicant + token per
      client;
-  3. starts gunicorn with 2 uvicorn workers (config.settings.prod, DEBUG off,
-     REDIS_URL=redis db 6 so notifications go to a RedisHuey queue) on
+  3. starts gunicorn with 3 sync WSGI workers (``--server asgi``: gunicorn +
+     uvicorn workers, the earlier setup) with config.settings.prod, DEBUG off,
+     REDIS_URL=redis db 3 so notifications go to a RedisHuey queue, on
      127.0.0.1:BENCH_PORT;
-  4. 8 client threads POST /api/v1/cases/ {"item_code": ...} over keep-alive
-     connections for --seconds; reports cases/s and p50/p95/p99;
+  4. wrk (or ``--client python``: threads with http.client) POSTs
+     /api/v1/cases/ {"item_code": ...} over 8 keep-alive connections for
+     --seconds; reports cases/s, p50/p95/p99, errors and the CPU ms per
+     request of the workers, of PostgreSQL and of the whole machine;
   5. in the same run, 8 threads of a minimal raw-SQL script (psycopg) do the
      same inserts per case (sequence UPDATE … RETURNING, case row, audit row,
      one transaction) and the ratio HTTP / raw is printed;
@@ -31,8 +35,8 @@ import os
 import threading
 import time
 
-os.environ.setdefault("BENCH_DB", "zt_cases_bench_submit")
-os.environ.setdefault("BENCH_PORT", "18762")
+os.environ.setdefault("BENCH_DB", "zt_perf_cases_submit")
+os.environ.setdefault("BENCH_PORT", "18162")
 
 import bench_cases_common as common
 
@@ -223,28 +227,62 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--server",
+        choices=common.SERVER_KINDS,
+        default="wsgi",
+        help="wsgi: gunicorn sync workers (default); asgi: gunicorn + uvicorn",
+    )
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk" if common.WRK else "python",
+        help="load generator (wrk when installed)",
+    )
     args = parser.parse_args()
     print("machine:", common.machine())
     item_code, tokens = setup(args.clients)
     redis_clear()
-    proc = common.server_start({"REDIS_URL": common.REDIS_URL}, workers=args.workers)
+    proc = common.server_start(
+        {"REDIS_URL": common.REDIS_URL}, workers=args.workers, kind=args.server
+    )
+    name = f"HTTP POST /api/v1/cases/ ({args.server} x{args.workers}, {args.client}, {args.clients} clients)"
     try:
-        http_load(item_code, tokens, 3)  # warm-up
-        n, elapsed, lat, errors = http_load(item_code, tokens, args.seconds)
+        if args.client == "wrk":
+            body = json.dumps({"item_code": item_code})
+            common.wrk_run(["/api/v1/cases/"], tokens[0], args.clients, 3, "POST", body)
+            s = common.cpu_per_request(
+                proc,
+                lambda: common.wrk_run(
+                    ["/api/v1/cases/"],
+                    tokens[0],
+                    args.clients,
+                    args.seconds,
+                    "POST",
+                    body,
+                ),
+            )
+            s = {"name": name, **s}
+            http_rate, errors = s["rate_per_s"], s["non_2xx"] + s["socket_errors"]
+        else:
+            http_load(item_code, tokens, 3)  # warm-up
+            n, elapsed, lat, errors = http_load(item_code, tokens, args.seconds)
+            http_rate = n / elapsed
+            s = {**common.summary(name, lat), "rate_per_s": round(http_rate, 1)}
     finally:
         common.server_stop(proc)
-    http_rate = n / elapsed
-    s = common.summary("HTTP POST /api/v1/cases/", lat)
-    print(
-        json.dumps(
-            {**s, "rate_per_s": round(http_rate, 1), "errors": errors},
-            ensure_ascii=False,
-        )
-    )
+    print(json.dumps({**s, "errors": errors}, ensure_ascii=False))
+    # (PostgreSQL alone is not measured here: the raw script's backends exit
+    # with their connections before they could be read.)
+    busy0, own0 = common.machine_busy_seconds(), time.process_time()
     rn, relapsed, rlat = raw_sql_load(args.clients, args.seconds)
     raw_rate = rn / relapsed
     rs = common.summary("raw SQL inserts", rlat)
+    rs["client_cpu_ms_per_case"] = round(1000 * (time.process_time() - own0) / rn, 2)
+    rs["machine_cpu_ms_per_case"] = round(
+        1000 * (common.machine_busy_seconds() - busy0) / rn, 2
+    )
     print(json.dumps({**rs, "rate_per_s": round(raw_rate, 1)}, ensure_ascii=False))
     print(
         f"ratio HTTP/raw throughput: {http_rate / raw_rate:.3f} (raw is {raw_rate / http_rate:.1f}x)"

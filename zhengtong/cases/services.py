@@ -183,9 +183,7 @@ def case_create(
         or getattr(department.region, "code", "")
         or "000000"
     )
-    seq = sequence_next(scope=region_code[:6], year=today.year)
     case = Case(
-        number=case_number_format(region_code=region_code, year=today.year, seq=seq),
         query_code=query_code_new(),
         item=item,
         item_version=version,
@@ -206,6 +204,11 @@ def case_create(
     if submit:
         _received(case, now, today)
         case.status = Status.SUBMITTED
+    # Last before the insert: the sequence row stays locked until commit, so
+    # concurrent submissions queue only for the insert, the audit row and the
+    # commit, not for building the case.
+    seq = sequence_next(scope=region_code[:6], year=today.year)
+    case.number = case_number_format(region_code=region_code, year=today.year, seq=seq)
     try:
         if idempotency_key:  # a concurrent twin may win: keep the outer transaction
             with transaction.atomic():
@@ -226,6 +229,7 @@ def case_create(
         actor=actor,
         to_state=case.status,
         details={"channel": channel, "item": item.item_code, "number": case.number},
+        new_stream=True,  # the case row was inserted just above
     )
     if submit:
         _notify(case, "submitted")

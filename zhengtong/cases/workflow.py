@@ -172,12 +172,15 @@ def case_allowed_actions(*, case, user) -> list[str]:
 
     中文：可执行操作
     """
-    kinds = case_actor_kinds(case=case, user=user)
-    return [
-        action
+    here = [
+        (action, tr)
         for (state, action), tr in TRANSITIONS.items()
-        if state == case.status and kinds & tr.actors
+        if state == case.status
     ]
+    if not here:  # a closed case: no need to work out who the user is to it
+        return []
+    kinds = case_actor_kinds(case=case, user=user)
+    return [action for action, tr in here if kinds & tr.actors]
 
 
 def case_transition(

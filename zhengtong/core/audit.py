@@ -64,9 +64,15 @@ def audit_record(
     to_state: str = "",
     reason: str = "",
     details: dict[str, Any] | None = None,
+    new_stream: bool = False,
 ) -> AuditEvent:
     """
     Append one event to the chain of ``obj`` (or of ``stream``).
+
+    ``new_stream=True`` says that the caller created ``obj`` in the current
+    transaction, so its chain is empty and nobody else can write to it yet:
+    the event is the first link, written without reading the head and
+    without a savepoint (2 statements fewer on every new case).
 
     中文：记录审计事件
     """
@@ -75,6 +81,22 @@ def audit_record(
             raise ValueError("audit_record needs obj or stream")
         stream = audit_stream_for(obj)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        stream=stream,
+        actor=actor_obj,
+        actor_label=_actor_label(actor, actor_obj),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        from_state=from_state or "",
+        to_state=to_state or "",
+        reason=reason or "",
+        details=json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)),
+    )
+    if new_stream:
+        _link(event, seq=1, prev_hash="")
+        event.save(force_insert=True)
+        return event
     for _attempt in range(5):
         last = (
             AuditEvent.objects.filter(stream=stream)
@@ -82,24 +104,11 @@ def audit_record(
             .values("seq", "hash")
             .first()
         )
-        event = AuditEvent(
-            stream=stream,
+        _link(
+            event,
             seq=(last["seq"] + 1) if last else 1,
             prev_hash=last["hash"] if last else "",
-            created_at=timezone.now(),
-            actor=actor_obj,
-            actor_label=_actor_label(actor, actor_obj),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            from_state=from_state or "",
-            to_state=to_state or "",
-            reason=reason or "",
-            details=json.loads(
-                json.dumps(details or {}, ensure_ascii=False, default=str)
-            ),
         )
-        event.hash = audit_hash(event)
         try:
             with transaction.atomic():
                 event.save(force_insert=True)
@@ -107,6 +116,14 @@ def audit_record(
             continue  # another writer took this seq; read the new head and retry
         return event
     raise RuntimeError("could not append audit event after 5 attempts")
+
+
+def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> None:
+    """Place ``event`` at ``seq`` after ``prev_hash``, timestamp and seal it."""
+    event.seq = seq
+    event.prev_hash = prev_hash
+    event.created_at = timezone.now()
+    event.hash = audit_hash(event)
 
 
 @dataclass(frozen=True)

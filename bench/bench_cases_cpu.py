@@ -1,0 +1,196 @@
+"""
+CPU time per request of the cases hot paths, in-process (issue 3).
+
+Wall-clock throughput on a shared 2-vCPU machine is noisy; CPU time per
+request of the server's Python is not. This script calls the WSGI
+application (``config.wsgi.application``, all middleware, DRF, token auth)
+directly in one thread and measures ``time.process_time()`` per request,
+plus the number of SQL statements per request.
+
+Run from the repository root (PostgreSQL on 127.0.0.1:55432 must be up):
+
+    .venv/bin/python bench/bench_cases_cpu.py                  # submission
+    .venv/bin/python bench/bench_cases_cpu.py --reads          # lists and detail on the 1M-case db
+    .venv/bin/python bench/bench_cases_cpu.py --profile        # + cProfile top 30 of each path
+
+``--reads`` needs the database of ``bench_cases_lists.py`` (BENCH_LISTS_DB,
+default ``zt_perf_cases_lists``). Submission uses its own database
+``zt_perf_cases_cpu`` (recreated on each run). Numbers go to
+docs/perf/cases.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+
+os.environ.setdefault(
+    "BENCH_DB",
+    os.environ.get("BENCH_LISTS_DB", "zt_perf_cases_lists")
+    if "--reads" in sys.argv
+    else "zt_perf_cases_cpu",
+)
+
+import bench_cases_common as common
+
+
+def wsgi_call(app, method: str, path: str, token: str, body: bytes = b"") -> tuple:
+    """Call the WSGI application once; return (status, body)."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_AUTHORIZATION": f"Token {token}",
+        "HTTP_ACCEPT": "application/json",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    status = []
+
+    def start_response(s, headers, exc_info=None):
+        status.append(s)
+
+    chunks = app(environ, start_response)
+    data = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return int(status[0].split()[0]), data
+
+
+def measure(name: str, app, calls, n: int, profile: bool) -> dict:
+    """Run ``calls()`` n times (after 20 warm-up calls); CPU ms per call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(20):
+        calls()
+    with CaptureQueriesContext(connection) as ctx:
+        status, body = calls()
+    queries = len(ctx.captured_queries)
+    cpu, wall = [], []
+    prof = cProfile.Profile(time.process_time) if profile else None
+    for _ in range(n):
+        c0, w0 = time.process_time(), time.perf_counter()
+        if prof:
+            prof.enable()
+        status, body = calls()
+        if prof:
+            prof.disable()
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+        if status >= 300:
+            print("unexpected status", status, body[:200])
+            break
+    row = {
+        "name": name,
+        "n": n,
+        "cpu_ms_mean": round(statistics.fmean(cpu), 2),
+        "cpu_ms_p50": round(statistics.median(cpu), 2),
+        "wall_ms_p50": round(statistics.median(wall), 2),
+        "queries": queries,
+        "loadavg_1m": round(os.getloadavg()[0], 1),
+    }
+    print(json.dumps(row, ensure_ascii=False))
+    if prof:
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(30)
+        print(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(25)
+        print(out.getvalue())
+    return row
+
+
+def submission(n: int, profile: bool) -> None:
+    import bench_cases_submit as submit
+
+    item_code, tokens = submit.setup(1)
+    from config.wsgi import application
+
+    body = json.dumps({"item_code": item_code}).encode()
+    measure(
+        "POST /api/v1/cases/",
+        application,
+        lambda: wsgi_call(application, "POST", "/api/v1/cases/", tokens[0], body),
+        n,
+        profile,
+    )
+
+
+def reads(n: int, profile: bool) -> None:
+    import random
+
+    import bench_cases_lists as lists
+
+    info = lists.reuse()
+    from config.wsgi import application
+
+    staff, appl = info["staff_token"], info["applicant_token"]
+    paths = [
+        ("inbox intake", "/api/v1/cases/?inbox=intake&page_size=100", staff),
+        ("inbox mine", "/api/v1/cases/?inbox=mine&page_size=100", staff),
+        ("inbox due_soon", "/api/v1/cases/?inbox=due_soon&page_size=100", staff),
+        ("inbox overdue", "/api/v1/cases/?inbox=overdue&page_size=100", staff),
+        ("department list", "/api/v1/cases/?page_size=100", staff),
+        (
+            "deep keyset page",
+            f"/api/v1/cases/?page_size=100&before={info['mid_id']}",
+            staff,
+        ),
+        ("applicant's list", "/api/v1/cases/?page_size=100", appl),
+    ]
+    for name, path, token in paths:
+        measure(
+            name,
+            application,
+            lambda p=path, t=token: wsgi_call(application, "GET", p, t),
+            n,
+            profile,
+        )
+    ids = info["detail_ids"]
+    measure(
+        "case detail",
+        application,
+        lambda: wsgi_call(
+            application, "GET", f"/api/v1/cases/{random.choice(ids)}/", staff
+        ),
+        n,
+        profile,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reads", action="store_true")
+    parser.add_argument("-n", type=int, default=300)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    print("machine:", common.machine())
+    if args.reads:
+        reads(args.n, args.profile)
+    else:
+        submission(args.n, args.profile)
+
+
+if __name__ == "__main__":
+    main()
