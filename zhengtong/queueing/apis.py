@@ -1,6 +1,8 @@
 """Thin REST APIs of the queue; logic lives in services and selectors."""
 
 import datetime as dt
+import re
+from typing import Any
 
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from zhengtong.core.masking import mask_phone
 
 from . import selectors, services
 from .models import Appointment, Category, Ticket
+
+PHONE_RE = re.compile(r"1[0-9]{10}")
 
 
 def _validate(serializer_class: type[serializers.Serializer], data) -> dict:
@@ -135,6 +139,53 @@ class TicketOutput(serializers.ModelSerializer):
         )
 
 
+def _datetime_out(value: dt.datetime | None) -> str | None:
+    # What DRF's DateTimeField gives: local time, ISO 8601, "Z" for UTC.
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def ticket_output(ticket: Ticket) -> dict[str, Any]:
+    """
+    Return ``TicketOutput(ticket).data`` without building a serializer.
+
+    The ticket answers of issue and calling are the hot paths of the queue;
+    building the ModelSerializer's fields cost more than the ticket's SQL.
+    ``TicketOutput`` stays the documented shape (OpenAPI) and the tests check
+    that both give the same data.
+    """
+    ahead = selectors.ticket_waiting_ahead(ticket=ticket)
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "token": ticket.token,
+        "category": ticket.category.code,
+        "category_name": ticket.category.name,
+        "status": ticket.status,
+        "status_label": str(ticket.get_status_display()),
+        "priority": ticket.priority,
+        "priority_label": str(ticket.get_priority_display()),
+        "channel": ticket.channel,
+        "service_date": ticket.service_date.isoformat(),
+        "arrival_at": _datetime_out(ticket.arrival_at),
+        "called_at": _datetime_out(ticket.called_at),
+        "served_at": _datetime_out(ticket.served_at),
+        "finished_at": _datetime_out(ticket.finished_at),
+        "counter": ticket.counter.number if ticket.counter_id else None,
+        "recall_count": ticket.recall_count,
+        "transfer_count": ticket.transfer_count,
+        "matter": ticket.matter,
+        "case_id": ticket.case_id,
+        "phone": mask_phone(ticket.phone) if ticket.phone else "",
+        "waiting_ahead": ahead,
+        "estimated_wait_minutes": selectors.ticket_estimated_wait_minutes(
+            ticket=ticket, ahead=ahead
+        ),
+    }
+
+
 class AppointmentOutput(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
@@ -223,7 +274,7 @@ class TicketIssueApi(APIView):
         responses={201: TicketOutput},
     )
     def post(self, request: Request) -> Response:
-        data = _validate(self.InputSerializer, request.data)
+        data = self.input(request.data)
         category = selectors.category_get_by_ref(ref=data["category"])
         user = request.user
         if selectors.staff_may_call(user=user):
@@ -241,7 +292,33 @@ class TicketIssueApi(APIView):
             or (getattr(applicant, "phone", "") if applicant else ""),
             actor=user if user.is_authenticated else "取号机",
         )
-        return Response(TicketOutput(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(ticket_output(ticket), status=status.HTTP_201_CREATED)
+
+    def input(self, data: Any) -> dict[str, Any]:
+        """
+        Return the validated input; well-formed JSON skips the serializer.
+
+        Anything the plain checks below do not accept as it is (forms,
+        whitespace, wrong types, bad values) goes through ``InputSerializer``,
+        which gives the usual error answers.
+        """
+        if type(data) is dict:
+            category = data.get("category")
+            if type(category) is int:
+                category = str(category)
+            priority = data.get("priority", Ticket.Priority.NONE.value)
+            phone = data.get("phone", "")
+            if (
+                isinstance(category, str)
+                and 0 < len(category) <= 40
+                and category == category.strip()
+                and isinstance(priority, str)
+                and priority in Ticket.Priority.values
+                and isinstance(phone, str)
+                and (phone == "" or PHONE_RE.fullmatch(phone))
+            ):
+                return {"category": category, "priority": priority, "phone": phone}
+        return _validate(self.InputSerializer, data)
 
 
 class TicketTrackApi(APIView):
@@ -282,7 +359,7 @@ class CounterCallNextApi(APIView):
         ticket = services.ticket_call_next(counter=counter, actor=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(TicketOutput(ticket).data)
+        return Response(ticket_output(ticket))
 
 
 class _TicketActionApi(APIView):
@@ -292,7 +369,7 @@ class _TicketActionApi(APIView):
         return selectors.ticket_get_for_staff(user=request.user, ticket_id=ticket_id)
 
     def done(self, ticket: Ticket) -> Response:
-        return Response(TicketOutput(ticket).data)
+        return Response(ticket_output(ticket))
 
 
 class TicketRecallApi(_TicketActionApi):

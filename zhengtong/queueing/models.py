@@ -319,6 +319,26 @@ class DailySequence(models.Model):
         return f"{self.category_id}:{self.service_date}:{self.last_seq}"
 
 
+class ConfigVersion(models.Model):
+    """
+    One row whose token changes with every change of the queue configuration.
+
+    Processes compare it to know when their cached categories, opening
+    sessions and counter ranks are out of date (``queueing.cache``).
+
+    中文：排队配置版本
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("排队配置版本")
+        verbose_name_plural = _("排队配置版本")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class Appointment(BaseModel):
     """
     A booked slot in a category; checking in issues a priority ticket.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from zhengtong.accounts.constants import Role
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 
+from .cache import config_cached
 from .models import (
     Appointment,
     Category,
@@ -76,16 +78,14 @@ def _at(day: dt.date, t: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, t, tzinfo=local_tz())
 
 
-def hall_sessions(*, hall: Hall, day: dt.date) -> list[Session]:
+def _hall_sessions_from_db(*, hall: Hall, day: dt.date) -> list[Session]:
     """
-    Return the opening sessions of ``hall`` on ``day``, in time order.
+    Build the opening sessions of ``hall`` on ``day``, in time order.
 
     Regular hours apply on working days only (a 调休 Saturday or Sunday uses
     the hours of the first configured weekday, normally Monday); a hall with
     no hours configured opens 9:00–12:00 and 14:00–17:00. Extra service days
     (延时服务, weekend appointment days) add sessions on any day.
-
-    中文：开放时段
     """
     sessions: list[Session] = []
     if day_is_working(day):
@@ -134,6 +134,27 @@ def hall_sessions(*, hall: Hall, day: dt.date) -> list[Session]:
     return sessions
 
 
+def hall_sessions(*, hall: Hall, day: dt.date) -> list[Session]:
+    """
+    Return the opening sessions of ``hall`` on ``day``, in time order.
+
+    Cached per process with the queue configuration (``queueing.cache``);
+    the entry also remembers the working-day calendar it was built with, so
+    a new calendar rebuilds it.
+
+    中文：开放时段
+    """
+    from zhengtong.workdays.services import calendar_get
+
+    calendar = calendar_get()
+    _calendar, sessions = config_cached(
+        ("sessions", hall.pk, day),
+        lambda: (calendar, tuple(_hall_sessions_from_db(hall=hall, day=day))),
+        valid=lambda value: value[0] is calendar,
+    )
+    return list(sessions)
+
+
 def hall_session_at(*, hall: Hall, at: dt.datetime) -> Session | None:
     """Return the session of ``hall`` open at ``at``, or None when closed."""
     day = timezone.localtime(at, local_tz()).date()
@@ -159,8 +180,15 @@ def hall_next_opening(*, hall: Hall, after: dt.datetime) -> Session | None:
 
 def policy_get(*, hall: Hall) -> QueuePolicy:
     """Return the queue policy of ``hall`` (defaults when not configured)."""
-    policy = QueuePolicy.objects.filter(hall=hall).first()
-    return policy or QueuePolicy(hall=hall)
+
+    def build() -> QueuePolicy:
+        return QueuePolicy.objects.filter(hall_id=hall.pk).first() or QueuePolicy(
+            hall_id=hall.pk
+        )
+
+    policy = config_cached(("policy", hall.pk), build)
+    policy.hall = hall
+    return policy
 
 
 def category_list(*, hall: Hall | None = None, active_only: bool = True) -> QuerySet:
@@ -180,16 +208,34 @@ def category_get_by_ref(*, ref: Any) -> Category:
     中文：查找业务类别
     """
     ref_text = str(ref).strip()
+    if len(ref_text) <= 40:
+        category = config_cached(
+            ("category", ref_text), lambda: _category_by_ref(ref_text)
+        )
+    else:
+        category = _category_by_ref(ref_text)
+    if category is None:
+        raise ApplicationError(
+            "unknown_category", "业务类别不存在或已停用。", status=400
+        )
+    return category
+
+
+def category_get_cached(*, category_id: int) -> Category:
+    """Return a category by id, active or not, with its hall (cached)."""
+    return config_cached(
+        ("category_id", category_id),
+        lambda: Category.objects.select_related("hall").get(pk=category_id),
+    )
+
+
+def _category_by_ref(ref_text: str) -> Category | None:
     qs = Category.objects.select_related("hall").filter(active=True)
     category = None
     if ref_text.isdigit():
         category = qs.filter(pk=int(ref_text)).first()
     if category is None:
         category = qs.filter(code=ref_text[:40]).first()
-    if category is None:
-        raise ApplicationError(
-            "unknown_category", "业务类别不存在或已停用。", status=400
-        )
     return category
 
 
@@ -304,23 +350,30 @@ def ticket_waiting_ahead(*, ticket: Ticket) -> int:
     """
     if ticket.status != Ticket.Status.WAITING:
         return 0
-    return (
-        Ticket.objects.filter(
-            category_id=ticket.category_id,
-            service_date=ticket.service_date,
-            status=Ticket.Status.WAITING,
+    # Raw SQL: shown with every issued ticket; compiling the three-branch Q
+    # expression cost more than the indexed count itself.
+    ops = connection.ops
+    arrival = ops.adapt_datetimefield_value(ticket.arrival_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM queueing_ticket"
+            " WHERE category_id = %s AND service_date = %s AND status = %s"
+            " AND (priority_class < %s"
+            " OR (priority_class = %s AND arrival_at < %s)"
+            " OR (priority_class = %s AND arrival_at = %s AND id < %s))",
+            [
+                ticket.category_id,
+                ops.adapt_datefield_value(ticket.service_date),
+                Ticket.Status.WAITING.value,
+                ticket.priority_class,
+                ticket.priority_class,
+                arrival,
+                ticket.priority_class,
+                arrival,
+                ticket.pk,
+            ],
         )
-        .filter(
-            Q(priority_class__lt=ticket.priority_class)
-            | Q(priority_class=ticket.priority_class, arrival_at__lt=ticket.arrival_at)
-            | Q(
-                priority_class=ticket.priority_class,
-                arrival_at=ticket.arrival_at,
-                pk__lt=ticket.pk,
-            )
-        )
-        .count()
-    )
+        return cursor.fetchone()[0]
 
 
 def ticket_estimated_wait_minutes(*, ticket: Ticket, ahead: int | None = None) -> int:
@@ -335,13 +388,30 @@ def ticket_estimated_wait_minutes(*, ticket: Ticket, ahead: int | None = None) -
         return 0
     if ahead is None:
         ahead = ticket_waiting_ahead(ticket=ticket)
-    counters = max(
-        1,
-        CounterCategory.objects.filter(
-            category_id=ticket.category_id, counter__is_active=True
+    counters = max(1, category_counter_count(category_id=ticket.category_id))
+    return math.ceil(ahead * ticket.category.minutes_per_service / counters)
+
+
+def category_counter_count(*, category_id: int) -> int:
+    """Return how many active counters serve a category (cached)."""
+    return config_cached(
+        ("counters", category_id),
+        lambda: CounterCategory.objects.filter(
+            category_id=category_id, counter__is_active=True
         ).count(),
     )
-    return math.ceil(ahead * ticket.category.minutes_per_service / counters)
+
+
+def counter_category_ranks(*, counter_id: int) -> dict[int, int]:
+    """Return ``{category_id: rank}`` of a counter's active categories (cached)."""
+    return config_cached(
+        ("ranks", counter_id),
+        lambda: dict(
+            CounterCategory.objects.filter(counter_id=counter_id, category__active=True)
+            .values_list("category_id", "rank")
+            .order_by("rank")
+        ),
+    )
 
 
 def ticket_queue_for_counter(
@@ -360,11 +430,7 @@ def ticket_queue_for_counter(
     中文：窗口候叫队列
     """
     now = now or timezone.now()
-    ranks = dict(
-        CounterCategory.objects.filter(counter=counter, category__active=True)
-        .values_list("category_id", "rank")
-        .order_by("rank")
-    )
+    ranks = counter_category_ranks(counter_id=counter.pk)
     if not ranks:
         return None
     policy = policy_get(hall=counter.hall)
@@ -434,34 +500,55 @@ def ticket_list_held_for_counter(*, counter: Counter) -> QuerySet:
     ).order_by("arrival_at")
 
 
+def _hall_categories(hall_id: int) -> list[tuple[int, str, str, str, int]]:
+    """Return ``(id, code, prefix, name, warning)`` of a hall's active categories."""
+    return config_cached(
+        ("hall_categories", hall_id),
+        lambda: list(
+            Category.objects.filter(hall_id=hall_id, active=True)
+            .order_by("order", "prefix")
+            .values_list("pk", "code", "prefix", "name", "warning_threshold")
+        ),
+    )
+
+
 def waiting_counts(*, hall_id: int, day: dt.date) -> list[dict[str, Any]]:
     """
     Return waiting counts per active category of a hall on ``day`` (1 query).
 
+    Sent with every display event, so the categories come from the cache and
+    the counts from one grouped query on the (hall, date, status) index.
+
     中文：各类别等候人数
     """
-    categories = (
-        Category.objects.filter(hall_id=hall_id, active=True)
-        .annotate(
-            n=Count(
-                "tickets",
-                filter=Q(
-                    tickets__service_date=day, tickets__status=Ticket.Status.WAITING
-                ),
-            )
+    categories = _hall_categories(hall_id)
+    # Raw SQL: the ORM would spend longer compiling this GROUP BY than the
+    # database spends running it, on every ticket event.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT category_id, COUNT(*) FROM queueing_ticket"
+            " WHERE hall_id = %s AND service_date = %s AND status = %s"
+            " GROUP BY category_id",
+            [
+                hall_id,
+                connection.ops.adapt_datefield_value(day),
+                Ticket.Status.WAITING.value,
+            ],
         )
-        .order_by("order", "prefix")
-    )
-    return [
-        {
-            "category": c.code,
-            "prefix": c.prefix,
-            "name": c.name,
-            "waiting": c.n,
-            "warning": bool(c.warning_threshold and c.n >= c.warning_threshold),
-        }
-        for c in categories
-    ]
+        counts = dict(cursor.fetchall())
+    result = []
+    for pk, code, prefix, name, warning_threshold in categories:
+        n = counts.get(pk, 0)
+        result.append(
+            {
+                "category": code,
+                "prefix": prefix,
+                "name": name,
+                "waiting": n,
+                "warning": bool(warning_threshold and n >= warning_threshold),
+            }
+        )
+    return result
 
 
 def recent_calls(

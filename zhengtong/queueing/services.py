@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -19,14 +19,15 @@ from zhengtong.core.errors import ApplicationError
 from zhengtong.core.masking import mask_phone
 
 from . import selectors
+from .broadcast import display_send
 from .models import (
     Appointment,
     Category,
     CounterCategory,
-    DailySequence,
     Ticket,
     appointment_code_new,
 )
+from .writelock import sqlite_writer_turn
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +45,9 @@ def counter_group(counter_id: int) -> str:
 
 def _broadcast(ticket: Ticket, event: str) -> None:
     """Send a ticket event to its hall and counter displays (after commit)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is None:
-        return
+    groups = [hall_group(ticket.hall_id)]
+    if ticket.counter_id:
+        groups.append(counter_group(ticket.counter_id))
     message = {
         "type": "queue.event",
         "event": event,
@@ -60,9 +58,7 @@ def _broadcast(ticket: Ticket, event: str) -> None:
         "sent_at": timezone.now().timestamp(),
     }
     try:
-        async_to_sync(layer.group_send)(hall_group(ticket.hall_id), message)
-        if ticket.counter_id:
-            async_to_sync(layer.group_send)(counter_group(ticket.counter_id), message)
+        display_send(groups=groups, message=message)
     except Exception:  # a display outage must never break the counter
         logger.exception("queue display broadcast failed")
 
@@ -79,6 +75,7 @@ def _audit(
     actor: Any,
     from_state: str,
     reason: str = "",
+    new_stream: bool = False,
     **details: Any,
 ) -> None:
     audit_record(
@@ -89,6 +86,7 @@ def _audit(
         to_state=ticket.status,
         reason=reason,
         details={"number": ticket.number, **details},
+        new_stream=new_stream,
     )
 
 
@@ -100,21 +98,28 @@ def _priority_class(priority: str, appointment: Appointment | None) -> int:
 
 
 def _next_seq(*, category: Category, day: dt.date) -> int:
-    """Increment and return the day's number of ``category`` (row-locked)."""
-    rows = DailySequence.objects.filter(category=category, service_date=day)
-    if not rows.update(last_seq=F("last_seq") + 1):
-        try:
-            with transaction.atomic():
-                DailySequence.objects.create(
-                    category=category, service_date=day, last_seq=1
-                )
-            return 1
-        except IntegrityError:  # created concurrently: increment that row
-            rows.update(last_seq=F("last_seq") + 1)
-    return rows.values_list("last_seq", flat=True).get()
+    """
+    Increment and return the day's last number of ``category``.
+
+    One statement on SQLite and PostgreSQL alike: the upsert creates the
+    day's row with 1 on the first ticket, otherwise adds 1 under the row
+    lock, and RETURNING hands back the new value. The row stays locked until
+    the caller's transaction ends, so no two tickets get the same number
+    (the unique constraint on tickets is the backstop). Raw SQL because the
+    ORM has no upsert with RETURNING.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO queueing_dailysequence (category_id, service_date, last_seq)"
+            " VALUES (%s, %s, 1)"
+            " ON CONFLICT (category_id, service_date)"
+            " DO UPDATE SET last_seq = queueing_dailysequence.last_seq + 1"
+            " RETURNING last_seq",
+            [category.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()[0]
 
 
-@transaction.atomic
 def ticket_issue(
     *,
     category: Category,
@@ -131,6 +136,10 @@ def ticket_issue(
 
     Raises ``outside_opening_hours`` (409) when the hall is closed,
     ``daily_cap_reached`` (409) when the day's cap is used up.
+
+    The checks that only read configuration run before the transaction;
+    the write transaction (number, ticket, audit event) is kept short
+    because SQLite lets one writer in at a time.
 
     中文：取号
     """
@@ -167,6 +176,36 @@ def ticket_issue(
             status=409,
         )
     day = timezone.localdate(now, selectors.local_tz())
+    with sqlite_writer_turn() as end_turn, transaction.atomic():
+        # The next writer may go as soon as this commits, before the display
+        # broadcast (a later on_commit hook) runs.
+        transaction.on_commit(end_turn)
+        return _ticket_insert(
+            category=category,
+            channel=channel,
+            priority=priority,
+            applicant=applicant,
+            phone=phone,
+            actor=actor,
+            appointment=appointment,
+            now=now,
+            day=day,
+        )
+
+
+def _ticket_insert(
+    *,
+    category: Category,
+    channel: str,
+    priority: str,
+    applicant: Any,
+    phone: str,
+    actor: Any,
+    appointment: Appointment | None,
+    now: dt.datetime,
+    day: dt.date,
+) -> Ticket:
+    """Number and insert a validated ticket (inside the caller's transaction)."""
     if (
         applicant is not None
         and channel == Ticket.Channel.MOBILE
@@ -190,7 +229,7 @@ def ticket_issue(
             status=409,
         )
     ticket = Ticket(
-        hall=hall,
+        hall=category.hall,
         category=category,
         issued_category=category,
         service_date=day,
@@ -214,6 +253,7 @@ def ticket_issue(
         "ticket_issue",
         actor or applicant,
         "",
+        new_stream=True,  # the ticket was inserted just above: its chain is empty
         channel=channel,
         priority=priority,
         phone=mask_phone(ticket.phone) if ticket.phone else "",
@@ -243,18 +283,24 @@ def ticket_call_next(
     中文：叫号
     """
     now = now or timezone.now()
-    counter = (
-        Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+    # Lock the counter row (one call at a time per counter); its fields come
+    # from the caller's instance, so only the key is read back.
+    Counter.objects.select_for_update().filter(pk=counter.pk).values_list(
+        "pk", flat=True
+    ).get()
+    busy_number = (
+        Ticket.objects.filter(
+            counter=counter,
+            status__in=[S.CALLED, S.SERVING],
+            service_date=timezone.localdate(now, selectors.local_tz()),
+        )
+        .values_list("number", flat=True)
+        .first()
     )
-    busy = Ticket.objects.filter(
-        counter=counter,
-        status__in=[S.CALLED, S.SERVING],
-        service_date=timezone.localdate(now, selectors.local_tz()),
-    ).first()
-    if busy is not None:
+    if busy_number is not None:
         raise ApplicationError(
             "counter_busy",
-            f"{busy.number} 号尚未办结，请先办结、暂停或标记过号。",
+            f"{busy_number} 号尚未办结，请先办结、暂停或标记过号。",
             status=409,
         )
     candidates = selectors.ticket_queue_for_counter(counter=counter, now=now)
@@ -283,8 +329,10 @@ def ticket_call_next(
             updated_at=now,
         )
         if claimed:
-            ticket = Ticket.objects.select_related("category", "counter").get(
-                pk=ticket_id
+            ticket = Ticket.objects.get(pk=ticket_id)
+            ticket.counter = counter
+            ticket.category = selectors.category_get_cached(
+                category_id=ticket.category_id
             )
             _audit(ticket, "ticket_call", actor, S.WAITING, counter=counter.number)
             _notify(ticket, "call")
