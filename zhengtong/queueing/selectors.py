@@ -12,7 +12,18 @@ from statistics import mean
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from zhengtong.accounts.constants import Role
@@ -274,6 +285,14 @@ def staff_may_call(*, user: Any) -> bool:
     )
 
 
+def _pk(value: Any) -> int:
+    """A primary key from user input; ValueError unless a positive 64-bit integer."""
+    pk = int(value)
+    if not 0 < pk < 2**63:
+        raise ValueError(value)
+    return pk
+
+
 def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
     """
     Return a counter where ``user`` is assigned; 404 if absent, 403 if not his.
@@ -281,17 +300,22 @@ def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
     中文：获取本人窗口
     """
     try:
-        counter = Counter.objects.select_related("hall").get(
-            pk=int(counter_id), is_active=True
+        pk = _pk(counter_id)
+        # the assignment check rides along as a subquery: one statement
+        counter = (
+            Counter.objects.select_related("hall")
+            .annotate(
+                assigned=Exists(
+                    StaffCounterAssignment.objects.filter(
+                        user_id=getattr(user, "pk", None), counter=OuterRef("pk")
+                    )
+                )
+            )
+            .get(pk=pk, is_active=True)
         )
     except (Counter.DoesNotExist, TypeError, ValueError):
         raise NotFoundError("窗口不存在。") from None
-    if (
-        not staff_may_call(user=user)
-        or not StaffCounterAssignment.objects.filter(
-            user=user, counter=counter
-        ).exists()
-    ):
+    if not staff_may_call(user=user) or not counter.assigned:
         raise PermissionDeniedError("您未被安排在该窗口，不能在此叫号。")
     return counter
 
@@ -310,7 +334,7 @@ def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
     try:
         ticket = Ticket.objects.select_related(
             "category", "counter", "hall", "appointment"
-        ).get(pk=int(ticket_id))
+        ).get(pk=_pk(ticket_id))
     except (Ticket.DoesNotExist, TypeError, ValueError):
         raise NotFoundError("排队号不存在。") from None
     counter_ids = set(

@@ -124,6 +124,19 @@ class TestCalling:
         assert r.status_code == 403
         assert Ticket.objects.get().status == "waiting"
 
+    def test_unknown_or_huge_ids_are_404_not_500(self, setup):
+        staff = client_for(setup.staff)
+        huge = 10**30
+        for url in (
+            f"{BASE}/counters/{huge}/call-next/",
+            f"{BASE}/counters/999999/call-next/",
+            f"{BASE}/tickets/{huge}/recall/",
+            f"{BASE}/tickets/{huge}/finish/",
+        ):
+            r = staff.post(url, {"matter": "咨询"}, format="json")
+            assert r.status_code == 404, (url, r.content)
+            assert r.json()["code"] == "not_found"
+
     def test_anonymous_cannot_call(self, setup):
         r = client_for().post(f"{BASE}/counters/{setup.counters[0].pk}/call-next/")
         assert r.status_code in (401, 403)
