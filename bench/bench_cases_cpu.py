@@ -12,6 +12,7 @@ Run from the repository root (PostgreSQL on 127.0.0.1:55432 must be up):
     .venv/bin/python bench/bench_cases_cpu.py                  # submission
     .venv/bin/python bench/bench_cases_cpu.py --reads          # lists and detail on the 1M-case db
     .venv/bin/python bench/bench_cases_cpu.py --profile        # + cProfile top 30 of each path
+    .venv/bin/python bench/bench_cases_cpu.py --reads --only "case detail"
 
 ``--reads`` needs the database of ``bench_cases_lists.py`` (BENCH_LISTS_DB,
 default ``zt_perf_cases_lists``). Submission uses its own database
@@ -137,7 +138,7 @@ def submission(n: int, profile: bool) -> None:
     )
 
 
-def reads(n: int, profile: bool) -> None:
+def reads(n: int, profile: bool, only: str = "") -> None:
     import random
 
     import bench_cases_lists as lists
@@ -160,6 +161,8 @@ def reads(n: int, profile: bool) -> None:
         ("applicant's list", "/api/v1/cases/?page_size=100", appl),
     ]
     for name, path, token in paths:
+        if only and only != name:
+            continue
         measure(
             name,
             application,
@@ -168,6 +171,8 @@ def reads(n: int, profile: bool) -> None:
             profile,
         )
     ids = info["detail_ids"]
+    if only and only != "case detail":
+        return
     measure(
         "case detail",
         application,
@@ -184,10 +189,13 @@ def main() -> None:
     parser.add_argument("--reads", action="store_true")
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--only", default="", help='one read path by name, e.g. "case detail"'
+    )
     args = parser.parse_args()
     print("machine:", common.machine())
     if args.reads:
-        reads(args.n, args.profile)
+        reads(args.n, args.profile, args.only)
     else:
         submission(args.n, args.profile)
 

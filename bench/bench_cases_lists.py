@@ -6,7 +6,7 @@ Run from the repository root (PostgreSQL on 127.0.0.1:55432 must be up):
 
     .venv/bin/python bench/bench_cases_lists.py [--cases 1000000] [--generate-only]
     .venv/bin/python bench/bench_cases_lists.py --reuse [--seconds 10] [--workers 3]
-        [--server wsgi|asgi] [--client wrk|python]
+        [--server wsgi|asgi] [--client wrk|python] [--only detail]
 
 What it does:
   1. recreates the database ``zt_perf_cases_lists`` (BENCH_DB) and migrates it
@@ -213,6 +213,7 @@ def generate(n: int) -> dict:
 
 def reuse() -> dict:
     common.django_setup()
+    common.migrate()  # newer migrations of the code (quick when none is pending)
     from django.db import connection
 
     from rest_framework.authtoken.models import Token
@@ -276,6 +277,9 @@ def main() -> None:
         "--generate-only", action="store_true", help="generate the data and stop"
     )
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--only", default="", help='lines whose name contains this, e.g. "detail"'
+    )
     parser.add_argument("--server", choices=common.SERVER_KINDS, default="wsgi")
     parser.add_argument(
         "--client",
@@ -322,6 +326,8 @@ def main() -> None:
             ("case detail", detail_paths, staff),
         ]
         for name, paths, token in scenarios:
+            if args.only not in name:
+                continue
             target = 30 if name == "case detail" else 50
             for clients in (1, 4):
                 label = f"{name} [{clients} client{'s' if clients > 1 else ''}]"

@@ -4,7 +4,9 @@ selectors. Errors are JSON ``{"code", "message"}`` (api.exceptions).
 """
 
 import functools
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse
 from django.utils.translation import get_language
 
@@ -27,7 +29,7 @@ from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from . import selectors, services
-from .constants import Channel, Outcome, Status
+from .constants import Channel, Outcome, Status, SuspensionKind
 from .documents import document_render
 from .models import CaseStep, Notification
 from .serializers import (
@@ -39,6 +41,7 @@ from .serializers import (
     NotificationOutput,
     PublicLookupOutput,
 )
+from .workflow import case_allowed_actions
 
 MAX_PAGE = 100
 # Token first, as in settings; the token check also loads the user's roles.
@@ -99,26 +102,95 @@ def _list_rows(rows) -> list[dict]:
 
 
 def _detail(case, user) -> dict:
-    """Return the detail payload of a case (or case id) as seen by ``user``."""
+    """
+    Return the detail payload of a case (or case id) as seen by ``user``.
+
+    Exactly what ``CaseDetailOutput`` makes of ``selectors.case_detail_get``
+    (same keys, order and values; tested), but the lists come as plain rows
+    from ``selectors.case_detail_lists_get`` and are shaped without model
+    instances or nested serializers, and the case comes with its item,
+    version and department from one plain statement: 7 plain statements
+    instead of 9 ORM queries, about a third of the CPU of the request.
+    """
     case_id = case if isinstance(case, int) else case.pk
-    detail = selectors.case_detail_get(user=user, case_id=case_id, documents=False)
-    c = detail.case
-    c._suspensions = detail.suspensions
-    c._extensions = detail.extensions
-    c._steps = detail.steps
-    c._materials = [
-        m for row in detail.checklist for m in row.files
-    ] + detail.extra_files
-    c._supplements = detail.supplement_requests
-    c._events = detail.events
-    c._actions = detail.actions
-    return _DETAIL_OUTPUT.to_representation(c)
+    c = selectors.case_for_detail_get(user=user, case_id=case_id)
+    lists = _detail_lists(selectors.case_detail_lists_get(case=c))
+    c._actions = case_allowed_actions(case=c, user=user)
+    # Serializer.to_representation for the scalar fields, lists put in place
+    ret = {}
+    for field in _DETAIL_FIELDS:
+        name = field.field_name
+        if name in lists:
+            ret[name] = lists[name]
+            continue
+        attribute = field.get_attribute(c)
+        ret[name] = None if attribute is None else field.to_representation(attribute)
+    return ret
 
 
-# One instance for every request: its fields (and those of the nested lists)
-# are built once instead of deep-copied per response; to_representation()
-# reads nothing but the instance it is given.
+# One instance for every request: its fields are built once instead of
+# deep-copied per response; nothing but the instance given is read.
 _DETAIL_OUTPUT = CaseDetailOutput()
+_DETAIL_FIELDS = list(_DETAIL_OUTPUT._readable_fields)
+
+
+def _simple(field):
+    """Return row -> field value as the serializer shows it (None stays None)."""
+    source, to_representation = field.source, field.to_representation
+
+    def value(row):
+        v = row[source]
+        return None if v is None else to_representation(v)
+
+    return value
+
+
+def _kind_label(row) -> str:
+    kind = row["kind"]
+    return str(dict(SuspensionKind.choices).get(kind, kind))
+
+
+# The method fields of the nested outputs, computed from a plain row.
+_ROW_SPECIAL = {
+    "suspensions": {"kind_label": _kind_label},
+    "steps": {"assignee": lambda row: row["assignee"] or ""},
+    "materials": {
+        "download_url": lambda row: f"/api/v1/cases/materials/{row['id']}/download/"
+    },
+}
+
+
+@functools.cache
+def _row_plans() -> dict[str, list[tuple[str, Any]]]:
+    """Return, per nested list of CaseDetailOutput, its (key, row -> value)."""
+    plans = {}
+    for field in _DETAIL_FIELDS:
+        if not isinstance(field, serializers.ListSerializer):
+            continue
+        special = _ROW_SPECIAL.get(field.field_name, {})
+        plan = []
+        for child in field.child.fields.values():
+            if child.field_name in special:
+                plan.append((child.field_name, special[child.field_name]))
+            elif isinstance(child, serializers.SerializerMethodField) or "." in (
+                child.source
+            ):
+                raise ImproperlyConfigured(
+                    f"CaseDetailOutput.{field.field_name}.{child.field_name}: "
+                    "add it to apis._ROW_SPECIAL"
+                )
+            else:
+                plan.append((child.field_name, _simple(child)))
+        plans[field.field_name] = plan
+    return plans
+
+
+def _detail_lists(lists: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Shape the plain rows of the detail lists as the nested outputs do."""
+    return {
+        name: [{key: value(row) for key, value in plan} for row in lists[name]]
+        for name, plan in _row_plans().items()
+    }
 
 
 class CaseCreateInput(serializers.Serializer):

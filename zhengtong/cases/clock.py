@@ -13,6 +13,12 @@ Rules (documented in docs/cases.md "Clocks"):
   (S, T], so the due date moves one working day per suspended working day.
 - Due date = add_working_days(accepted, limit + excluded + extension days),
   for the promised and for the statutory limit alike.
+- A limit in natural days (自然日, some local promised limits): the period is
+  ``limit`` natural days plus the natural days a suspension keeps out
+  (strictly between its start and end, or up to today while open); when its
+  last day is a day off it ends on the next working day (Civil Code
+  Art. 203, ``WorkCalendar.add_natural_days``); an extension (Art. 42, in
+  working days) is added after that.
 - Lamp: red when today is after the due date; yellow when at most
   ``CASES_WARNING_WORKING_DAYS`` (default 2) working days are left; green
   otherwise.
@@ -23,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+
+from zhengtong.catalog.constants import DayUnit
 
 from .constants import Lamp
 
@@ -48,6 +56,15 @@ def add_days(cal, start: date, n: int) -> date:
     return cal.add_working_days(
         start, n, count_start_day=settings.WORKDAYS_COUNT_START_DAY
     )
+
+
+def suspension_excluded_natural_days(
+    started_on: date, ended_on: date | None, today: date
+) -> int:
+    """Return the natural days a suspension keeps out of a natural-day count."""
+    if ended_on is None:
+        return max(0, (today - started_on).days)
+    return max(0, (ended_on - started_on).days - 1)
 
 
 def suspension_excluded_days(
@@ -85,6 +102,27 @@ def lamp_for(cal, due: date | None, today: date) -> str:
     return Lamp.GREEN
 
 
+def limit_end(
+    cal,
+    start: date,
+    days: int,
+    unit: str,
+    *,
+    excluded_working: int,
+    excluded_natural: int,
+    extension_days: int,
+) -> date:
+    """Return the last day of a limit of ``days`` in ``unit`` started on ``start``."""
+    if unit != DayUnit.NATURAL:
+        return add_days(cal, start, days + excluded_working + extension_days)
+    end = cal.add_natural_days(
+        start,
+        days + excluded_natural,
+        count_start_day=settings.WORKDAYS_COUNT_START_DAY,
+    )
+    return cal.add_working_days(end, extension_days) if extension_days else end
+
+
 def clock_compute(
     cal,
     *,
@@ -94,19 +132,38 @@ def clock_compute(
     suspensions: Iterable[tuple[date, date | None]],
     extension_days: int,
     today: date,
+    promised_unit: str = DayUnit.WORKING,
+    statutory_unit: str = DayUnit.WORKING,
 ) -> ClockResult:
     """
     Return due dates, excluded days and lamp of a clock started on ``start``.
 
+    Limits are in working days unless their unit is ``DayUnit.NATURAL``.
+
     中文：计算办件时限
     """
-    excluded = sum(
-        suspension_excluded_days(cal, s, e, today) for s, e in suspensions if s >= start
-    )
-    statutory = statutory_days if statutory_days is not None else DEFAULT_DECISION_DAYS
-    promised = promised_days if promised_days is not None else statutory
-    due = add_days(cal, start, promised + excluded + extension_days)
-    statutory_due = add_days(cal, start, statutory + excluded + extension_days)
+    intervals = [(s, e) for s, e in suspensions if s >= start]
+    excluded = sum(suspension_excluded_days(cal, s, e, today) for s, e in intervals)
+    excluded_natural = 0
+    if DayUnit.NATURAL in (promised_unit, statutory_unit):
+        excluded_natural = sum(
+            suspension_excluded_natural_days(s, e, today) for s, e in intervals
+        )
+    if statutory_days is None:
+        statutory, statutory_unit = DEFAULT_DECISION_DAYS, DayUnit.WORKING
+    else:
+        statutory = statutory_days
+    if promised_days is None:
+        promised, promised_unit = statutory, statutory_unit
+    else:
+        promised = promised_days
+    common = {
+        "excluded_working": excluded,
+        "excluded_natural": excluded_natural,
+        "extension_days": extension_days,
+    }
+    due = limit_end(cal, start, promised, promised_unit, **common)
+    statutory_due = limit_end(cal, start, statutory, statutory_unit, **common)
     return ClockResult(
         due_date=due,
         statutory_due_date=statutory_due,

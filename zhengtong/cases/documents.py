@@ -95,6 +95,8 @@ def document_issue(
         "statutory_due_date": case.statutory_due_date,
         "promised_days": case.promised_days,
         "statutory_days": case.statutory_days,
+        "promised_unit": case.promised_unit,
+        "statutory_unit": case.statutory_unit,
         "phone": case.department.phone,
         "lookup_url": case_lookup_url(case),
         **remedies_text(),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.accounts.constants import Role
+from zhengtong.catalog.constants import DayUnit
 from zhengtong.core.models import BaseModel
 
 from .constants import (
@@ -132,6 +133,18 @@ class Case(BaseModel):
     # Clocks (design.md "Clocks")
     promised_days = models.PositiveIntegerField(_("承诺时限"), null=True, blank=True)
     statutory_days = models.PositiveIntegerField(_("法定时限"), null=True, blank=True)
+    promised_unit = models.CharField(
+        _("承诺时限单位"),
+        max_length=10,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKING,
+    )
+    statutory_unit = models.CharField(
+        _("法定时限单位"),
+        max_length=10,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKING,
+    )
     suspended_days = models.PositiveIntegerField(_("暂停工作日数"), default=0)
     extension_days = models.PositiveIntegerField(_("延期工作日数"), default=0)
     due_date = models.DateField(_("承诺办结日"), null=True, blank=True)

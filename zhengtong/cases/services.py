@@ -20,7 +20,12 @@ from django.utils import timezone
 from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
 from zhengtong.accounts.models import User
 from zhengtong.accounts.services import agent_may_act_for, staff_effective_assignee
-from zhengtong.catalog.constants import HandlingMode, MaterialRequirement, VersionStatus
+from zhengtong.catalog.constants import (
+    DayUnit,
+    HandlingMode,
+    MaterialRequirement,
+    VersionStatus,
+)
 from zhengtong.catalog.models import Material, ServiceItem
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
@@ -198,6 +203,8 @@ def case_create(
         handling_mode=version.handling_mode or "",
         promised_days=version.promised_days,
         statutory_days=version.statutory_days,
+        promised_unit=version.promised_unit or DayUnit.WORKING,
+        statutory_unit=version.statutory_unit or DayUnit.WORKING,
         idempotency_key=idempotency_key,
     )
     _snapshot_applicant(case, applicant)
@@ -1204,6 +1211,8 @@ def _clock_apply(case: Case, cal, today: date) -> None:
         start=case.accepted_date,
         promised_days=case.promised_days,
         statutory_days=case.statutory_days,
+        promised_unit=case.promised_unit,
+        statutory_unit=case.statutory_unit,
         suspensions=intervals,
         extension_days=case.extension_days,
         today=today,

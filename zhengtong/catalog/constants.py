@@ -48,6 +48,26 @@ class DayUnit(models.TextChoices):
     NATURAL = "natural", _("自然日")
 
 
+UNKNOWN_LIMIT = "以窗口告知为准"
+
+
+def limit_text(days: int | None, unit: str) -> str:
+    """
+    Return a time limit as people read it, e.g. "20 个工作日", "30 个自然日".
+
+    An unknown limit reads "以窗口告知为准"; 0 days of an immediate item read
+    "即时办结".
+
+    中文：时限文字
+    """
+    if days is None:
+        return UNKNOWN_LIMIT
+    if days == 0:
+        return "即时办结"
+    label = DayUnit(unit).label if unit in DayUnit.values else DayUnit.WORKING.label
+    return f"{days} 个{label}"
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("网上办理")
     COUNTER = "counter", _("窗口办理")

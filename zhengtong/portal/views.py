@@ -22,11 +22,11 @@ from zhengtong.catalog import selectors
 from zhengtong.catalog.apis import item_filters_parse
 from zhengtong.catalog.constants import (
     Channel,
-    DayUnit,
     HandlingMode,
     ItemType,
     OnlineDepth,
     ServiceObject,
+    limit_text,
 )
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
 from zhengtong.core.errors import ApplicationError, NotFoundError
@@ -37,7 +37,6 @@ from .caching import filter_options_html, item_rows_html, public_page
 PAGE_SIZE = 20
 PDF_CACHE_SECONDS = 60 * 60 * 24
 GUIDE_CACHE_SECONDS = 5 * 60
-UNKNOWN_LIMIT = "以窗口告知为准"
 
 
 def _label(choices: Any, value: str) -> str:
@@ -45,22 +44,6 @@ def _label(choices: Any, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value or ""
-
-
-def limit_text(days: int | None, unit: str) -> str:
-    """
-    Return a time limit as people read it, e.g. "20 个工作日".
-
-    An unknown limit reads "以窗口告知为准"; 0 days of an immediate item read
-    "即时办结".
-
-    中文：时限文字
-    """
-    if days is None:
-        return UNKNOWN_LIMIT
-    if days == 0:
-        return "即时办结"
-    return f"{days} 个{_label(DayUnit, unit)}"
 
 
 def guide_context(version: ServiceItemVersion) -> dict[str, Any]:
