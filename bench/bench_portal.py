@@ -245,6 +245,33 @@ def cpu_per_request(env: dict, paths: list[str]) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def warm(port: int, paths: list[str], rounds: int) -> None:
+    """Request every path ``rounds`` times (4 threads), not measured."""
+    todo = [p for _ in range(rounds) for p in paths]
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        while True:
+            with lock:
+                if not todo:
+                    break
+                path = todo.pop()
+            try:
+                conn.request("GET", path)
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def measure(args, port: int, paths: list[str]) -> dict:
     if args.loadgen == "wrk":
         return wrk_run(port, paths, clients=args.clients, seconds=args.seconds)
@@ -358,7 +385,18 @@ def main() -> None:
             # warm-up: every worker builds its search index (jieba + BM25) and
             # loads templates; not measured
             load_phase(args.port, search_paths, 2 * args.workers, 6.0, 400, timeout=60)
-            load_phase(args.port, guide_paths, 4, 4.0, 2000, timeout=60)
+            # each worker has its own cache: ask for every page 4 times per
+            # worker, so that (almost) every worker has rendered every page
+            started = time.perf_counter()
+            warm(
+                args.port,
+                [*guide_paths, "/", *search_paths, *api_paths],
+                4 * args.workers,
+            )
+            print(
+                f"   (warm-up of {len(guide_paths)} guides in every worker: "
+                f"{time.perf_counter() - started:.1f} s)"
+            )
             for name, paths, target in phases:
                 report(name, measure(args, args.port, paths), target)
         finally:

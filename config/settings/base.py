@@ -179,7 +179,17 @@ else:
         "immediate": False,
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process. Django's default of 300 entries is far below one entry per
+    # public page and guide body of a county catalogue (about 800 items), and
+    # a full locmem cache culls a third of itself at random.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": env.int("LOCMEM_CACHE_MAX_ENTRIES", default=20000)
+            },
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
