@@ -54,7 +54,8 @@ INSERT INTO cases_case (
   suspended_days, extension_days, due_date, statutory_due_date, lamp, current_assignee_id,
   outcome, decided_at, decision_reason, result_number, result_valid_until,
   certificate_due_date, certificate_issued_at, delivery_method, delivery_tracking,
-  delivered_at, concluded_at, closing_reason, referral_authority, idempotency_key)
+  delivered_at, concluded_at, closing_reason, referral_authority, idempotency_key,
+  promised_unit, statutory_unit)
 SELECT
   t.at, t.at, '511602-B-' || lpad(g::text, 8, '0'), 'QC' || (g %% 9973)::text,
   (%(items)s::bigint[])[1 + g %% 20], (%(versions)s::bigint[])[1 + g %% 20],
@@ -68,7 +69,8 @@ SELECT
   CASE WHEN t.running THEN (CASE WHEN t.lamp_b = 0 THEN 'red' WHEN t.lamp_b = 1 THEN 'yellow' ELSE 'green' END) ELSE '' END,
   CASE WHEN t.status IN ('accepted', 'under_review') THEN (%(staff)s::bigint[])[1 + (g %% 20) * 5 + t.who] END,
   '', NULL, '', '', NULL, NULL, NULL, '', '', NULL,
-  CASE WHEN t.status = 'concluded' THEN t.at + interval '10 days' END, '', '', ''
+  CASE WHEN t.status = 'concluded' THEN t.at + interval '10 days' END, '', '', '',
+  'working', 'working'
 FROM generate_series(1, %(n)s) AS g
 CROSS JOIN LATERAL (
   SELECT now() - ((%(n)s - g) * interval '30 seconds') AS at, r.b AS bucket,

@@ -165,9 +165,11 @@ def raw_sql_load(clients: int, seconds: float) -> tuple[int, float, list[float]]
                         previous_status, handling_mode, submitted_at, received_date, intake_due_date,
                         deemed_accepted, tolerated_materials, suspended_days, extension_days, lamp,
                         outcome, decision_reason, result_number, delivery_method, delivery_tracking,
-                        closing_reason, referral_authority, idempotency_key, promised_days, statutory_days)
+                        closing_reason, referral_authority, idempotency_key, promised_days, statutory_days,
+                        promised_unit, statutory_unit)
                         VALUES (%s,%s,%s,%s,%s,%s,%s,'511602000000',%s,'申请人','','','', 'online','{}',
-                        'submitted','','committed',%s,%s,%s,false,'[]',0,0,'','','','','','','','','',10,20)
+                        'submitted','','committed',%s,%s,%s,false,'[]',0,0,'','','','','','','','','',10,20,
+                        'working','working')
                         RETURNING id""",
                         (
                             now,
