@@ -19,7 +19,7 @@ PGDIR=$(mktemp -d /tmp/zt-pg.XXXXXX); chown postgres "$PGDIR"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PGPORT=${PGPORT:-55432}; REDISPORT=${REDISPORT:-56379}
 cleanup() {
-  su postgres -c "$PGBIN/pg_ctl -D $PGDIR -m fast -w stop" >/dev/null 2>&1 || true
+  su postgres -c "$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop" >/dev/null 2>&1 || true
   [ -f "$PGDIR/redis.pid" ] && kill "$(cat "$PGDIR/redis.pid")" 2>/dev/null || true
   rm -rf "$PGDIR"
 }
