@@ -13,14 +13,12 @@ from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhengtong.accounts.authentication import TokenAuthentication
 from zhengtong.accounts.constants import Role
 from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
@@ -44,8 +42,7 @@ from .serializers import (
 from .workflow import case_allowed_actions
 
 MAX_PAGE = 100
-# Token first, as in settings; the token check also loads the user's roles.
-API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
 # Columns the list shows: keeps 100-row pages cheap (no JSON decoding).
 LIST_FIELDS = (
     "id",
@@ -252,7 +249,6 @@ def _create_input(data) -> dict:
 class CaseListCreateApi(APIView):
     """List visible cases (keyset paging) or submit a new application."""
 
-    authentication_classes = API_AUTHENTICATION
     permission_classes = [IsAuthenticated]
     InputSerializer = CaseCreateInput
 
@@ -416,7 +412,6 @@ class CaseCounterIntakeApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    authentication_classes = API_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="办件详情", responses=CaseDetailOutput)
