@@ -327,3 +327,31 @@ def test_property_every_ticket_is_called_under_a_steady_stream(backlog, stream):
         assert worst <= dt.timedelta(minutes=aging + backlog + 1)
 
     _rolled_back(run)
+
+
+@PROPERTY_SETTINGS
+@given(
+    specs=st.lists(ticket_spec, min_size=1, max_size=20),
+    aging=st.sampled_from([2, 5, 8, 600]),
+)
+def test_property_call_next_follows_the_queue_the_desk_shows(specs, aging):
+    """The one-statement claim and the desk's ordered queue never disagree."""
+
+    def run():
+        setup = hall_setup(policy={"aging_minutes": aging})
+        for minute, (code, priority) in enumerate(specs):
+            issue(setup, code, minute, priority)
+        # calls start while the newest tickets are younger than the aging
+        # limit and the oldest are older, so both orders are in play
+        for i in range(len(specs)):
+            now = at(MONDAY, 9) + dt.timedelta(minutes=len(specs) + i)
+            shown = selectors.ticket_queue_for_counter(
+                counter=setup.counters[0], now=now
+            ).first()
+            ticket = services.ticket_call_next(
+                counter=setup.counters[0], actor=setup.staff, now=now
+            )
+            assert ticket.pk == shown.pk
+            finish(setup, ticket, len(specs) + i)
+
+    _rolled_back(run)
