@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .db import row_insert
 from .models import AuditEvent
 
 
@@ -95,7 +96,7 @@ def audit_record(
     )
     if new_stream:
         _link(event, seq=1, prev_hash="")
-        event.save(force_insert=True)
+        row_insert(event)
         return event
     for _attempt in range(5):
         last = (
@@ -111,7 +112,7 @@ def audit_record(
         )
         try:
             with transaction.atomic():
-                event.save(force_insert=True)
+                row_insert(event)
         except IntegrityError:
             continue  # another writer took this seq; read the new head and retry
         return event

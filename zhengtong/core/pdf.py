@@ -49,6 +49,7 @@ def pdf_render(
     from weasyprint import HTML  # imported late: loading pango costs ~0.3 s
 
     html = render_to_string(
-        template_name, {**context, "pdf_base_css": mark_safe(PDF_BASE_CSS)}  # noqa: S308
+        template_name,
+        {**context, "pdf_base_css": mark_safe(PDF_BASE_CSS)},  # noqa: S308
     )
     return HTML(string=html, base_url=base_url).write_pdf()
