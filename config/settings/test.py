@@ -26,3 +26,9 @@ WORKDAYS_CACHE_SECONDS = None
 # Catalogue search: re-check the catalogue fingerprint on every search in tests
 # (new items are found at once); production trusts the index for 1 s.
 CATALOG_SEARCH_RECHECK_SECONDS = 0
+# Cases: read the item of each application from the database in tests (the
+# memory is tested on its own with the setting overridden).
+CASES_ITEM_CACHE_SECONDS = 0
+# Queue displays: send every waiting-count update at once in tests (production
+# sends at most one per hall every 0.1 s per process; see queueing/coalesce.py).
+QUEUE_DISPLAY_COUNT_INTERVAL = 0

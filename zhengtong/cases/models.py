@@ -61,7 +61,12 @@ class Case(BaseModel):
     中文：办件
     """
 
-    number = models.CharField(_("办件编号"), max_length=40, unique=True)
+    # No index on the creation time (BaseModel has one): lists and
+    # statistics use the id and the submission and decision dates.
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Unique through Meta.constraints: a unique=True field would also get a
+    # LIKE index on PostgreSQL, which no query uses (numbers match exactly).
+    number = models.CharField(_("办件编号"), max_length=40)
     query_code = models.CharField(_("查询码"), max_length=8)
     item = models.ForeignKey(
         "catalog.ServiceItem",
@@ -98,6 +103,7 @@ class Case(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="agent_cases",
+        db_index=False,  # partial index case_agent in Meta: most cases have none
     )
     created_by = models.ForeignKey(
         USER,
@@ -187,20 +193,34 @@ class Case(BaseModel):
         ordering = ["-id"]
         permissions = [("approve_extension", "可批准延期（行政许可法第四十二条）")]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_uniq"),
             models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="case_idempotency_uniq",
-            )
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["department", "status", "-id"], name="case_dept_status"
             ),
-            models.Index(fields=["department", "lamp", "-id"], name="case_dept_lamp"),
+            # Indexes that a new submission does not match (no lamp, no
+            # assignee, no agent) are partial, so a submission skips them.
+            models.Index(
+                fields=["department", "lamp", "-id"],
+                condition=Q(lamp__in=(Lamp.YELLOW, Lamp.RED)),
+                name="case_dept_lamp_due",
+            ),
+            models.Index(
+                fields=["agent"],
+                condition=Q(agent__isnull=False),
+                name="case_agent",
+            ),
             models.Index(fields=["applicant", "-id"], name="case_applicant"),
             models.Index(
-                fields=["current_assignee", "status", "-id"], name="case_assignee"
+                fields=["current_assignee", "status", "-id"],
+                condition=Q(current_assignee__isnull=False),
+                name="case_assignee_set",
             ),
             # 我的待办: newest first straight from the index (the one above
             # reads every running case of the assignee, then sorts).

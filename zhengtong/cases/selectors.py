@@ -8,10 +8,12 @@ superusers see all. Anything else is "not found" (404).
 """
 
 import hmac
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +27,7 @@ from zhengtong.catalog.models import (
     ServiceItem,
     ServiceItemVersion,
 )
+from zhengtong.catalog.search import catalogue_signature_current
 from zhengtong.core.errors import NotFoundError
 from zhengtong.core.models import AuditEvent
 
@@ -100,6 +103,11 @@ def _department(pk, region_id, region_code) -> Department:
     return department
 
 
+# code -> (catalogue signature, monotonic time read, item)
+_items_read: dict[str, tuple[tuple, float, ServiceItem]] = {}
+_ITEMS_READ_MAX = 5000
+
+
 def item_for_application_get(*, code: str) -> ServiceItem | None:
     """
     Return the item with ``code`` and what an application needs of it.
@@ -108,13 +116,38 @@ def item_for_application_get(*, code: str) -> ServiceItem | None:
     (only the fields ``services.case_create`` reads; others load on access),
     or None when no item has this code.
 
+    The answer is kept in this process's memory while the catalogue is
+    unchanged and for at most ``CASES_ITEM_CACHE_SECONDS`` (default 30 s; 0
+    turns the memory off), so calls may share one instance: read it, never
+    change it. A new or withdrawn version changes the catalogue signature,
+    which the next application sees within the signature's re-check time
+    (1 s); the age limit bounds how long a renamed department or a changed
+    region code can be missed. Unknown codes are never remembered.
+
     中文：按事项编码取申请所需事项信息
     """
+    max_age = float(getattr(settings, "CASES_ITEM_CACHE_SECONDS", 30))
+    if max_age > 0:
+        signature = catalogue_signature_current()
+        now = time.monotonic()
+        hit = _items_read.get(code)
+        if hit is not None and hit[0] == signature and now - hit[1] < max_age:
+            return hit[2]
     with connection.cursor() as cursor:
         cursor.execute(_ITEM_SQL, [code])
         row = cursor.fetchone()
     if row is None:
         return None
+    item = _item_from_row(row)
+    if max_age > 0:
+        if len(_items_read) >= _ITEMS_READ_MAX:
+            _items_read.clear()
+        _items_read[code] = (signature, now, item)
+    return item
+
+
+def _item_from_row(row: tuple) -> ServiceItem:
+    """Return the item, version, departments and regions of one _ITEM_SQL row."""
     (item_id, item_code, region_id, dept_id, version_id, region_code) = row[:6]
     item = _loaded(
         ServiceItem,

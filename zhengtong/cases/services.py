@@ -28,6 +28,7 @@ from zhengtong.catalog.constants import (
 )
 from zhengtong.catalog.models import Material, ServiceItem
 from zhengtong.core.audit import audit_record
+from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError
 
 from . import clock
@@ -219,9 +220,9 @@ def case_create(
     try:
         if idempotency_key:  # a concurrent twin may win: keep the outer transaction
             with transaction.atomic():
-                case.save(force_insert=True)
+                row_insert(case)
         else:
-            case.save(force_insert=True)
+            row_insert(case)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(
