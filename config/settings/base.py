@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API's fast lane (zhengtong/api/fast.py): the most frequent API writes
+    # are answered here; middleware below does not see them.
+    "zhengtong.api.fast.FastLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,14 +108,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # third of a cached page; a local file needs no health check, so keep
     # each worker thread's connection open.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("SQLITE_CONN_MAX_AGE", default=600)
-elif env.bool("DB_POOL", default=True):
-    # Under ASGI persistent connections don't apply; a psycopg pool does.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DB_POOL_MIN", default=2),
-        "max_size": env.int("DB_POOL_MAX", default=20),
-        "timeout": 10,
-    }
+else:
+    if env.bool("DB_POOL", default=True):
+        # Under ASGI persistent connections don't apply; a psycopg pool does.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=2),
+            "max_size": env.int("DB_POOL_MAX", default=20),
+            "timeout": 10,
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    # Server-side binding, and psycopg preparing a statement the fifth time a
+    # connection runs it (Django turns preparing off unless asked), so that
+    # PostgreSQL stops parsing and planning the hot statements again and again.
+    if env.bool("DB_PREPARE", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -217,12 +230,18 @@ SPECTACULAR_SETTINGS = {
 
 # Working-day rules (domain-rules §1.6): the start day is not counted by default.
 WORKDAYS_COUNT_START_DAY = env.bool("WORKDAYS_COUNT_START_DAY", default=False)
+# Queue displays: at most one waiting-count update per hall every N seconds from
+# each server process (zhengtong/queueing/coalesce.py); 0 sends every one at once.
+QUEUE_DISPLAY_COUNT_INTERVAL = env.float("QUEUE_DISPLAY_COUNT_INTERVAL", default=0.1)
 
 SITE_NAME = env("SITE_NAME", default="政通政务服务中心")
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Public portal pages for visitors without a session are cached this long;
 # keys carry the catalogue signature, so catalogue changes show within 1 s.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# An application reads its item, version and departments from process memory
+# while the catalogue is unchanged, for at most this long (0: always read).
+CASES_ITEM_CACHE_SECONDS = env.int("CASES_ITEM_CACHE_SECONDS", default=30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
