@@ -179,3 +179,276 @@ def test_selector_still_lists_documents_for_pages(world):
     assert lean.documents == []
     assert detail.actions == lean.actions
     assert [e.pk for e in detail.events] == [e.pk for e in lean.events]
+
+
+# -- row_insert writes what save() writes ------------------------------------
+
+
+def _stored(model, pk) -> dict:
+    row = model.objects.filter(pk=pk).values().get()
+    for name in ("id", "number", "stream", "hash", "created_at", "updated_at"):
+        row.pop(name, None)
+    return row
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["wide", "sparse"])
+def test_row_insert_stores_the_row_save_stores(world, sparse):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from zhengtong.core.db import row_insert
+
+    now = timezone.now()
+
+    def wide_case(number: str) -> Case:
+        return Case(
+            number=number,
+            query_code="AB23CD",
+            item=world.item,
+            item_version=world.version,
+            department=world.dept,
+            region_code="511602",
+            applicant=world.applicant,
+            agent=world.other_applicant,
+            created_by=world.counter,
+            applicant_name="张三",
+            channel="counter",
+            form_data={"地址": "广安区", "人数": [1, 2], "ok": True, "none": None},
+            tolerated_materials=[3, 4],
+            status="accepted",
+            submitted_at=now,
+            received_date=date(2025, 9, 30),
+            accepted_at=now,
+            due_date=date(2025, 10, 20),
+            deemed_accepted=True,
+            suspended_days=2,
+            lamp="yellow",
+            promised_days=5,
+            statutory_days=20,
+        )
+
+    def case(number: str) -> Case:
+        row = wide_case(number)
+        if sparse:  # left out of the INSERT: NULL all the same
+            row.agent = row.created_by = row.accepted_at = row.due_date = None
+        return row
+
+    saved = case("T-1")
+    saved.save(force_insert=True)
+    inserted = row_insert(case("T-2"))
+    assert inserted.pk and inserted.pk != saved.pk
+    assert not inserted._state.adding
+    assert _stored(Case, inserted.pk) == _stored(Case, saved.pk)
+    stored = Case.objects.get(pk=inserted.pk)
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert stored.form_data["地址"] == "广安区"
+    assert (stored.agent_id is None) is sparse
+
+
+def test_audit_event_through_row_insert_verifies(world):
+    case = services.case_create(
+        applicant=world.applicant, item=world.item, actor=world.applicant
+    )
+    audit_record(
+        action="note",
+        obj=case,
+        actor=world.counter,
+        reason="含“引号”与换行\n",
+        details={"list": [1, "二"], "nested": {"a": None}},
+    )
+    stream = f"cases.case:{case.pk}"
+    assert list(audit_verify(stream=stream)) == []
+    event = AuditEvent.objects.get(stream=stream, seq=2)
+    assert event.details == {"list": [1, "二"], "nested": {"a": None}}
+    assert event.actor_id == world.counter.pk
+
+
+def test_case_number_stays_unique(world):
+    from django.db import IntegrityError, transaction
+
+    case = services.case_create(
+        applicant=world.applicant, item=world.item, actor=world.applicant
+    )
+    twin = Case.objects.get(pk=case.pk)
+    twin.pk = None
+    twin.query_code = "ZZZZZZ"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save(force_insert=True)
+
+
+# -- the item an application reads, kept in process memory -------------------
+
+
+@pytest.fixture
+def item_memory(settings):
+    settings.CASES_ITEM_CACHE_SECONDS = 30
+    selectors._items_read.clear()
+    yield
+    selectors._items_read.clear()
+
+
+def test_item_is_read_once_while_the_catalogue_is_unchanged(world, item_memory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = selectors.item_for_application_get(code=world.item.item_code)
+    with CaptureQueriesContext(connection) as ctx:
+        again = selectors.item_for_application_get(code=world.item.item_code)
+    assert again is first
+    # only the catalogue signature is asked (its re-check time is 0 in tests)
+    assert not [q for q in ctx.captured_queries if "catalog_serviceitem i" in q["sql"]]
+    assert len(ctx.captured_queries) == 2
+
+
+def test_a_new_version_is_seen_at_once(world, item_memory):
+    from zhengtong.catalog.tests.factories import ServiceItemVersionFactory
+
+    before = selectors.item_for_application_get(code=world.item.item_code)
+    newer = ServiceItemVersionFactory(item=world.item, status="published")
+    world.item.current_version = newer
+    world.item.save(update_fields=["current_version", "updated_at"])
+    after = selectors.item_for_application_get(code=world.item.item_code)
+    assert before.current_version.pk == world.version.pk
+    assert after.current_version.pk == newer.pk
+
+
+def test_a_retired_version_refuses_applications_at_once(world, item_memory):
+    from zhengtong.core.errors import ApplicationError
+
+    selectors.item_for_application_get(code=world.item.item_code)
+    version = world.item.current_version
+    version.status = "retired"
+    version.save(update_fields=["status", "updated_at"])
+    item = selectors.item_for_application_get(code=world.item.item_code)
+    with pytest.raises(ApplicationError) as err:
+        services.case_create(
+            applicant=world.applicant, item=item, actor=world.applicant
+        )
+    assert err.value.code == "item_not_available"
+
+
+def test_remembered_item_expires(world, item_memory, monkeypatch):
+    from zhengtong.catalog.models import Region
+
+    first = selectors.item_for_application_get(code=world.item.item_code)
+    # a department's region code changes: not in the catalogue signature
+    region = Region.objects.get(pk=first.department.region_id)
+    region.code = "511699000000"
+    region.save(update_fields=["code"])
+    assert selectors.item_for_application_get(code=world.item.item_code) is first
+    real = selectors.time.monotonic
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: real() + 31)
+    later = selectors.item_for_application_get(code=world.item.item_code)
+    assert later is not first
+    assert later.department.region.code == "511699000000"
+
+
+def test_unknown_codes_are_not_remembered(world, item_memory):
+    assert selectors.item_for_application_get(code="no-such-item") is None
+    assert "no-such-item" not in selectors._items_read
+
+
+# -- the lean lane of POST /api/v1/cases/ answers as the DRF path does ----------
+
+
+def _answer(response) -> tuple:
+    body = response.json()
+    for name in ("id", "number", "query_code"):
+        if name in body:
+            body[name] = type(body[name]).__name__  # differ between two cases
+    headers = dict(response.headers)
+    assert int(headers.pop("Content-Length")) == len(response.content)
+    return response.status_code, body, headers
+
+
+def _submit(world, body, *, lean: bool, monkeypatch, user=None, **extra):
+    from zhengtong.cases.apis import CaseListCreateApi
+
+    if not lean:
+        monkeypatch.setattr(CaseListCreateApi, "fast_lane", None)
+    client = client_for(user or world.applicant)
+    response = client.post("/api/v1/cases/", body, format="json", **extra)
+    monkeypatch.undo()
+    return response
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "ok",
+        "draft",
+        "unknown_item",
+        "retired_version",
+        "staff",
+        "agent_without_mandate",
+    ],
+)
+def test_lean_lane_answers_as_drf_does(world, monkeypatch, case):
+    body = {"item_code": world.item.item_code}
+    user = None
+    if case == "draft":
+        body.update(submit=False, channel="mobile", form_data={"a": 1})
+    elif case == "unknown_item":
+        body["item_code"] = "没有这个事项"
+    elif case == "retired_version":
+        version = world.item.current_version
+        version.status = "retired"
+        version.save(update_fields=["status"])
+    elif case == "staff":
+        user = world.counter
+    elif case == "agent_without_mandate":
+        body["applicant_id"] = world.other_applicant.pk
+    lean = _submit(world, body, lean=True, monkeypatch=monkeypatch, user=user)
+    drf = _submit(world, body, lean=False, monkeypatch=monkeypatch, user=user)
+    assert _answer(lean) == _answer(drf)
+    assert lean.content == drf.content or lean.status_code == 201
+
+
+def test_lean_lane_serves_the_usual_submission(world, monkeypatch):
+    from zhengtong.cases.apis import CaseListCreateApi
+
+    def refuse(self, request):  # the DRF path must not be reached
+        raise AssertionError("DRF path taken")
+
+    monkeypatch.setattr(CaseListCreateApi, "post", refuse)
+    r = client_for(world.applicant).post(
+        "/api/v1/cases/",
+        {"item_code": world.item.item_code},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert r.status_code == 201
+    again = client_for(world.applicant).post(
+        "/api/v1/cases/",
+        {"item_code": world.item.item_code},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert again.json()["id"] == r.json()["id"]
+    case = Case.objects.get(pk=r.json()["id"])
+    assert case.status == "submitted" and case.applicant_id == world.applicant.pk
+    assert list(audit_verify(stream=f"cases.case:{case.pk}")) == []
+
+
+@pytest.mark.parametrize("header", ["", "Token", "Token nope", "Bearer x", "Token a b"])
+def test_lean_lane_leaves_bad_credentials_to_drf(world, header):
+    client = APIClient()
+    if header:
+        client.credentials(HTTP_AUTHORIZATION=header)
+    r = client.post(
+        "/api/v1/cases/", {"item_code": world.item.item_code}, format="json"
+    )
+    assert r.status_code == 401
+    assert r.json()["code"] == "not_authenticated"
+    assert Case.objects.count() == 0
+
+
+def test_lean_lane_leaves_other_bodies_to_drf(world):
+    client = client_for(world.applicant)
+    r = client.post("/api/v1/cases/", "{not json", content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+    r = client.post("/api/v1/cases/", "[1]", content_type="application/json")
+    assert r.status_code == 400
+    r = client.post("/api/v1/cases/", {"item_code": world.item.item_code})  # multipart
+    assert r.status_code == 201  # form bodies stay with DRF's parsers
