@@ -80,7 +80,7 @@ def migrate() -> None:
     call_command("migrate", verbosity=0)
 
 
-SERVER_KINDS = ("wsgi", "asgi")
+SERVER_KINDS = ("wsgi", "gthread", "granian", "asgi")
 
 
 def server_start(
@@ -93,12 +93,31 @@ def server_start(
     on ``config.wsgi``. ``asgi``: gunicorn + uvicorn workers on
     ``config.asgi`` (the earlier setup, kept for comparison).
     """
-    if kind == "asgi":
-        target = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
+    if kind == "granian":
+        command = [
+            str(ROOT / ".venv/bin/granian"),
+            "--interface",
+            "wsgi",
+            "config.wsgi:application",
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PORT),
+            "--no-ws",
+            "--log-level",
+            "warning",
+        ]
     else:
         target = ["config.wsgi:application"]
-    proc = subprocess.Popen(
-        [
+        if kind == "gthread":  # keeps connections alive (sync workers close them)
+            target += ["-k", "gthread", "--threads", "2"]
+        if kind == "asgi":
+            target = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
+        command = [
             str(ROOT / ".venv/bin/gunicorn"),
             *target,
             "-w",
@@ -107,7 +126,9 @@ def server_start(
             f"127.0.0.1:{PORT}",
             "--log-level",
             "warning",
-        ],
+        ]
+    proc = subprocess.Popen(
+        command,
         cwd=ROOT,
         env=env(**(extra_env or {})),
         start_new_session=True,

@@ -31,6 +31,7 @@ import pstats
 import statistics
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault(
     "BENCH_DB",
@@ -78,6 +79,20 @@ def wsgi_call(app, method: str, path: str, token: str, body: bytes = b"") -> tup
     return int(status[0].split()[0]), data
 
 
+def _backend_cpu_seconds() -> float | None:
+    """CPU seconds of this thread's PostgreSQL backend (persistent connections only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("pool"):
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(name: str, app, calls, n: int, profile: bool) -> dict:
     """Run ``calls()`` n times (after 20 warm-up calls); CPU ms per call."""
     from django.db import connection
@@ -90,6 +105,8 @@ def measure(name: str, app, calls, n: int, profile: bool) -> dict:
     queries = len(ctx.captured_queries)
     cpu, wall = [], []
     prof = cProfile.Profile(time.process_time) if profile else None
+    pg0 = common.postgres_cpu_seconds()
+    backend = _backend_cpu_seconds()
     for _ in range(n):
         c0, w0 = time.process_time(), time.perf_counter()
         if prof:
@@ -102,10 +119,14 @@ def measure(name: str, app, calls, n: int, profile: bool) -> dict:
         if status >= 300:
             print("unexpected status", status, body[:200])
             break
+    pg_ms = (common.postgres_cpu_seconds() - pg0) * 1000 / max(1, len(cpu))
+    if backend is not None:  # one persistent connection: its backend's own CPU
+        pg_ms = (_backend_cpu_seconds() - backend) * 1000 / max(1, len(cpu))
     row = {
         "name": name,
         "n": n,
         "cpu_ms_mean": round(statistics.fmean(cpu), 2),
+        "postgres_cpu_ms_mean": round(pg_ms, 2),
         "cpu_ms_p50": round(statistics.median(cpu), 2),
         "wall_ms_p50": round(statistics.median(wall), 2),
         "queries": queries,
