@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 
 from .db import row_insert
@@ -99,24 +99,24 @@ def audit_record(
         row_insert(event)
         return event
     for _attempt in range(5):
-        last = (
-            AuditEvent.objects.filter(stream=stream)
-            .order_by("-seq")
-            .values("seq", "hash")
-            .first()
-        )
-        _link(
-            event,
-            seq=(last["seq"] + 1) if last else 1,
-            prev_hash=last["hash"] if last else "",
-        )
-        try:
-            with transaction.atomic():
-                row_insert(event)
-        except IntegrityError:
-            continue  # another writer took this seq; read the new head and retry
-        return event
+        seq, prev_hash = _stream_head(stream)
+        _link(event, seq=seq + 1, prev_hash=prev_hash)
+        # Another writer may take this seq first: then nothing is written
+        # (no savepoint needed) and the new head is read again.
+        if row_insert(event, unless_taken=("stream", "seq")) is not None:
+            return event
     raise RuntimeError("could not append audit event after 5 attempts")
+
+
+def _stream_head(stream: str) -> tuple[int, str]:
+    """Return (seq, hash) of the last event of ``stream``, (0, "") if none."""
+    last = (
+        AuditEvent.objects.filter(stream=stream)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    return last if last is not None else (0, "")
 
 
 def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> None:

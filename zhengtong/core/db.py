@@ -57,7 +57,12 @@ def _insert_plan(model: type[models.Model], using: str) -> tuple:
 
 
 @functools.lru_cache(maxsize=512)
-def _insert_sql(model: type[models.Model], using: str, columns: tuple[str, ...]) -> str:
+def _insert_sql(
+    model: type[models.Model],
+    using: str,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] = (),
+) -> str:
     """
     Return the INSERT of ``columns`` into ``model``'s table (RETURNING the key).
 
@@ -70,21 +75,36 @@ def _insert_sql(model: type[models.Model], using: str, columns: tuple[str, ...])
     qn = connection.ops.quote_name
     meta = model._meta
     returning = connection.features.can_return_columns_from_insert
+    on_conflict = (
+        " ON CONFLICT ({}) DO NOTHING".format(", ".join(qn(c) for c in conflict))
+        if conflict
+        else ""
+    )
     # Only quoted names of our own model go into the text; values are bound.
-    return "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608
+    return "INSERT INTO {} ({}) VALUES ({}){}{}".format(  # noqa: S608
         qn(meta.db_table),
         ", ".join(qn(c) for c in columns),
         ", ".join(["%s"] * len(columns)),
+        on_conflict,
         f" RETURNING {qn(meta.pk.column)}" if returning else "",
     )
 
 
-def row_insert(obj: models.Model, *, using: str = "default") -> models.Model:
+def row_insert(
+    obj: models.Model,
+    *,
+    using: str = "default",
+    unless_taken: tuple[str, ...] = (),
+) -> models.Model | None:
     """
     Insert the new instance ``obj`` with one statement and set its primary key.
 
     ``auto_now``/``auto_now_add`` fields are stamped as ``save()`` does;
     every other value is taken from the instance as it stands.
+
+    ``unless_taken`` names the columns of a unique constraint: when a row
+    with the same values exists, nothing is written and None is returned
+    (``ON CONFLICT … DO NOTHING``), without aborting the transaction.
 
     中文：快速插入一行
     """
@@ -102,12 +122,17 @@ def row_insert(obj: models.Model, *, using: str = "default") -> models.Model:
             value = field.get_db_prep_save(value, connection)
         columns.append(field.column)
         params.append(value)
-    sql = _insert_sql(type(obj), using, tuple(columns))
+    sql = _insert_sql(type(obj), using, tuple(columns), unless_taken)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if connection.features.can_return_columns_from_insert:
-            pk = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            pk = row[0]
         else:
+            if cursor.rowcount == 0:
+                return None
             pk = cursor.lastrowid
     obj.pk = pk
     obj._state.adding = False

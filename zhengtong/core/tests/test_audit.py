@@ -50,3 +50,33 @@ def test_chains_are_per_stream_and_sequential():
     second = AuditEvent.objects.get(stream="s:1", seq=2)
     first = AuditEvent.objects.get(stream="s:1", seq=1)
     assert second.prev_hash == first.hash
+
+
+def test_append_that_loses_a_race_reads_the_new_head(monkeypatch):
+    """Another writer takes the seq first: nothing is written, the next try joins."""
+    from django.db import transaction
+
+    from zhengtong.core import audit
+
+    _three_events()
+    real = audit._stream_head
+    stale = [real("test:1")]
+    # a concurrent writer appends seq 4 after our head read
+    audit_record(action="other", stream="test:1", reason="并发")
+    calls = []
+
+    def head(stream):
+        calls.append(stream)
+        return stale.pop() if stale else real(stream)
+
+    monkeypatch.setattr(audit, "_stream_head", head)
+    with transaction.atomic():  # no savepoint needed: the transaction stays usable
+        event = audit_record(action="mine", stream="test:1", reason="我的")
+        assert AuditEvent.objects.filter(stream="test:1").count() == 5
+    assert len(calls) == 2
+    assert event.seq == 5
+    assert [e.action for e in AuditEvent.objects.filter(stream="test:1")][-2:] == [
+        "other",
+        "mine",
+    ]
+    assert list(audit_verify(stream="test:1")) == []
