@@ -58,9 +58,15 @@ def token_user(request: HttpRequest) -> User | None:
 
 
 def json_object(request: HttpRequest) -> dict | None:
-    """Return the body when it is a JSON object sent as application/json."""
-    if request.content_type != "application/json":
+    """
+    Return the body when it is a JSON object sent as application/json to a
+    client that takes JSON back, with no query string (DRF reads ``?format=``).
+    """
+    if request.content_type != "application/json" or request.META.get("QUERY_STRING"):
         return None
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if accept not in ("", "*/*", "application/json"):
+        return None  # let DRF negotiate (browsable API, 406 …)
     try:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
