@@ -316,12 +316,6 @@ class CaseListCreateApi(APIView):
             )
         return Response({"results": _list_rows(rows), "next": next_url})
 
-    @extend_schema(
-        summary="提交申请（创建办件）",
-        request=InputSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        responses={201: CaseCreatedOutput},
-    )
     @classmethod
     def fast_lane(cls, request) -> HttpResponse | None:
         """
@@ -345,6 +339,12 @@ class CaseListCreateApi(APIView):
             return json_response(exc.as_dict(), status=exc.status, view_class=cls)
         return json_response(_created(case), status=201, view_class=cls)
 
+    @extend_schema(
+        summary="提交申请（创建办件）",
+        request=InputSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        responses={201: CaseCreatedOutput},
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         if not user.has_role(Role.APPLICANT):

@@ -65,3 +65,13 @@ def test_schema_covers_every_stable_interface(client):
         "decide",
     ):
         assert any(p.endswith(f"/{action}/") for p in actions), action
+
+
+def test_fast_lane_views_keep_their_documented_operations(client):
+    """A view's fast_lane must not take the OpenAPI description of its post()."""
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    create = paths["/api/v1/cases/"]["post"]
+    assert create["summary"] == "提交申请（创建办件）"
+    assert "Idempotency-Key" in [p["name"] for p in create.get("parameters", [])]
+    assert "201" in create["responses"]
+    assert paths["/api/v1/queue/tickets/"]["post"]["summary"] == "取号"
