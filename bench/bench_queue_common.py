@@ -40,6 +40,45 @@ def ensure_pg_database(name: str) -> None:
     )
 
 
+def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Return the CPU time (user + system) used so far by each live PID."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def pg_backend_cpu(name: str) -> dict[int, float]:
+    """
+    Return the CPU seconds used so far by the PostgreSQL backends connected
+    to database ``name`` (the shared server also serves other engineers:
+    only this benchmark's own database is counted).
+    """
+    out = subprocess.run(
+        [
+            "psql",
+            PG_ADMIN,
+            "-At",
+            "-c",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return process_cpu_seconds([int(x) for x in out.split() if x.isdigit()])
+
+
+def pg_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two ``pg_backend_cpu`` samples (new backends in full)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -75,6 +114,23 @@ def server_env(database_url: str, redis_url: str = "") -> dict[str, str]:
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+    return env
+
+
+DB_CONN_MODES = ("pool", "persistent")
+
+
+def db_conn_env(env: dict[str, str], mode: str) -> dict[str, str]:
+    """
+    Return ``env`` for a server whose PostgreSQL connections are ``mode``:
+    ``pool`` (the settings' default: a psycopg pool, a connection taken and
+    given back on every request) or ``persistent`` (``DB_POOL=false``,
+    ``DB_CONN_MAX_AGE=600``: each sync WSGI worker keeps its own connection,
+    as Django does without a pool). SQLite is not affected.
+    """
+    env = dict(env)
+    if mode == "persistent":
+        env.update(DB_POOL="false", DB_CONN_MAX_AGE="600")
     return env
 
 

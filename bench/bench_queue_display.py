@@ -7,6 +7,7 @@ and Redis on 127.0.0.1:56379):
     .venv/bin/python bench/bench_queue_display.py                  # 200 displays, 3 calls/s
     .venv/bin/python bench/bench_queue_display.py --rate 5 --calls 150
     .venv/bin/python bench/bench_queue_display.py --http-server asgi   # old: HTTP on ASGI too
+    .venv/bin/python bench/bench_queue_display.py --db-conn persistent # WSGI without the pool
 
 Target (issue 4): with 200 connected hall-display clients on the scale-out
 topology, p95 <= 100 ms from the call-next request to each display's receipt
@@ -46,7 +47,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import websockets
 from bench_queue_common import (
+    DB_CONN_MODES,
     Server,
+    db_conn_env,
     ensure_pg_database,
     load_average,
     machine,
@@ -202,6 +205,12 @@ def main() -> None:
     parser.add_argument("--http-server", choices=["wsgi", "asgi"], default="wsgi")
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--ws-workers", type=int, default=2)
+    parser.add_argument(
+        "--db-conn",
+        choices=DB_CONN_MODES,
+        default="pool",
+        help="PostgreSQL connections of the WSGI workers (ASGI keeps the pool)",
+    )
     parser.add_argument("--port", type=int, default=18220, help="HTTP; WS is +1")
     args = parser.parse_args()
 
@@ -215,7 +224,11 @@ def main() -> None:
     cpu = {}
     with Server(env, workers=args.ws_workers, kind="asgi", port=args.port + 1) as ws:
         if args.http_server == "wsgi":
-            with Server(env, workers=args.http_workers, port=args.port) as web:
+            with Server(
+                db_conn_env(env, args.db_conn),
+                workers=args.http_workers,
+                port=args.port,
+            ) as web:
                 labels = f"HTTP: {web.label}; WebSocket: {ws.label}"
                 before = (web.cpu_seconds(), ws.cpu_seconds(), time.perf_counter())
                 result = asyncio.run(run(args, web.port, ws.port, ids))
@@ -231,7 +244,10 @@ def main() -> None:
     expected = result["calls"] * result["connected"]
     print(f"machine: {machine()}")
     print(f"load average before / after: {load_before} / {load_after}")
-    print(f"mode: PostgreSQL {PG_NAME} + Redis db 4 channel layer; {labels}")
+    print(
+        f"mode: PostgreSQL {PG_NAME} + Redis db 4 channel layer; {labels}; "
+        f"WSGI database connections: {args.db_conn}"
+    )
     print(
         f"displays connected: {result['connected']}/{args.displays}; calls: "
         f"{result['calls']} at {args.rate:g}/s over {args.counters} counters "

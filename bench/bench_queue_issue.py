@@ -5,6 +5,7 @@ Run from the repository root:
 
     .venv/bin/python bench/bench_queue_issue.py                 # SQLite file, WSGI, wrk
     .venv/bin/python bench/bench_queue_issue.py --pg            # PostgreSQL + Redis
+    .venv/bin/python bench/bench_queue_issue.py --pg --db-conn persistent  # no pool
     .venv/bin/python bench/bench_queue_issue.py --server asgi   # old ASGI server, to compare
     .venv/bin/python bench/bench_queue_issue.py --client python # no wrk: Python threads
     .venv/bin/python bench/bench_queue_issue.py --profile       # + py-spy of one worker
@@ -32,13 +33,17 @@ import time
 from collections import Counter
 
 from bench_queue_common import (
+    DB_CONN_MODES,
     WRK,
     Server,
+    db_conn_env,
     db_query,
     ensure_pg_database,
     load_average,
     machine,
     percentile,
+    pg_backend_cpu,
+    pg_cpu_delta,
     prepare_database,
     pyspy_top,
     redis_flush,
@@ -109,6 +114,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration")
     parser.add_argument("--per-client", type=int, default=250, help="python client")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--db-conn",
+        choices=DB_CONN_MODES,
+        default="pool",
+        help="PostgreSQL connections of the server (see db_conn_env)",
+    )
     parser.add_argument("--port", type=int, default=18210)
     parser.add_argument(
         "--profile", action="store_true", help="py-spy one worker during the load"
@@ -124,7 +135,8 @@ def main() -> None:
             f"postgres://postgres@127.0.0.1:55432/{PG_NAME}",
             "redis://127.0.0.1:56379/4",
         )
-        mode = f"PostgreSQL {PG_NAME} + Redis db 4"
+        env = db_conn_env(env, args.db_conn)
+        mode = f"PostgreSQL {PG_NAME} ({args.db_conn} connections) + Redis db 4"
         redis_flush(env["REDIS_URL"])
     else:
         db = tempfile.mkdtemp(prefix="zt-queue-bench-", dir="/tmp") + "/bench.sqlite3"
@@ -137,6 +149,7 @@ def main() -> None:
 
     with Server(env, workers=args.workers, kind=args.server, port=args.port) as server:
         cpu_before = server.cpu_seconds()
+        pg_before = pg_backend_cpu(PG_NAME) if args.pg else {}
         if args.client == "wrk":
             profiler = None
             if args.profile:
@@ -166,6 +179,7 @@ def main() -> None:
                 server.port, body.encode(), args.clients, args.per_client
             )
         cpu_used = server.cpu_seconds() - cpu_before
+        pg_used = pg_cpu_delta(pg_before, pg_backend_cpu(PG_NAME)) if args.pg else 0.0
         label = server.label
     load_after = load_average()
     cpu_ms = 1000 * cpu_used / max(1, result["requests"])
@@ -201,6 +215,11 @@ def main() -> None:
         f"latency ms: p50 {result['p50']:.1f}  p95 {result['p95']:.1f}  "
         f"p99 {result['p99']:.1f}  max {result['max']:.1f}"
     )
+    if args.pg:
+        print(
+            f"PostgreSQL CPU: {1000 * pg_used / max(1, result['requests']):.2f} ms per "
+            f"request (backends of {PG_NAME}; Redis not counted)"
+        )
     print(f"tickets in db: {total}, distinct numbers: {distinct}")
     if hot:
         print("py-spy, one worker, share of samples with the function on the stack:")

@@ -5,6 +5,8 @@ Run from the repository root:
 
     .venv/bin/python bench/bench_queue_profile.py            # SQLite file under /tmp
     .venv/bin/python bench/bench_queue_profile.py --pg       # PostgreSQL zt_perf_queue_prof + Redis db 4
+    .venv/bin/python bench/bench_queue_profile.py --pg --db-conn persistent   # no pool
+    .venv/bin/python bench/bench_queue_profile.py --sql      # the statements of one request per path
     .venv/bin/python bench/bench_queue_profile.py --cprofile issue   # top functions of one path
 
 Each path goes through the whole Django stack (``config.wsgi.application``
@@ -30,8 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_queue_common import (
+    DB_CONN_MODES,
     PG_ADMIN,
     ROOT,
+    db_conn_env,
     machine,
     prepare_database,
     redis_flush,
@@ -76,8 +80,13 @@ def wsgi_call(app, method: str, path: str, body: bytes = b"", token: str = ""):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--pg", action="store_true")
+    parser.add_argument("--db-conn", choices=DB_CONN_MODES, default="pool")
     parser.add_argument("-n", type=int, default=300, help="requests per path")
     parser.add_argument("--cprofile", choices=["issue", "call"], default="")
+    parser.add_argument("--callees", default="", help="with --cprofile: regex")
+    parser.add_argument(
+        "--sql", action="store_true", help="print the SQL of one request per path"
+    )
     args = parser.parse_args()
 
     if args.pg:
@@ -90,6 +99,7 @@ def main() -> None:
         env = server_env(
             f"postgres://postgres@127.0.0.1:55432/{name}", "redis://127.0.0.1:56379/4"
         )
+        env = db_conn_env(env, args.db_conn)
         redis_flush(env["REDIS_URL"])
     else:
         db = tempfile.mkdtemp(prefix="zt-queue-prof-", dir="/tmp") + "/prof.sqlite3"
@@ -166,6 +176,20 @@ def main() -> None:
     def finish_only():
         finish(state["last"])
 
+    if args.sql:
+        connection.force_debug_cursor = True
+        for label, fn in (
+            ("issue", issue),
+            ("call-next", call_only),
+            ("finish", finish_only),
+        ):
+            reset_queries()
+            fn()
+            print(f"--- {label}: {len(connection.queries)} statements")
+            for q in connection.queries:
+                print(f"  {q['sql'][:300]}")
+        return
+
     if args.cprofile:
         prof = cProfile.Profile()
         fn = issue if args.cprofile == "issue" else call_then_finish
@@ -181,11 +205,12 @@ def main() -> None:
         stats = pstats.Stats(prof)
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)
-        stats.print_callees("ticket_call_next|apis.py.*post")
+        stats.print_callees(args.callees or "ticket_call_next|apis.py.*post")
         return
 
     print(f"machine: {machine()}; load: {os.getloadavg()[0]:.1f}")
-    print(f"mode: {'PostgreSQL + Redis' if args.pg else 'SQLite'}, in-process WSGI")
+    pg_mode = f"PostgreSQL ({args.db_conn} connections) + Redis"
+    print(f"mode: {pg_mode if args.pg else 'SQLite'}, in-process WSGI")
     measure("issue (kiosk)", issue)
     issue_cpu = []
     for _ in range(args.n):

@@ -4,7 +4,11 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.accounts.constants import Role
+from zhengtong.api.fast import json_object, json_response, token_user
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
@@ -22,6 +27,7 @@ from . import selectors, services
 from .models import Appointment, Category, Ticket
 
 PHONE_RE = re.compile(r"1[0-9]{10}")
+JSON = "application/json"
 
 
 def _validate(serializer_class: type[serializers.Serializer], data) -> dict:
@@ -147,6 +153,12 @@ def _datetime_out(value: dt.datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+# what get_status_display() / get_priority_display() return, without their
+# per-call hashing of the choices
+_STATUS_LABELS = dict(Ticket.Status.choices)
+_PRIORITY_LABELS = dict(Ticket.Priority.choices)
+
+
 def ticket_output(ticket: Ticket) -> dict[str, Any]:
     """
     Return ``TicketOutput(ticket).data`` without building a serializer.
@@ -154,9 +166,13 @@ def ticket_output(ticket: Ticket) -> dict[str, Any]:
     The ticket answers of issue and calling are the hot paths of the queue;
     building the ModelSerializer's fields cost more than the ticket's SQL.
     ``TicketOutput`` stays the documented shape (OpenAPI) and the tests check
-    that both give the same data.
+    that both give the same data. A new ticket's ``waiting_ahead`` may come
+    with it from the display broadcast (``ticket._ahead``, read in the same
+    statement as the hall's counts).
     """
-    ahead = selectors.ticket_waiting_ahead(ticket=ticket)
+    ahead = getattr(ticket, "_ahead", None)
+    if ahead is None:
+        ahead = selectors.ticket_waiting_ahead(ticket=ticket)
     return {
         "id": ticket.pk,
         "number": ticket.number,
@@ -164,9 +180,9 @@ def ticket_output(ticket: Ticket) -> dict[str, Any]:
         "category": ticket.category.code,
         "category_name": ticket.category.name,
         "status": ticket.status,
-        "status_label": str(ticket.get_status_display()),
+        "status_label": str(_STATUS_LABELS.get(ticket.status, ticket.status)),
         "priority": ticket.priority,
-        "priority_label": str(ticket.get_priority_display()),
+        "priority_label": str(_PRIORITY_LABELS.get(ticket.priority, ticket.priority)),
         "channel": ticket.channel,
         "service_date": ticket.service_date.isoformat(),
         "arrival_at": _datetime_out(ticket.arrival_at),
@@ -268,22 +284,62 @@ class TicketIssueApi(APIView):
             r"^1\d{10}$", required=False, allow_blank=True, default=""
         )
 
+    @classmethod
+    def fast_lane(cls, request: HttpRequest) -> HttpResponse | None:
+        """
+        Issue the usual ticket without DRF's machinery (``api.fast``): the
+        kiosk (no credentials, no session cookie) or a valid ``Token`` header,
+        and a JSON object that the plain checks of ``input_lean`` accept.
+        Anything else returns None and takes the DRF path (sessions with
+        their CSRF check, bad tokens, other bodies), which answers as ever.
+        """
+        if "HTTP_AUTHORIZATION" in request.META:
+            user = token_user(request)
+            if user is None:
+                return None
+        elif (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or getattr(request, "_force_auth_user", None) is not None
+        ):
+            # a session (DRF checks it and its CSRF token), or DRF's test
+            # client's force_authenticate(): DRF knows the user
+            return None
+        else:
+            user = AnonymousUser()
+        data = json_object(request)
+        checked = cls.input_lean(data) if data is not None else None
+        if checked is None:
+            return None
+        try:
+            ticket = cls.issue(user, checked)
+            response = json_response(ticket_output(ticket), status=201, view_class=cls)
+        except ApplicationError as exc:
+            response = json_response(exc.as_dict(), status=exc.status, view_class=cls)
+        if not user.is_authenticated:
+            # DRF's session check looks at the (absent) session cookie
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
     @extend_schema(
         summary="取号",
         request=InputSerializer,
         responses={201: TicketOutput},
     )
     def post(self, request: Request) -> Response:
-        data = self.input(request.data)
+        ticket = self.issue(request.user, self.input(request.data))
+        return Response(ticket_output(ticket), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def issue(user: Any, data: dict[str, Any]) -> Ticket:
+        """Issue a ticket for validated ``data`` on behalf of ``user``."""
         category = selectors.category_get_by_ref(ref=data["category"])
-        user = request.user
         if selectors.staff_may_call(user=user):
             channel, applicant = Ticket.Channel.STAFF, None
         elif user.is_authenticated:
             channel, applicant = Ticket.Channel.MOBILE, user
         else:
             channel, applicant = Ticket.Channel.KIOSK, None
-        ticket = services.ticket_issue(
+        return services.ticket_issue(
             category=category,
             channel=channel,
             priority=data["priority"],
@@ -292,32 +348,40 @@ class TicketIssueApi(APIView):
             or (getattr(applicant, "phone", "") if applicant else ""),
             actor=user if user.is_authenticated else "取号机",
         )
-        return Response(ticket_output(ticket), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def input_lean(data: Any) -> dict[str, Any] | None:
+        """
+        Return well-formed JSON input as it is, or None.
+
+        None means: the plain checks below do not accept it as it is (forms,
+        whitespace, wrong types, bad values); ``InputSerializer`` then gives
+        the usual answer.
+        """
+        if type(data) is not dict:
+            return None
+        category = data.get("category")
+        if type(category) is int:
+            category = str(category)
+        priority = data.get("priority", Ticket.Priority.NONE.value)
+        phone = data.get("phone", "")
+        if (
+            isinstance(category, str)
+            and 0 < len(category) <= 40
+            and category == category.strip()
+            and isinstance(priority, str)
+            and priority in Ticket.Priority.values
+            and isinstance(phone, str)
+            and (phone == "" or PHONE_RE.fullmatch(phone))
+        ):
+            return {"category": category, "priority": priority, "phone": phone}
+        return None
 
     def input(self, data: Any) -> dict[str, Any]:
-        """
-        Return the validated input; well-formed JSON skips the serializer.
-
-        Anything the plain checks below do not accept as it is (forms,
-        whitespace, wrong types, bad values) goes through ``InputSerializer``,
-        which gives the usual error answers.
-        """
-        if type(data) is dict:
-            category = data.get("category")
-            if type(category) is int:
-                category = str(category)
-            priority = data.get("priority", Ticket.Priority.NONE.value)
-            phone = data.get("phone", "")
-            if (
-                isinstance(category, str)
-                and 0 < len(category) <= 40
-                and category == category.strip()
-                and isinstance(priority, str)
-                and priority in Ticket.Priority.values
-                and isinstance(phone, str)
-                and (phone == "" or PHONE_RE.fullmatch(phone))
-            ):
-                return {"category": category, "priority": priority, "phone": phone}
+        """Return the validated input; well-formed JSON skips the serializer."""
+        checked = self.input_lean(data)
+        if checked is not None:
+            return checked
         return _validate(self.InputSerializer, data)
 
 
@@ -347,19 +411,43 @@ class CounterCallNextApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @classmethod
+    def fast_lane(cls, request: HttpRequest, counter_id: Any) -> HttpResponse | None:
+        """
+        Call the next ticket without DRF's machinery (``api.fast``) for a
+        valid ``Token`` header; anything else (sessions, bad tokens) takes
+        the DRF path. Nobody waiting: the DRF path answers the 204 (the call
+        changed nothing).
+        """
+        accept = request.META.get("HTTP_ACCEPT", "")
+        if request.META.get("QUERY_STRING") or accept not in ("", "*/*", JSON):
+            return None  # DRF negotiates (browsable API, ?format=, 406), as json_object
+        user = token_user(request)
+        if user is None:
+            return None
+        try:
+            ticket = cls.call_next(user, counter_id)
+        except ApplicationError as exc:
+            return json_response(exc.as_dict(), status=exc.status, view_class=cls)
+        if ticket is None:
+            return None
+        return json_response(ticket_output(ticket), status=200, view_class=cls)
+
     @extend_schema(
         summary="叫号（下一位）",
         request=None,
         responses={200: TicketOutput, 204: None},
     )
     def post(self, request: Request, counter_id: int) -> Response:
-        counter = selectors.counter_get_for_staff(
-            user=request.user, counter_id=counter_id
-        )
-        ticket = services.ticket_call_next(counter=counter, actor=request.user)
+        ticket = self.call_next(request.user, counter_id)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ticket_output(ticket))
+
+    @staticmethod
+    def call_next(user: Any, counter_id: Any) -> Ticket | None:
+        counter = selectors.counter_get_for_staff(user=user, counter_id=counter_id)
+        return services.ticket_call_next(counter=counter, actor=user)
 
 
 class _TicketActionApi(APIView):

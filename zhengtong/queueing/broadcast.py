@@ -37,6 +37,16 @@ def _in_asgi_thread() -> bool:
     return loop is not None and pid == os.getpid() and not loop.is_closed()
 
 
+def sends_on_server_loop() -> bool:
+    """
+    Return whether ``display_send`` runs on an ASGI server's event loop here.
+
+    Work for the displays must then stay in this thread (no background
+    thread of our own: the in-memory channel layer belongs to that loop).
+    """
+    return _in_asgi_thread()
+
+
 def _thread_loop() -> asyncio.AbstractEventLoop:
     """Return this thread's event loop (created on first use, kept open)."""
     loop = getattr(_thread, "loop", None)

@@ -525,9 +525,19 @@ class Ticket(BaseModel):
             ),
         ]
         indexes = [
+            # Covers the "waiting ahead" count shown with every new ticket
+            # (selectors.ticket_waiting_ahead): the order columns are in the
+            # index, so the count reads no table rows.
             models.Index(
-                fields=["status", "category", "service_date"],
-                name="queue_ticket_waiting_idx",
+                fields=[
+                    "status",
+                    "category",
+                    "service_date",
+                    "priority_class",
+                    "arrival_at",
+                    "id",
+                ],
+                name="queue_ticket_waiting_ahead_idx",
             ),
             models.Index(fields=["hall", "service_date", "status"]),
             models.Index(fields=["counter", "status"]),

@@ -15,10 +15,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -38,7 +36,6 @@ from .models import (
     ExtraServiceDay,
     OpeningHours,
     QueuePolicy,
-    StaffCounterAssignment,
     Ticket,
 )
 
@@ -240,6 +237,14 @@ def category_get_cached(*, category_id: int) -> Category:
     )
 
 
+def counter_get_cached(*, counter_id: int) -> Counter:
+    """Return a counter by id, active or not, with its hall (cached)."""
+    return config_cached(
+        ("counter_id", counter_id),
+        lambda: Counter.objects.select_related("hall").get(pk=counter_id),
+    )
+
+
 def _category_by_ref(ref_text: str) -> Category | None:
     qs = Category.objects.select_related("hall").filter(active=True)
     category = None
@@ -297,27 +302,44 @@ def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
     """
     Return a counter where ``user`` is assigned; 404 if absent, 403 if not his.
 
+    The counter and its hall are configuration (per-process cache, dropped
+    on every change); the assignment is read on every call, so a change of
+    the duty roster applies at once.
+
     中文：获取本人窗口
     """
     try:
         pk = _pk(counter_id)
-        # the assignment check rides along as a subquery: one statement
-        counter = (
-            Counter.objects.select_related("hall")
-            .annotate(
-                assigned=Exists(
-                    StaffCounterAssignment.objects.filter(
-                        user_id=getattr(user, "pk", None), counter=OuterRef("pk")
-                    )
-                )
-            )
-            .get(pk=pk, is_active=True)
-        )
-    except (Counter.DoesNotExist, TypeError, ValueError):
+    except (TypeError, ValueError):
         raise NotFoundError("窗口不存在。") from None
-    if not staff_may_call(user=user) or not counter.assigned:
+    counter = config_cached(
+        ("active_counter", pk),
+        lambda: (
+            Counter.objects.select_related("hall").filter(pk=pk, is_active=True).first()
+        ),
+        valid=lambda cached: cached is not None,  # misses are not kept
+    )
+    if counter is None:
+        raise NotFoundError("窗口不存在。")
+    if not staff_may_call(user=user) or not _staff_assigned(
+        user_id=getattr(user, "pk", None), counter_id=pk
+    ):
         raise PermissionDeniedError("您未被安排在该窗口，不能在此叫号。")
     return counter
+
+
+def _staff_assigned(*, user_id: int | None, counter_id: int) -> bool:
+    if user_id is None:
+        return False
+    # Raw SQL: read on every call-next; compiling the ORM query would cost
+    # more than the indexed lookup (unique (user, counter)).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM queueing_staffcounterassignment"
+            " WHERE user_id = %s AND counter_id = %s",
+            [user_id, counter_id],
+        )
+        return cursor.fetchone() is not None
 
 
 def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
@@ -332,16 +354,10 @@ def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
     if not staff_may_call(user=user):
         raise PermissionDeniedError("只有窗口人员可以操作排队号。")
     try:
-        ticket = Ticket.objects.select_related(
-            "category", "counter", "hall", "appointment"
-        ).get(pk=_pk(ticket_id))
+        ticket = ticket_row_get(ticket_id=_pk(ticket_id))
     except (Ticket.DoesNotExist, TypeError, ValueError):
         raise NotFoundError("排队号不存在。") from None
-    counter_ids = set(
-        StaffCounterAssignment.objects.filter(user=user).values_list(
-            "counter_id", flat=True
-        )
-    )
+    counter_ids = _staff_counter_ids(user_id=user.pk)
     if ticket.counter_id in counter_ids:
         return ticket
     if ticket.status == Ticket.Status.WAITING and (
@@ -352,6 +368,58 @@ def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
     ):
         return ticket
     raise NotFoundError("排队号不存在或不在您的窗口。")
+
+
+# the ticket's columns, in model order (for raw SELECT / RETURNING)
+TICKET_COLUMNS = ", ".join(f.column for f in Ticket._meta.concrete_fields)
+
+
+def ticket_row_get(*, ticket_id: int, for_update: bool = False) -> Ticket:
+    """
+    Return a ticket by id with its category, counter and hall attached;
+    ``for_update`` locks the row until the transaction ends.
+
+    One key lookup written out (``Ticket.objects.raw``: the ORM compiled a
+    three- or four-join SELECT for every counter action); category, counter
+    and hall are configuration and come from the per-process cache, the
+    appointment loads on first use. Raises ``Ticket.DoesNotExist``. SQLite
+    has no ``FOR UPDATE`` (it serialises writers).
+
+    中文：按编号读取排队号
+    """
+    lock = (
+        " FOR UPDATE"
+        if for_update and connection.features.has_select_for_update
+        else ""
+    )
+    # table and column names are ours; the key is a parameter
+    rows = list(
+        Ticket.objects.raw(
+            f"SELECT {TICKET_COLUMNS} FROM {Ticket._meta.db_table}"  # noqa: S608
+            f" WHERE id = %s{lock}",
+            [ticket_id],
+        )
+    )
+    if not rows:
+        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
+    ticket = rows[0]
+    ticket.category = category_get_cached(category_id=ticket.category_id)
+    if ticket.category.hall_id == ticket.hall_id:  # always: transfers stay in the hall
+        ticket.hall = ticket.category.hall
+    ticket.counter = (
+        counter_get_cached(counter_id=ticket.counter_id) if ticket.counter_id else None
+    )
+    return ticket
+
+
+def _staff_counter_ids(*, user_id: int | None) -> set[int]:
+    # Raw SQL: read on every counter action (the duty roster applies at once).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT counter_id FROM queueing_staffcounterassignment WHERE user_id = %s",
+            [user_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def ticket_get_by_token(*, token: str) -> Ticket:
@@ -545,23 +613,72 @@ def waiting_counts(*, hall_id: int, day: dt.date) -> list[dict[str, Any]]:
 
     中文：各类别等候人数
     """
-    categories = _hall_categories(hall_id)
+    counts, _ahead = _waiting_grouped(hall_id=hall_id, day=day, ahead_of=None)
+    return _waiting_rows(hall_id, counts)
+
+
+def waiting_counts_and_ahead(*, ticket: Ticket) -> tuple[list[dict[str, Any]], int]:
+    """
+    Return ``waiting_counts()`` of the ticket's hall and day together with
+    ``ticket_waiting_ahead(ticket=ticket)``, both from one statement.
+
+    A new ticket's display broadcast and its answer need both right after
+    the commit; one grouped scan gives them.
+
+    中文：各类别等候人数及前面等候人数
+    """
+    counts, ahead = _waiting_grouped(
+        hall_id=ticket.hall_id,
+        day=ticket.service_date,
+        ahead_of=ticket if ticket.status == Ticket.Status.WAITING else None,
+    )
+    return _waiting_rows(ticket.hall_id, counts), ahead
+
+
+def _waiting_grouped(
+    *, hall_id: int, day: dt.date, ahead_of: Ticket | None
+) -> tuple[dict[int, int], int]:
+    """
+    Return ``{category_id: waiting}`` of a hall and day, and how many of
+    ``ahead_of``'s category are called before it (0 without a ticket).
+    """
+    ops = connection.ops
+    params: list[Any] = []
+    ahead_sql = "0"
+    if ahead_of is not None:
+        # the condition of ticket_waiting_ahead(), summed in the same scan
+        ahead_sql = (
+            "SUM(CASE WHEN category_id = %s AND (priority_class < %s"
+            " OR (priority_class = %s AND arrival_at < %s)"
+            " OR (priority_class = %s AND arrival_at = %s AND id < %s))"
+            " THEN 1 ELSE 0 END)"
+        )
+        arrival = ops.adapt_datetimefield_value(ahead_of.arrival_at)
+        pc = ahead_of.priority_class
+        params += [ahead_of.category_id, pc, pc, arrival, pc, arrival, ahead_of.pk]
+    params += [hall_id, ops.adapt_datefield_value(day), Ticket.Status.WAITING.value]
     # Raw SQL: the ORM would spend longer compiling this GROUP BY than the
     # database spends running it, on every ticket event.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT category_id, COUNT(*) FROM queueing_ticket"
+            f"SELECT category_id, COUNT(*), {ahead_sql} FROM queueing_ticket"  # noqa: S608
             " WHERE hall_id = %s AND service_date = %s AND status = %s"
             " GROUP BY category_id",
-            [
-                hall_id,
-                connection.ops.adapt_datefield_value(day),
-                Ticket.Status.WAITING.value,
-            ],
+            params,
         )
-        counts = dict(cursor.fetchall())
+        rows = cursor.fetchall()
+    counts = {category_id: n for category_id, n, _ahead in rows}
+    ahead = 0
+    if ahead_of is not None:
+        ahead = next(
+            (int(a or 0) for cid, _n, a in rows if cid == ahead_of.category_id), 0
+        )
+    return counts, ahead
+
+
+def _waiting_rows(hall_id: int, counts: dict[int, int]) -> list[dict[str, Any]]:
     result = []
-    for pk, code, prefix, name, warning_threshold in categories:
+    for pk, code, prefix, name, warning_threshold in _hall_categories(hall_id):
         n = counts.get(pk, 0)
         result.append(
             {

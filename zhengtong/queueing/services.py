@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.audit import audit_record
+from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.masking import mask_phone
 
 from . import selectors
-from .broadcast import display_send
+from .broadcast import display_send, sends_on_server_loop
+from .coalesce import HallUpdates
 from .models import (
     Appointment,
     Category,
@@ -42,8 +44,8 @@ def counter_group(counter_id: int) -> str:
     return f"queue_counter_{counter_id}"
 
 
-def _broadcast(ticket: Ticket, event: str) -> None:
-    """Send a ticket event to its hall and counter displays (after commit)."""
+def _display_send(ticket: Ticket, event: str, waiting: list[dict[str, Any]]) -> None:
+    """Send a ticket event to its hall and counter displays."""
     groups = [hall_group(ticket.hall_id)]
     if ticket.counter_id:
         groups.append(counter_group(ticket.counter_id))
@@ -51,13 +53,48 @@ def _broadcast(ticket: Ticket, event: str) -> None:
         "type": "queue.event",
         "event": event,
         "call": selectors.call_payload(ticket=ticket),
-        "waiting": selectors.waiting_counts(
-            hall_id=ticket.hall_id, day=ticket.service_date
-        ),
+        "waiting": waiting,
         "sent_at": timezone.now().timestamp(),
     }
+    display_send(groups=groups, message=message)
+
+
+def _send_kept_issue(ticket: Ticket) -> None:
+    """Send a kept ``issue`` event with the counts of this moment (background)."""
+    _display_send(
+        ticket,
+        "issue",
+        selectors.waiting_counts(hall_id=ticket.hall_id, day=ticket.service_date),
+    )
+
+
+# issue events: at most one per hall and interval from this process
+_issue_updates = HallUpdates(_send_kept_issue)
+
+
+def _broadcast(ticket: Ticket, event: str) -> None:
+    """
+    Send a ticket event to its hall and counter displays (after commit).
+
+    An ``issue`` event only updates the displays' waiting counts; if this
+    process sent one for the hall less than an interval ago, it is kept and
+    sent when the interval is over (``coalesce.HallUpdates``; not under an
+    ASGI server, whose loop the in-memory layer needs). Sent now, its
+    counts and the new ticket's ``waiting_ahead`` (kept on the ticket for
+    the answer) come from one statement.
+    """
     try:
-        display_send(groups=groups, message=message)
+        if event == "issue":
+            if not sends_on_server_loop() and not _issue_updates.offer(
+                ticket.hall_id, ticket
+            ):
+                return
+            waiting, ticket._ahead = selectors.waiting_counts_and_ahead(ticket=ticket)
+        else:
+            waiting = selectors.waiting_counts(
+                hall_id=ticket.hall_id, day=ticket.service_date
+            )
+        _display_send(ticket, event, waiting)
     except Exception:  # a display outage must never break the counter
         logger.exception("queue display broadcast failed")
 
@@ -246,7 +283,9 @@ def _ticket_insert(
     # Every field is set above from validated values; the unique constraint
     # on (issued_category, service_date, seq) is the backstop. No full_clean()
     # here: its uniqueness queries would double the cost of the hot path.
-    ticket.save(force_insert=True)
+    # row_insert writes what save(force_insert=True) writes (tickets have no
+    # save signals) without compiling the 30-column INSERT each time.
+    row_insert(ticket)
     _audit(
         ticket,
         "ticket_issue",
@@ -282,20 +321,8 @@ def ticket_call_next(
     中文：叫号
     """
     now = now or timezone.now()
-    # Lock the counter row (one call at a time per counter); its fields come
-    # from the caller's instance, so only the key is read back.
-    Counter.objects.select_for_update().filter(pk=counter.pk).values_list(
-        "pk", flat=True
-    ).get()
-    busy_number = (
-        Ticket.objects.filter(
-            counter=counter,
-            status__in=[S.CALLED, S.SERVING],
-            service_date=timezone.localdate(now, selectors.local_tz()),
-        )
-        .values_list("number", flat=True)
-        .first()
-    )
+    day = timezone.localdate(now, selectors.local_tz())
+    busy_number = _counter_lock_busy_number(counter=counter, day=day)
     if busy_number is not None:
         raise ApplicationError(
             "counter_busy",
@@ -308,22 +335,52 @@ def ticket_call_next(
             "counter_without_categories", "该窗口未配置业务类别，无法叫号。", status=409
         )
     policy = selectors.policy_get(hall=counter.hall)
-    ticket_id = _ticket_claim_next(
+    ticket = _ticket_claim_next(
         counter=counter,
         actor=actor,
         ranks=ranks,
         aged_before=now - dt.timedelta(minutes=policy.aging_minutes),
-        day=timezone.localdate(now, selectors.local_tz()),
+        day=day,
         now=now,
     )
-    if ticket_id is None:
+    if ticket is None:
         return None
-    ticket = Ticket.objects.get(pk=ticket_id)
     ticket.counter = counter
     ticket.category = selectors.category_get_cached(category_id=ticket.category_id)
     _audit(ticket, "ticket_call", actor, S.WAITING, counter=counter.number)
     _notify(ticket, "call")
     return ticket
+
+
+def _counter_lock_busy_number(*, counter: Counter, day: dt.date) -> str | None:
+    """
+    Lock ``counter``'s row (one call at a time per counter) and return the
+    number of its ticket called or being served on ``day``, if any.
+
+    One statement: the busy ticket rides along as a subquery (the first by
+    arrival, as the tickets' default order gives it). Raw SQL because the
+    ORM cannot lock a row of a ``values()`` query with a subquery in one
+    compiled statement cheaper than two. SQLite has no ``FOR UPDATE`` (it
+    serialises writers).
+    """
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, (SELECT t.number FROM queueing_ticket t"  # noqa: S608
+            " WHERE t.counter_id = c.id AND t.service_date = %s"
+            " AND t.status IN (%s, %s) ORDER BY t.arrival_at LIMIT 1)"
+            f" FROM catalog_counter c WHERE c.id = %s{for_update}",
+            [
+                connection.ops.adapt_datefield_value(day),
+                S.CALLED.value,
+                S.SERVING.value,
+                counter.pk,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Counter.DoesNotExist("Counter matching query does not exist.")
+    return row[1]
 
 
 def _ticket_claim_next(
@@ -334,12 +391,14 @@ def _ticket_claim_next(
     aged_before: dt.datetime,
     day: dt.date,
     now: dt.datetime,
-) -> int | None:
+) -> Ticket | None:
     """
-    Claim the first waiting ticket in ``counter``'s call order; return its id.
+    Claim the first waiting ticket in ``counter``'s call order and return it.
 
     One statement: ``UPDATE … WHERE id = (SELECT … ORDER BY … LIMIT 1 FOR
-    UPDATE SKIP LOCKED) AND status = 'waiting' RETURNING id``. The order is
+    UPDATE SKIP LOCKED) AND status = 'waiting' RETURNING <every column>``;
+    ``Ticket.objects.raw()`` turns the returned row into the updated ticket
+    (with the backend's converters), so it is not read again. The order is
     the one ``selectors.ticket_queue_for_counter`` documents and the tests
     check against it; building it through the ORM cost three compiled
     statements per call. On PostgreSQL a row another counter is claiming is
@@ -368,7 +427,7 @@ def _ticket_claim_next(
         "ORDER BY priority_class, "
         f"CASE WHEN arrival_at <= %s THEN -1 ELSE CASE category_id {rank_sql} ELSE 0 END END, "
         "appointment_at IS NULL, appointment_at, arrival_at, id "
-        f"LIMIT 1{skip_locked}) AND status = %s RETURNING id"
+        f"LIMIT 1{skip_locked}) AND status = %s RETURNING {selectors.TICKET_COLUMNS}"
     )
     params = [
         S.CALLED,
@@ -386,10 +445,8 @@ def _ticket_claim_next(
         *rank_params,
         S.WAITING,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    claimed = list(Ticket.objects.raw(sql, params))
+    return claimed[0] if claimed else None
 
 
 def _require(ticket: Ticket, allowed: tuple[str, ...], action_label: str) -> None:
@@ -402,11 +459,8 @@ def _require(ticket: Ticket, allowed: tuple[str, ...], action_label: str) -> Non
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("category", "counter", "hall")
-        .get(pk=ticket.pk)
-    )
+    """Reload ``ticket`` with its row locked until the transaction ends."""
+    return selectors.ticket_row_get(ticket_id=ticket.pk, for_update=True)
 
 
 @transaction.atomic

@@ -300,3 +300,169 @@ class TestDisplaySend:
             }
         finally:
             async_to_sync(layer.group_discard)(group, channel)
+
+
+class TestOneStatementReads:
+    def test_counts_and_ahead_in_one_statement_match_the_two_reads(self, setup):
+        a, b = setup.categories["A"], setup.categories["B"]
+        kiosk = Ticket.Channel.KIOSK
+        base = timezone.now()
+        tickets = [
+            services.ticket_issue(category=a, channel=kiosk, now=base),
+            services.ticket_issue(category=b, channel=kiosk, now=base),
+            services.ticket_issue(
+                category=a, channel=kiosk, priority="elderly", now=base
+            ),
+            # same arrival time as the first: the id decides
+            services.ticket_issue(category=a, channel=kiosk, now=base),
+            services.ticket_issue(
+                category=a, channel=kiosk, now=base + dt.timedelta(seconds=1)
+            ),
+        ]
+        services.ticket_cancel(ticket=tickets[0], actor=setup.staff)
+        for ticket in Ticket.objects.filter(hall=setup.hall):
+            counts, ahead = selectors.waiting_counts_and_ahead(ticket=ticket)
+            assert counts == selectors.waiting_counts(
+                hall_id=setup.hall.pk, day=ticket.service_date
+            )
+            assert ahead == selectors.ticket_waiting_ahead(ticket=ticket)
+        assert [
+            selectors.waiting_counts_and_ahead(ticket=t)[1]
+            for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by(
+                "pk"
+            )
+        ] == [0, 0, 0, 1, 2]
+
+    def test_issued_ticket_row_is_what_save_writes(self, setup):
+        issued = services.ticket_issue(
+            category=setup.categories["A"],
+            channel=Ticket.Channel.MOBILE,
+            applicant=setup.applicant,
+            phone="13800000000",
+        )
+        stored = Ticket.objects.get(pk=issued.pk)
+        for field in Ticket._meta.concrete_fields:
+            assert getattr(stored, field.attname) == getattr(issued, field.attname), (
+                field.name
+            )
+        assert stored.created_at is not None and stored.updated_at is not None
+        assert stored.token
+
+    def test_call_next_returns_the_claimed_row_as_stored(self, setup):
+        issued = services.ticket_issue(
+            category=setup.categories["A"],
+            channel=Ticket.Channel.KIOSK,
+            priority="elderly",
+        )
+        called = services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        assert called.pk == issued.pk
+        stored = Ticket.objects.get(pk=issued.pk)
+        for field in Ticket._meta.concrete_fields:
+            assert getattr(called, field.attname) == getattr(stored, field.attname), (
+                field.name
+            )
+        assert called.status == Ticket.Status.CALLED
+        assert called.counter_id == setup.counters[0].pk
+        assert called.staff_id == setup.staff.pk
+        assert timezone.is_aware(called.called_at)
+        assert called.arrival_at == issued.arrival_at
+
+    def test_busy_counter_names_its_ticket(self, setup):
+        from zhengtong.core.errors import ApplicationError
+
+        first = services.ticket_issue(
+            category=setup.categories["A"], channel=Ticket.Channel.KIOSK
+        )
+        services.ticket_issue(
+            category=setup.categories["A"], channel=Ticket.Channel.KIOSK
+        )
+        services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        with pytest.raises(ApplicationError) as exc:
+            services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        assert exc.value.code == "counter_busy"
+        assert exc.value.message == (
+            f"{first.number} 号尚未办结，请先办结、暂停或标记过号。"
+        )
+
+
+class TestCounterForStaff:
+    def test_counter_changes_and_roster_changes_apply_at_once(self, setup):
+        from zhengtong.core.errors import NotFoundError, PermissionDeniedError
+        from zhengtong.queueing.models import StaffCounterAssignment
+
+        counter = setup.counters[0]
+        got = selectors.counter_get_for_staff(user=setup.staff, counter_id=counter.pk)
+        assert got == counter and got.hall == setup.hall
+        got.name = "changed by a caller"  # never leaks into the cache
+        assert (
+            selectors.counter_get_for_staff(
+                user=setup.staff, counter_id=counter.pk
+            ).name
+            == counter.name
+        )
+        with pytest.raises(PermissionDeniedError):
+            selectors.counter_get_for_staff(
+                user=setup.other_staff, counter_id=counter.pk
+            )
+        StaffCounterAssignment.objects.create(user=setup.other_staff, counter=counter)
+        assert selectors.counter_get_for_staff(
+            user=setup.other_staff, counter_id=counter.pk
+        )
+        StaffCounterAssignment.objects.filter(user=setup.staff).delete()
+        with pytest.raises(PermissionDeniedError):
+            selectors.counter_get_for_staff(user=setup.staff, counter_id=counter.pk)
+        counter.is_active = False
+        counter.save()
+        with pytest.raises(NotFoundError):
+            selectors.counter_get_for_staff(
+                user=setup.other_staff, counter_id=counter.pk
+            )
+        for bad in ("x", None, -1, 2**63, 999_999):
+            with pytest.raises(NotFoundError):
+                selectors.counter_get_for_staff(user=setup.staff, counter_id=bad)
+
+    def test_a_new_counter_is_found_after_a_miss(self, setup):
+        from zhengtong.catalog.tests.factories import CounterFactory
+        from zhengtong.core.errors import NotFoundError
+        from zhengtong.queueing.models import StaffCounterAssignment
+
+        counter = CounterFactory.build(hall=setup.hall)
+        next_pk = max(c.pk for c in setup.counters) + 1
+        with pytest.raises(NotFoundError):
+            selectors.counter_get_for_staff(user=setup.staff, counter_id=next_pk)
+        counter.pk = next_pk
+        counter.save()
+        StaffCounterAssignment.objects.create(user=setup.staff, counter=counter)
+        assert (
+            selectors.counter_get_for_staff(user=setup.staff, counter_id=next_pk).pk
+            == next_pk
+        )
+
+
+class TestLockedReload:
+    def test_locked_ticket_is_the_stored_row_with_its_configuration(self, setup):
+        issued = services.ticket_issue(
+            category=setup.categories["A"], channel=Ticket.Channel.KIOSK
+        )
+        called = services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        locked = services._lock(issued)
+        stored = Ticket.objects.select_related("category", "counter", "hall").get(
+            pk=issued.pk
+        )
+        for field in Ticket._meta.concrete_fields:
+            assert getattr(locked, field.attname) == getattr(stored, field.attname)
+        assert locked.category == stored.category
+        assert locked.counter == stored.counter == called.counter
+        assert locked.hall == stored.hall
+        with pytest.raises(Ticket.DoesNotExist):
+            services._lock(Ticket(pk=10**12))
+
+    def test_a_renamed_counter_shows_in_the_next_event(self, setup):
+        services.ticket_issue(category=setup.categories["A"], channel="kiosk")
+        called = services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        counter = setup.counters[0]
+        counter.name = "新名称窗口"
+        counter.save()
+        recalled = services.ticket_recall(ticket=called, actor=setup.staff)
+        assert recalled.counter.name == "新名称窗口"
+        assert selectors.call_payload(ticket=recalled)["counter_name"] == "新名称窗口"
