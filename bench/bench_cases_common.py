@@ -83,6 +83,28 @@ def migrate() -> None:
 SERVER_KINDS = ("wsgi", "gthread", "granian", "asgi")
 
 
+def published_item(*, code: str, name: str, department, region):
+    """Create an item with a published current version (20/10 working days)."""
+    from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
+
+    item = ServiceItem.objects.create(
+        item_code=code, department=department, region=region, name=name, item_type="01"
+    )
+    version = ServiceItemVersion.objects.create(
+        item=item,
+        version=1,
+        status="published",
+        name=name,
+        department=department,
+        item_type="01",
+        statutory_days=20,
+        promised_days=10,
+    )
+    item.current_version = version
+    item.save(update_fields=["current_version"])
+    return item
+
+
 def server_start(
     extra_env: dict[str, str] | None = None, workers: int = 2, kind: str = "wsgi"
 ) -> subprocess.Popen:

@@ -116,8 +116,6 @@ def generate(n: int) -> dict:
     from zhengtong.catalog.models import (
         Department,
         Region,
-        ServiceItem,
-        ServiceItemVersion,
     )
 
     roles_bootstrap()
@@ -128,25 +126,10 @@ def generate(n: int) -> dict:
         dept = Department.objects.create(
             region=region, name=f"基准部门{d}", short_name=f"基准{d}"
         )
-        item = ServiceItem.objects.create(
-            item_code=f"BENCH-{d:03d}",
-            department=dept,
-            region=region,
-            name=f"基准事项{d}",
-            item_type="01",
+        item = common.published_item(
+            code=f"BENCH-{d:03d}", name=f"基准事项{d}", department=dept, region=region
         )
-        version = ServiceItemVersion.objects.create(
-            item=item,
-            version=1,
-            status="published",
-            name=item.name,
-            department=dept,
-            item_type="01",
-            statutory_days=20,
-            promised_days=10,
-        )
-        item.current_version = version
-        item.save(update_fields=["current_version"])
+        version = item.current_version
         depts.append(dept.pk)
         items.append(item.pk)
         versions.append(version.pk)

@@ -54,33 +54,18 @@ def setup(clients: int) -> tuple[str, list[str]]:
     from zhengtong.catalog.models import (
         Department,
         Region,
-        ServiceItem,
-        ServiceItemVersion,
     )
 
     region = Region.objects.create(code="511602000000", name="广安区", level="county")
     dept = Department.objects.create(
         region=region, name="区行政审批局", short_name="广安区审批"
     )
-    item = ServiceItem.objects.create(
-        item_code="11511602MB0000001-511602000000-000-BENCH-1-00",
+    item = common.published_item(
+        code="11511602MB0000001-511602000000-000-BENCH-1-00",
+        name="基准测试事项",
         department=dept,
         region=region,
-        name="基准测试事项",
-        item_type="01",
     )
-    version = ServiceItemVersion.objects.create(
-        item=item,
-        version=1,
-        status="published",
-        name=item.name,
-        department=dept,
-        item_type="01",
-        statutory_days=20,
-        promised_days=10,
-    )
-    item.current_version = version
-    item.save(update_fields=["current_version"])
     tokens = []
     for i in range(clients):
         user = user_create(
