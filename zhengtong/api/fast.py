@@ -26,6 +26,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
@@ -57,16 +58,42 @@ def token_user(request: HttpRequest) -> User | None:
     return user
 
 
+def lane_user(request: HttpRequest) -> User | AnonymousUser | None:
+    """
+    Return who sends ``request`` for a lane that also serves anonymous
+    callers: the user of a valid ``Token`` header, AnonymousUser when the
+    request carries no credentials at all, None when DRF must decide (a bad
+    token or another scheme; a session, which DRF checks with its CSRF
+    token; DRF's test client's ``force_authenticate()``).
+    """
+    if "HTTP_AUTHORIZATION" in request.META:
+        return token_user(request)
+    if (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or getattr(request, "_force_auth_user", None) is not None
+    ):
+        return None
+    return AnonymousUser()
+
+
+def answers_json(request: HttpRequest) -> bool:
+    """
+    Return whether DRF would answer ``request`` in JSON without negotiating:
+    no query string (DRF reads ``?format=``) and an ``Accept`` of JSON or
+    anything. Otherwise DRF negotiates (browsable API, 406 …).
+    """
+    if request.META.get("QUERY_STRING"):
+        return False
+    return request.META.get("HTTP_ACCEPT", "") in ("", "*/*", "application/json")
+
+
 def json_object(request: HttpRequest) -> dict | None:
     """
     Return the body when it is a JSON object sent as application/json to a
-    client that takes JSON back, with no query string (DRF reads ``?format=``).
+    client that takes JSON back (``answers_json``).
     """
-    if request.content_type != "application/json" or request.META.get("QUERY_STRING"):
+    if request.content_type != "application/json" or not answers_json(request):
         return None
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if accept not in ("", "*/*", "application/json"):
-        return None  # let DRF negotiate (browsable API, 406 …)
     try:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
@@ -85,11 +112,18 @@ def json_response(data: Any, *, status: int, view_class: type[APIView]) -> HttpR
     """
     Return ``data`` as DRF's JSONRenderer writes it (compact, UTF-8, no
     ASCII escapes), with the headers the DRF path's response carries.
+    ``data`` None is an empty answer (204), as DRF sends it: no body and no
+    content type.
     """
-    body = json.dumps(
-        data, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    ).encode()
-    response = HttpResponse(body, status=status, content_type="application/json")
+    if data is None:
+        body = b""
+        response = HttpResponse(body, status=status)
+        del response["Content-Type"]
+    else:
+        body = json.dumps(
+            data, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode()
+        response = HttpResponse(body, status=status, content_type="application/json")
     response["Allow"] = _allow(view_class)
     # what DRF, LocaleMiddleware, CommonMiddleware and XFrameOptionsMiddleware add
     response["Vary"] = "Accept, Accept-Language"

@@ -4,8 +4,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -18,7 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.accounts.constants import Role
-from zhengtong.api.fast import json_object, json_response, token_user
+from zhengtong.api.fast import (
+    answers_json,
+    json_object,
+    json_response,
+    lane_user,
+    token_user,
+)
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
@@ -27,7 +31,6 @@ from . import selectors, services
 from .models import Appointment, Category, Ticket
 
 PHONE_RE = re.compile(r"1[0-9]{10}")
-JSON = "application/json"
 
 
 def _validate(serializer_class: type[serializers.Serializer], data) -> dict:
@@ -293,19 +296,9 @@ class TicketIssueApi(APIView):
         Anything else returns None and takes the DRF path (sessions with
         their CSRF check, bad tokens, other bodies), which answers as ever.
         """
-        if "HTTP_AUTHORIZATION" in request.META:
-            user = token_user(request)
-            if user is None:
-                return None
-        elif (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            or getattr(request, "_force_auth_user", None) is not None
-        ):
-            # a session (DRF checks it and its CSRF token), or DRF's test
-            # client's force_authenticate(): DRF knows the user
+        user = lane_user(request)
+        if user is None:
             return None
-        else:
-            user = AnonymousUser()
         data = json_object(request)
         checked = cls.input_lean(data) if data is not None else None
         if checked is None:
@@ -415,13 +408,11 @@ class CounterCallNextApi(APIView):
     def fast_lane(cls, request: HttpRequest, counter_id: Any) -> HttpResponse | None:
         """
         Call the next ticket without DRF's machinery (``api.fast``) for a
-        valid ``Token`` header; anything else (sessions, bad tokens) takes
-        the DRF path. Nobody waiting: the DRF path answers the 204 (the call
-        changed nothing).
+        valid ``Token`` header and a JSON answer; anything else (sessions,
+        bad tokens, negotiated answers) takes the DRF path.
         """
-        accept = request.META.get("HTTP_ACCEPT", "")
-        if request.META.get("QUERY_STRING") or accept not in ("", "*/*", JSON):
-            return None  # DRF negotiates (browsable API, ?format=, 406), as json_object
+        if not answers_json(request):
+            return None
         user = token_user(request)
         if user is None:
             return None
@@ -429,8 +420,8 @@ class CounterCallNextApi(APIView):
             ticket = cls.call_next(user, counter_id)
         except ApplicationError as exc:
             return json_response(exc.as_dict(), status=exc.status, view_class=cls)
-        if ticket is None:
-            return None
+        if ticket is None:  # nobody waiting
+            return json_response(None, status=204, view_class=cls)
         return json_response(ticket_output(ticket), status=200, view_class=cls)
 
     @extend_schema(

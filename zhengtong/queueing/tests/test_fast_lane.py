@@ -224,12 +224,28 @@ class TestCallNextLane:
             same_answer(lane, drf, exact=True)
             assert lane.status_code in (403, 404, 409)
 
-    def test_nobody_waiting_is_answered_by_drf(self, setup):
+    def test_nobody_waiting_answers_as_drf(self, setup, monkeypatch):
+        token = token_of(setup.staff)
+        lane, drf = both(
+            monkeypatch,
+            CounterCallNextApi,
+            lambda: client_with(token).post(self.path(setup)),
+        )
+        same_answer(lane, drf, exact=True)
+        assert lane.status_code == 204 and lane.content == b""
+
+    def test_nobody_waiting_is_answered_by_the_lane(self, setup, monkeypatch):
+        def refuse(self, request, counter_id):  # the DRF path must not run again
+            raise AssertionError("DRF path taken")
+
+        monkeypatch.setattr(CounterCallNextApi, "post", refuse)
         r = client_with(token_of(setup.staff)).post(self.path(setup))
         assert r.status_code == 204
 
     def test_no_token_goes_to_drf(self, setup):
-        assert client_with().post(self.path(setup)).status_code in (401, 403)
+        r = client_with().post(self.path(setup))
+        assert r.status_code == 401
+        assert r.json()["code"] == "not_authenticated"
 
 
 @pytest.mark.parametrize(
