@@ -30,21 +30,16 @@ from channels.layers import get_channel_layer
 _thread = threading.local()  # .loop: this thread's own event loop
 
 
-def _in_asgi_thread() -> bool:
-    """Return whether this thread was started by ``sync_to_async``."""
+def sends_on_server_loop() -> bool:
+    """
+    Return whether this thread was started by ``sync_to_async``, so that
+    ``display_send`` runs on an ASGI server's event loop. Work for the
+    displays must then stay in this thread (no background thread of our
+    own: the in-memory channel layer belongs to that loop).
+    """
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     pid = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None)
     return loop is not None and pid == os.getpid() and not loop.is_closed()
-
-
-def sends_on_server_loop() -> bool:
-    """
-    Return whether ``display_send`` runs on an ASGI server's event loop here.
-
-    Work for the displays must then stay in this thread (no background
-    thread of our own: the in-memory channel layer belongs to that loop).
-    """
-    return _in_asgi_thread()
 
 
 def _thread_loop() -> asyncio.AbstractEventLoop:
@@ -72,7 +67,7 @@ def display_send(*, groups: list[str], message: dict[str, Any]) -> None:
         for group in groups:
             await layer.group_send(group, message)
 
-    if _in_asgi_thread():
+    if sends_on_server_loop():
         async_to_sync(send)()
     else:
         _thread_loop().run_until_complete(send())

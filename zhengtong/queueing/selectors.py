@@ -312,34 +312,17 @@ def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
         pk = _pk(counter_id)
     except (TypeError, ValueError):
         raise NotFoundError("窗口不存在。") from None
-    counter = config_cached(
-        ("active_counter", pk),
-        lambda: (
-            Counter.objects.select_related("hall").filter(pk=pk, is_active=True).first()
-        ),
-        valid=lambda cached: cached is not None,  # misses are not kept
-    )
-    if counter is None:
+    try:
+        counter = counter_get_cached(counter_id=pk)
+    except Counter.DoesNotExist:
+        raise NotFoundError("窗口不存在。") from None
+    if not counter.is_active:
         raise NotFoundError("窗口不存在。")
-    if not staff_may_call(user=user) or not _staff_assigned(
-        user_id=getattr(user, "pk", None), counter_id=pk
+    if not staff_may_call(user=user) or pk not in _staff_counter_ids(
+        user_id=getattr(user, "pk", None)
     ):
         raise PermissionDeniedError("您未被安排在该窗口，不能在此叫号。")
     return counter
-
-
-def _staff_assigned(*, user_id: int | None, counter_id: int) -> bool:
-    if user_id is None:
-        return False
-    # Raw SQL: read on every call-next; compiling the ORM query would cost
-    # more than the indexed lookup (unique (user, counter)).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM queueing_staffcounterassignment"
-            " WHERE user_id = %s AND counter_id = %s",
-            [user_id, counter_id],
-        )
-        return cursor.fetchone() is not None
 
 
 def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
@@ -413,7 +396,8 @@ def ticket_row_get(*, ticket_id: int, for_update: bool = False) -> Ticket:
 
 
 def _staff_counter_ids(*, user_id: int | None) -> set[int]:
-    # Raw SQL: read on every counter action (the duty roster applies at once).
+    # Raw SQL: read on every counter action, so a change of the duty roster
+    # applies at once; compiling the ORM query cost more than the lookup.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT counter_id FROM queueing_staffcounterassignment WHERE user_id = %s",
