@@ -41,42 +41,7 @@ os.environ.setdefault(
 )
 
 import bench_cases_common as common
-
-
-def wsgi_call(app, method: str, path: str, token: str, body: bytes = b"") -> tuple:
-    """Call the WSGI application once; return (status, body)."""
-    path, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_AUTHORIZATION": f"Token {token}",
-        "HTTP_ACCEPT": "application/json",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "REMOTE_ADDR": "127.0.0.1",
-    }
-    status = []
-
-    def start_response(s, headers, exc_info=None):
-        status.append(s)
-
-    chunks = app(environ, start_response)
-    data = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
-    return int(status[0].split()[0]), data
+from bench_http import wsgi_call
 
 
 def _backend_cpu_seconds() -> float | None:
@@ -153,7 +118,9 @@ def submission(n: int, profile: bool) -> None:
     measure(
         "POST /api/v1/cases/",
         application,
-        lambda: wsgi_call(application, "POST", "/api/v1/cases/", tokens[0], body),
+        lambda: wsgi_call(
+            application, "POST", "/api/v1/cases/", token=tokens[0], body=body
+        ),
         n,
         profile,
     )
@@ -187,7 +154,7 @@ def reads(n: int, profile: bool, only: str = "") -> None:
         measure(
             name,
             application,
-            lambda p=path, t=token: wsgi_call(application, "GET", p, t),
+            lambda p=path, t=token: wsgi_call(application, "GET", p, token=t),
             n,
             profile,
         )
@@ -198,7 +165,7 @@ def reads(n: int, profile: bool, only: str = "") -> None:
         "case detail",
         application,
         lambda: wsgi_call(
-            application, "GET", f"/api/v1/cases/{random.choice(ids)}/", staff
+            application, "GET", f"/api/v1/cases/{random.choice(ids)}/", token=staff
         ),
         n,
         profile,

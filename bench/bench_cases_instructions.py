@@ -42,20 +42,22 @@ import bench_cases_common as common
 
 def measured_run(item_code: str, token: str, n: int) -> None:
     """Inside valgrind: warm up, then n submissions with instrumentation on."""
-    from bench_cases_cpu import wsgi_call
+    from bench_http import wsgi_call
 
     common.django_setup({"REDIS_URL": common.REDIS_URL})
     from config.wsgi import application
 
     body = json.dumps({"item_code": item_code}).encode()
     for _ in range(20):
-        status, data = wsgi_call(application, "POST", "/api/v1/cases/", token, body)
+        status, data = wsgi_call(
+            application, "POST", "/api/v1/cases/", token=token, body=body
+        )
     if status != 201:
         raise SystemExit(f"unexpected answer {status}: {data[:200]!r}")
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True)
     for _ in range(n):
-        wsgi_call(application, "POST", "/api/v1/cases/", token, body)
+        wsgi_call(application, "POST", "/api/v1/cases/", token=token, body=body)
     subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True)
 
 

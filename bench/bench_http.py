@@ -11,15 +11,20 @@ and drive it with wrk.
   the error counts as JSON. wrk uses little CPU, which matters when server
   and load generator share two cores.
 
+- ``wsgi_call(app, method, path, token=..., body=...)``: one request through
+  a WSGI application in this process (all middleware), for CPU profiles.
+
 Not a benchmark by itself; imported by bench_portal.py and others.
 """
 
 import http.client
+import io
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -158,3 +163,42 @@ def wrk_run(
     r["errors"] = r["status_errors"] + r["socket_errors"]
     r["rps"] = r["requests"] / r["seconds"] if r["seconds"] else 0.0
     return r
+
+
+def wsgi_call(
+    app, method: str, path: str, *, token: str = "", body: bytes = b""
+) -> tuple[int, bytes]:
+    """Call the WSGI application once, as a JSON API client; return (status, body)."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": HOST,
+        "SERVER_PORT": "80",
+        "HTTP_HOST": HOST,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_ACCEPT": "application/json",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "REMOTE_ADDR": HOST,
+    }
+    if token:
+        environ["HTTP_AUTHORIZATION"] = f"Token {token}"
+    status: list[str] = []
+
+    def start_response(s, headers, exc_info=None):
+        status.append(s)
+
+    chunks = app(environ, start_response)
+    data = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return int(status[0].split()[0]), data

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
 import os
 import pstats
@@ -31,6 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_http import wsgi_call
 from bench_queue_common import (
     DB_CONN_MODES,
     PG_ADMIN,
@@ -41,40 +41,6 @@ from bench_queue_common import (
     redis_flush,
     server_env,
 )
-
-
-def wsgi_call(app, method: str, path: str, body: bytes = b"", token: str = ""):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
-    if token:
-        environ["HTTP_AUTHORIZATION"] = f"Token {token}"
-    status_holder = []
-
-    def start_response(status, headers, exc_info=None):
-        status_holder.append(status)
-
-    result = app(environ, start_response)
-    payload = b"".join(result)
-    if hasattr(result, "close"):
-        result.close()
-    return int(status_holder[0].split()[0]), payload
 
 
 def main() -> None:
@@ -121,7 +87,7 @@ def main() -> None:
     call_path = f"/api/v1/queue/counters/{ids['counter']}/call-next/"
 
     def issue():
-        return wsgi_call(application, "POST", "/api/v1/queue/tickets/", issue_body)
+        return wsgi_call(application, "POST", "/api/v1/queue/tickets/", body=issue_body)
 
     def call():
         status, payload = wsgi_call(application, "POST", call_path, token=ids["token"])
@@ -133,7 +99,7 @@ def main() -> None:
             application,
             "POST",
             f"/api/v1/queue/tickets/{ticket_id}/finish/",
-            body,
+            body=body,
             token=ids["token"],
         )
 
