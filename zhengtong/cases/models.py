@@ -155,6 +155,14 @@ class Case(BaseModel):
     extension_days = models.PositiveIntegerField(_("延期工作日数"), default=0)
     due_date = models.DateField(_("承诺办结日"), null=True, blank=True)
     statutory_due_date = models.DateField(_("法定办结日"), null=True, blank=True)
+    due_date_provisional = models.BooleanField(
+        _("期限推定"),
+        default=False,
+        help_text=_(
+            "办件的期限（受理决定、容缺补齐、承诺、法定、发证）跨过尚未公布放假安排的"
+            "年份，按法定节假日推定；国务院通知导入后自动校正。"
+        ),
+    )
     lamp = models.CharField(
         _("亮灯"), max_length=8, choices=Lamp.choices, default=Lamp.NONE, blank=True
     )
@@ -238,6 +246,12 @@ class Case(BaseModel):
                 fields=["due_date"],
                 condition=Q(status__in=CLOCK_STATUSES),
                 name="case_running_due",
+            ),
+            # Recompute after a holiday notice reads only provisional cases.
+            models.Index(
+                fields=["id"],
+                condition=Q(due_date_provisional=True),
+                name="case_due_provisional",
             ),
         ]
 
@@ -508,6 +522,7 @@ class CaseStep(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     started_on = models.DateField(_("开始日期"), null=True, blank=True)
     due_date = models.DateField(_("环节截止日"), null=True, blank=True)
+    due_date_provisional = models.BooleanField(_("期限推定"), default=False)
     lamp = models.CharField(_("亮灯"), max_length=8, choices=Lamp.choices, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -549,6 +564,11 @@ class CaseDocument(models.Model):
     kind = models.CharField(_("文书类型"), max_length=20, choices=DocumentKind.choices)
     number = models.CharField(_("文号"), max_length=80)
     issued_on = models.DateField(_("日期"))
+    dates_provisional = models.BooleanField(
+        _("所列期限推定"),
+        default=False,
+        help_text=_("文书中的期限按法定节假日推定（次年放假安排尚未公布）。"),
+    )
     context = models.JSONField(_("文书内容"), default=dict)
     file = models.FileField(
         _("PDF"), upload_to=case_document_path, blank=True, max_length=200
