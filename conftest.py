@@ -1,12 +1,73 @@
-"""Shared pytest fixtures: database flags, Chromium for browser tests."""
+"""Shared pytest fixtures: database flags, Chromium, the clock of the session."""
 
 import os
 import shutil
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY_TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD[THH:MM]",
+        default=None,
+        help=(
+            "run the whole session as if on this day (Asia/Shanghai, 10:00 unless "
+            "a time is given; the clock keeps running). Tests that freeze time "
+            "themselves still see their own date."
+        ),
+    )
+
+
+def session_start(value: str) -> datetime:
+    """Return the moment ``--today`` names: a date (10:00) or a date and time.
+
+    A value without an offset is Shanghai time; ``2026-12-31T00:30+08:00`` and
+    ``2026-12-30T16:30Z`` name the same moment.
+    """
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"--today={value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from None
+    if len(value) == 10:  # a bare date
+        moment = datetime.combine(moment.date(), time(10))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    value = config.getoption("--today")
+    if value:
+        # Started before collection so module-level dates move too; every
+        # xdist worker runs this hook itself. Nested travels (a test's own
+        # frozen date) push on top of this one and win inside their block.
+        traveller = time_machine.travel(session_start(value), tick=True)
+        traveller.start()
+        config.stash[TODAY_TRAVEL] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(TODAY_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    value = config.getoption("--today")
+    if value:
+        return f"clock moved by --today: {session_start(value).isoformat()}"
+    return None
 
 
 def is_postgres() -> bool:
