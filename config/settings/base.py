@@ -230,6 +230,14 @@ SPECTACULAR_SETTINGS = {
 
 # Working-day rules (domain-rules §1.6): the start day is not counted by default.
 WORKDAYS_COUNT_START_DAY = env.bool("WORKDAYS_COUNT_START_DAY", default=False)
+# Years after the last official notice whose calendar is derived from the
+# statutory holidays and marked 推定 (docs/workdays.md §3); 0 turns this off.
+WORKDAYS_PROVISIONAL_YEARS = env.int("WORKDAYS_PROVISIONAL_YEARS", default=2)
+# From this month on (1 October), while next year is not official, admin and
+# workbench show a banner and a daily job reminds administrators.
+WORKDAYS_NOTICE_REMINDER_FROM_MONTH = env.int(
+    "WORKDAYS_NOTICE_REMINDER_FROM_MONTH", default=10
+)
 # Queue displays: at most one waiting-count update per hall every N seconds from
 # each server process (zhengtong/queueing/coalesce.py); 0 sends every one at once.
 QUEUE_DISPLAY_COUNT_INTERVAL = env.float("QUEUE_DISPLAY_COUNT_INTERVAL", default=0.1)

@@ -21,10 +21,14 @@ from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError
 
-from .constants import ErrorCode
+from .constants import PROVISIONAL_BASIS, ErrorCode, YearStatus
 from .selectors import calendar_get, calendar_year_list, region_code_normalise
 
 MAX_DAYS = 3650
+PROVISIONAL_HELP = (
+    "为 true 时结果落在推定年度：该年国务院放假安排尚未公布，按法定节假日推定"
+    "（不含调休），通知导入后依法校正。"
+)
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -82,11 +86,13 @@ class DeadlineOutput(serializers.Serializer):
     start = serializers.DateField(help_text="起算日（受理日），当日不计入。")
     days = serializers.IntegerField(help_text="工作日天数。")
     deadline = serializers.DateField(help_text="届满日：起算日之后第 N 个工作日。")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class WorkingDayOutput(serializers.Serializer):
     date = serializers.DateField()
     working_day = serializers.BooleanField(help_text="是否工作日。")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class DaysBetweenOutput(serializers.Serializer):
@@ -95,14 +101,19 @@ class DaysBetweenOutput(serializers.Serializer):
     working_days = serializers.IntegerField(
         help_text="区间 (start, end] 内的工作日数：start 当日不计，end 当日计入。"
     )
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class CalendarYearOutput(serializers.Serializer):
     year = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=YearStatus.choices,
+        help_text="official：已导入国务院通知；provisional：按法定节假日推定。",
+    )
     source = serializers.CharField()
     source_notice = serializers.CharField()
     source_url = serializers.CharField()
-    loaded_at = serializers.DateTimeField()
+    loaded_at = serializers.DateTimeField(allow_null=True)
 
 
 class WorkdaysDeadlineApi(APIView):
@@ -138,7 +149,12 @@ class WorkdaysDeadlineApi(APIView):
         examples=[
             OpenApiExample(
                 "春节跨越",
-                value={"start": "2026-02-10", "days": 20, "deadline": "2026-03-16"},
+                value={
+                    "start": "2026-02-10",
+                    "days": 20,
+                    "deadline": "2026-03-16",
+                    "provisional": False,
+                },
                 response_only=True,
             )
         ],
@@ -148,11 +164,15 @@ class WorkdaysDeadlineApi(APIView):
         start = _date_param(request, "start", "起算日")
         days = _days_param(request)
         region = region_code_normalise(request.query_params.get("region"))
-        deadline = calendar_get(region_code=region).add_working_days(
-            start, days, count_start_day=False
-        )
+        cal = calendar_get(region_code=region)
+        deadline = cal.add_working_days(start, days, count_start_day=False)
         return Response(
-            {"start": start.isoformat(), "days": days, "deadline": deadline.isoformat()}
+            {
+                "start": start.isoformat(),
+                "days": days,
+                "deadline": deadline.isoformat(),
+                "provisional": cal.is_provisional(deadline),
+            }
         )
 
 
@@ -180,8 +200,15 @@ class WorkdaysIsWorkingDayApi(APIView):
     def get(self, request: Request) -> Response:
         day = _date_param(request, "date", "日期")
         region = region_code_normalise(request.query_params.get("region"))
-        working = calendar_get(region_code=region).is_working_day(day)
-        return Response({"date": day.isoformat(), "working_day": working})
+        cal = calendar_get(region_code=region)
+        working = cal.is_working_day(day)
+        return Response(
+            {
+                "date": day.isoformat(),
+                "working_day": working,
+                "provisional": cal.is_provisional(day),
+            }
+        )
 
 
 class WorkdaysBetweenApi(APIView):
@@ -208,9 +235,15 @@ class WorkdaysBetweenApi(APIView):
         start = _date_param(request, "start", "开始日期")
         end = _date_param(request, "end", "结束日期")
         region = region_code_normalise(request.query_params.get("region"))
-        count = calendar_get(region_code=region).working_days_between(start, end)
+        cal = calendar_get(region_code=region)
+        count = cal.working_days_between(start, end)
         return Response(
-            {"start": start.isoformat(), "end": end.isoformat(), "working_days": count}
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "working_days": count,
+                "provisional": cal.is_provisional(max(start, end)),
+            }
         )
 
 
@@ -221,9 +254,35 @@ class WorkdaysYearListApi(APIView):
     @extend_schema(
         operation_id="workdays_years",
         summary="已导入的年度",
-        description="可以计算工作日的年份（已导入国务院节假日安排的年份）。",
+        description=(
+            "可以计算工作日的年份：已导入国务院节假日安排的年份（official），"
+            "以及其后按《全国年节及纪念日放假办法》第二条推定的年份（provisional，"
+            "不含调休与补假，通知公布导入后依法校正）。"
+        ),
         responses={200: CalendarYearOutput(many=True)},
         tags=["workdays"],
     )
     def get(self, request: Request) -> Response:
-        return Response(CalendarYearOutput(calendar_year_list(), many=True).data)
+        rows = [
+            {
+                "year": row.year,
+                "status": YearStatus.OFFICIAL,
+                "source": row.source,
+                "source_notice": row.source_notice,
+                "source_url": row.source_url,
+                "loaded_at": row.loaded_at,
+            }
+            for row in calendar_year_list()
+        ]
+        rows += [
+            {
+                "year": year,
+                "status": YearStatus.PROVISIONAL,
+                "source": "statutory",
+                "source_notice": PROVISIONAL_BASIS,
+                "source_url": "",
+                "loaded_at": None,
+            }
+            for year in sorted(calendar_get().provisional_years)
+        ]
+        return Response(CalendarYearOutput(rows, many=True).data)

@@ -16,6 +16,12 @@ holiday in the notice, plus every make-up working day.  The start day is not
 counted (Civil Code Art. 201) unless ``count_start_day`` is true.  A date in a
 year that is not covered raises ``CalendarYearMissing``; nothing is guessed.
 
+Some covered years may be *provisional* (推定): their holidays were derived
+from the statutory list (``statutory.py``) because the State Council notice
+is not out yet.  They always follow the official years, so a result is
+provisional exactly when it is on or after ``provisional_from`` — one
+comparison, the arithmetic itself is unchanged.
+
 中文：工作日计算
 """
 
@@ -75,9 +81,11 @@ class WorkCalendar:
         "_last",
         "_makeup",
         "_np_cache",
+        "_provisional_from",
         "_run_end",
         "_work_dates",
         "_work_offsets",
+        "provisional_years",
         "years",
     )
 
@@ -86,8 +94,25 @@ class WorkCalendar:
         holidays: Iterable[date],
         makeup_workdays: Iterable[date],
         years: Iterable[int],
+        *,
+        provisional_years: Iterable[int] = (),
     ) -> None:
-        self.years: frozenset[int] = frozenset(int(y) for y in years)
+        self.provisional_years: frozenset[int] = frozenset(
+            int(y) for y in provisional_years
+        )
+        self.years: frozenset[int] = frozenset(int(y) for y in years) | (
+            self.provisional_years
+        )
+        official = self.years - self.provisional_years
+        if (
+            official
+            and self.provisional_years
+            and min(self.provisional_years) < max(official)
+        ):
+            raise ValueError("provisional years must follow the official ones")
+        self._provisional_from: date | None = (
+            date(min(self.provisional_years), 1, 1) if self.provisional_years else None
+        )
         self._holidays = frozenset(holidays)
         self._makeup = frozenset(makeup_workdays)
         self._np_cache: dict[str, Any] | None = None
@@ -153,7 +178,11 @@ class WorkCalendar:
 
     def __repr__(self) -> str:
         years = sorted(self.years)
-        return f"<WorkCalendar years={years} holidays={len(self._holidays)}>"
+        provisional = sorted(self.provisional_years)
+        return (
+            f"<WorkCalendar years={years} provisional={provisional} "
+            f"holidays={len(self._holidays)}>"
+        )
 
     def _offset(self, d: date) -> int:
         """Return the index of ``d`` or raise for an uncovered year."""
@@ -182,6 +211,24 @@ class WorkCalendar:
     def covers(self, d: date) -> bool:
         """Return whether ``d`` lies in a covered year."""
         return d.year in self.years
+
+    @property
+    def provisional_from(self) -> date | None:
+        """Return the first day of the first provisional year (or None)."""
+        return self._provisional_from
+
+    def is_provisional(self, d: date | None) -> bool:
+        """
+        Return whether ``d`` lies in a provisional (推定) year.
+
+        A deadline ``add_working_days(start, n)`` rests on a provisional day
+        exactly when its result does (provisional years follow the official
+        ones), so ``is_provisional(due)`` is the test for a computed date.
+
+        中文：是否推定日期
+        """
+        first = self._provisional_from
+        return first is not None and d is not None and d >= first
 
     # -- queries ---------------------------------------------------------
 

@@ -31,6 +31,19 @@ class YearSource(models.TextChoices):
     CHINESECALENDAR = "chinesecalendar", _("chinesecalendar 程序包")
     FILE = "file", _("JSON 文件")
     MANUAL = "manual", _("人工维护")
+    NOTICE = "notice", _("国务院通知文本")
+
+
+class YearStatus(models.TextChoices):
+    """
+    Whether a year's calendar rests on the State Council notice.
+
+    中文：年度日历状态
+    """
+
+    OFFICIAL = "official", _("正式（依据国务院通知）")
+    PROVISIONAL = "provisional", _("推定（按法定节假日，通知尚未公布）")
+    MISSING = "missing", _("未导入")
 
 
 class ErrorCode(models.TextChoices):
@@ -45,5 +58,9 @@ class ErrorCode(models.TextChoices):
     SOURCE_DISAGREES = "source_disagrees", _("数据源不一致")
     PERMISSION_DENIED = "permission_denied", _("无权限")
 
+
+# The basis of a provisional year, and the line printed under a provisional date.
+PROVISIONAL_BASIS = "《全国年节及纪念日放假办法》第二条（推定，不含调休）"
+PROVISIONAL_NOTE = "本期限按法定节假日推定，国务院放假安排公布后依法校正"
 
 NATIONAL = ""  # region_code of the national layer

@@ -31,8 +31,9 @@ from django.db.models import Count, Max, QuerySet
 from zhengtong.core.errors import ApplicationError
 
 from .calc import CalendarYearMissing, WorkCalendar
-from .constants import NATIONAL, DayKind, ErrorCode
+from .constants import NATIONAL, DayKind, ErrorCode, YearStatus
 from .models import CalendarDay, CalendarYear
+from .statutory import statutory_days
 
 __all__ = [
     "CalendarYearMissing",
@@ -42,6 +43,7 @@ __all__ = [
     "calendar_get",
     "calendar_month_get",
     "calendar_year_list",
+    "calendar_year_status",
     "is_working_day",
     "next_working_day",
     "region_code_normalise",
@@ -129,19 +131,64 @@ def _fingerprint() -> str:
     return value
 
 
+def provisional_horizon() -> int:
+    """
+    Return how many years after the last official one are provisional.
+
+    Setting ``WORKDAYS_PROVISIONAL_YEARS`` (default 2; 0 turns provisional
+    years off: a year without a notice then fails, as before).
+    """
+    return max(0, int(getattr(settings, "WORKDAYS_PROVISIONAL_YEARS", 2)))
+
+
+def provisional_years_for(official_years: set[int]) -> list[int]:
+    """Return the provisional years that follow ``official_years``."""
+    if not official_years:
+        return []
+    last = max(official_years)
+    return list(range(last + 1, last + 1 + provisional_horizon()))
+
+
 def _build(region_code: str) -> WorkCalendar:
     years = set(
         CalendarYear.objects.filter(region_code=NATIONAL).values_list("year", flat=True)
     )
+    provisional = provisional_years_for(years)
     layers = region_layers(region_code)
     rows = CalendarDay.objects.filter(region_code__in=layers).values_list(
         "date", "kind", "region_code"
     )
+    # Provisional years: the statutory days form the national layer (rows of
+    # the national layer in those years, if any, are ignored: no notice
+    # stands behind them); regional rows still apply on top.
+    derived = [
+        (day, DayKind.HOLIDAY, NATIONAL)
+        for year in provisional
+        for day, _name in statutory_days(year)
+    ]
+    provisional_set = set(provisional)
+    rows = [
+        r for r in rows if not (r[2] == NATIONAL and r[0].year in provisional_set)
+    ] + derived
     ordered = sorted(rows, key=lambda r: (layers.index(r[2]), r[0]))
     kinds = {day: kind for day, kind, _code in ordered}
     holidays = {d for d, k in kinds.items() if k == DayKind.HOLIDAY}
     makeup = {d for d, k in kinds.items() if k == DayKind.MAKEUP_WORKDAY}
-    return WorkCalendar(holidays, makeup, years)
+    return WorkCalendar(holidays, makeup, years, provisional_years=provisional)
+
+
+def calendar_year_status(year: int, *, region_code: str | None = None) -> str:
+    """
+    Return ``"official"``, ``"provisional"`` (推定) or ``"missing"`` for a year.
+
+    中文：年度日历状态
+    """
+    cal = calendar_get(region_code=region_code)
+    if int(year) in cal.provisional_years:
+        return YearStatus.PROVISIONAL
+    if int(year) in cal.years:
+        return YearStatus.OFFICIAL
+    return YearStatus.MISSING
 
 
 def calendar_cache_clear() -> None:
@@ -317,6 +364,7 @@ class MonthCell:
     name: str
     region_code: str
     is_weekend: bool
+    provisional: bool = False  # the year's notice is not loaded: 推定
 
 
 def calendar_month_get(
@@ -342,20 +390,32 @@ def calendar_month_get(
             current.region_code
         ):
             rows[row.date] = row
+    derived: dict[date, str] = {}
+    for year in {weeks[0][0].year, weeks[-1][-1].year}:
+        if year in cal.provisional_years:
+            derived.update(statutory_days(year))
     grid: list[list[MonthCell]] = []
     for week in weeks:
         cells = []
         for day in week:
             row = rows.get(day)
+            provisional = day.year in cal.provisional_years
+            if provisional and row is not None and not row.region_code:
+                row = None  # national rows of a provisional year do not count
+            kind = row.kind if row else ""
+            name = row.name if row else ""
+            if row is None and day in derived:
+                kind, name = DayKind.HOLIDAY, derived[day]
             cells.append(
                 MonthCell(
                     date=day,
                     in_month=day.month == month,
                     working=cal.is_working_day(day) if cal.covers(day) else None,
-                    kind=row.kind if row else "",
-                    name=row.name if row else "",
+                    kind=kind,
+                    name=name,
                     region_code=row.region_code if row else "",
                     is_weekend=day.weekday() >= 5,
+                    provisional=provisional,
                 )
             )
         grid.append(cells)

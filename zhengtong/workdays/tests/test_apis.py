@@ -34,6 +34,7 @@ class TestDeadlineApi:
             "start": start,
             "days": int(days),
             "deadline": deadline,
+            "provisional": False,
         }
 
     def test_start_day_not_counted_even_when_setting_says_so(self, client, settings):
@@ -79,8 +80,9 @@ class TestDeadlineApi:
     @pytest.mark.parametrize(
         ("start", "days", "year"),
         [
-            ("2026-12-20", "20", 2027),
-            ("2027-03-01", "1", 2027),
+            # 2027 and 2028 are provisional; 2029 lies beyond the horizon
+            ("2028-12-20", "20", 2029),
+            ("2029-03-01", "1", 2029),
             ("2023-12-01", "5", 2023),
         ],
     )
@@ -124,7 +126,11 @@ class TestIsWorkingDayApi:
     def test_answers(self, client, day, working):
         response = client.get(self.url, {"date": day})
         assert response.status_code == 200
-        assert response.json() == {"date": day, "working_day": working}
+        assert response.json() == {
+            "date": day,
+            "working_day": working,
+            "provisional": False,
+        }
 
     @pytest.mark.parametrize("value", [None, "", "2026-13-01", "abc", "2026-1-5"])
     def test_bad_date_is_400(self, client, value):
@@ -134,9 +140,55 @@ class TestIsWorkingDayApi:
         assert response.json()["code"] == "invalid_date"
 
     def test_year_not_loaded_is_400(self, client):
-        response = client.get(self.url, {"date": "2027-01-04"})
+        response = client.get(self.url, {"date": "2029-01-04"})
         assert response.status_code == 400
         assert response.json()["code"] == "calendar_year_missing"
+
+
+class TestProvisionalYears:
+    """2027's notice is not loaded: deadlines into it are computed, and say so."""
+
+    def test_a_december_deadline_runs_into_the_provisional_year(self, client):
+        response = client.get(
+            "/api/v1/workdays/deadline/", {"start": "2026-12-03", "days": "21"}
+        )
+        assert response.status_code == 200
+        # Dec 4-31 holds 20 working days; 1 Jan 2027 (元旦) is statutory, so
+        # the 21st working day is Monday 4 Jan.
+        assert response.json() == {
+            "start": "2026-12-03",
+            "days": 21,
+            "deadline": "2027-01-04",
+            "provisional": True,
+        }
+
+    def test_a_deadline_inside_the_official_year_is_not_provisional(self, client):
+        response = client.get(
+            "/api/v1/workdays/deadline/", {"start": "2026-12-03", "days": "20"}
+        )
+        assert response.json()["deadline"] == "2026-12-31"
+        assert response.json()["provisional"] is False
+
+    @pytest.mark.parametrize(
+        ("day", "working"),
+        [
+            ("2027-02-05", False),  # 除夕 (statutory since 2025)
+            ("2027-02-08", False),  # 正月初三
+            ("2027-02-09", True),  # no substitute day guessed
+            ("2027-04-05", False),  # 清明 (solar term)
+            ("2027-06-09", False),  # 端午
+            ("2027-09-15", False),  # 中秋
+            ("2028-10-03", False),  # 中秋 on 国庆: one day, no extra
+            ("2028-10-04", True),
+        ],
+    )
+    def test_is_working_day_marks_provisional(self, client, day, working):
+        response = client.get("/api/v1/workdays/is-working-day/", {"date": day})
+        assert response.json() == {
+            "date": day,
+            "working_day": working,
+            "provisional": True,
+        }
 
 
 class TestBetweenAndYearsApi:
@@ -153,7 +205,11 @@ class TestBetweenAndYearsApi:
 
     def test_years(self, client):
         response = client.get("/api/v1/workdays/years/")
-        assert [row["year"] for row in response.json()] == [2024, 2025, 2026]
+        rows = response.json()
+        assert [row["year"] for row in rows] == [2024, 2025, 2026, 2027, 2028]
+        assert [row["status"] for row in rows] == ["official"] * 3 + ["provisional"] * 2
+        assert rows[3]["loaded_at"] is None
+        assert "放假办法" in rows[3]["source_notice"]
 
 
 def test_schema_documents_both_endpoints_and_params(client):

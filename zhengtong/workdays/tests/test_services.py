@@ -15,7 +15,9 @@ from zhengtong.core.models import AuditEvent
 from zhengtong.workdays.calc import CalendarYearMissing
 from zhengtong.workdays.models import CalendarDay, CalendarYear
 from zhengtong.workdays.selectors import (
+    calendar_cache_clear,
     calendar_month_get,
+    calendar_year_status,
     region_code_normalise,
     region_layers,
 )
@@ -54,11 +56,21 @@ class TestShortcuts:
         )
 
     def test_year_missing_is_an_error(self):
-        with pytest.raises(CalendarYearMissing, match="2027 年的节假日安排尚未导入"):
-            add_working_days(D("2026-12-20"), 20)
+        with pytest.raises(CalendarYearMissing, match="2029 年的节假日安排尚未导入"):
+            add_working_days(D("2028-12-20"), 20)
 
-    def test_deleting_a_year_makes_it_unknown(self):
+    def test_deleting_a_year_makes_it_provisional(self):
+        assert is_working_day(D("2026-01-04")) is True  # 调休上班 (notice)
         CalendarYear.objects.filter(year=2026).delete()
+        calendar_cache_clear()
+        assert calendar_year_status(2026) == "provisional"
+        assert is_working_day(D("2026-01-04")) is False  # no 调休 is guessed
+        assert calendar_get().is_provisional(D("2026-03-02"))
+
+    def test_without_a_horizon_a_deleted_year_is_unknown(self, settings):
+        settings.WORKDAYS_PROVISIONAL_YEARS = 0
+        CalendarYear.objects.filter(year=2026).delete()
+        calendar_cache_clear()
         with pytest.raises(CalendarYearMissing, match="2026 年"):
             is_working_day(D("2026-03-02"))
 
@@ -166,7 +178,7 @@ class TestRegionLayers:
 
     def test_region_uses_national_years(self):
         with pytest.raises(CalendarYearMissing):
-            is_working_day(D("2027-01-05"), region_code=XINJIANG)
+            is_working_day(D("2029-01-05"), region_code=XINJIANG)
 
     def test_month_grid_marks_local_days(self):
         calendar_day_set(
@@ -228,8 +240,7 @@ class TestCalendarYearLoad:
         assert result.year_created and len(result.created) == 1
         assert not CalendarYear.objects.filter(year=2027).exists()
         assert not CalendarDay.objects.filter(date__year=2027).exists()
-        with pytest.raises(CalendarYearMissing):
-            is_working_day(D("2027-01-04"))
+        assert calendar_year_status(2027) == "provisional"
 
     @pytest.mark.parametrize(
         ("days", "message"),
