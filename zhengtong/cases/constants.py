@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     DELIVER = "deliver", _("送达")
     CONCLUDE = "conclude", _("办结")
     WITHDRAW = "withdraw", _("撤回申请")
+    DEEM_WITHDRAW = "deem_withdraw", _("逾期未补齐容缺材料，视为撤回")
     TERMINATE = "terminate", _("终止办理")
 
 
@@ -112,6 +113,26 @@ class DocumentKind(models.TextChoices):
     EXTENSION = "extension", _("延期通知书")
     APPROVAL = "approval", _("准予行政许可决定书")
     DENIAL = "denial", _("不予行政许可决定书")
+    RECEIPT = "receipt", _("收件凭证")
+    TOLERANCE_EXPIRED = "tolerance_expired", _("容缺材料逾期未补齐告知书")
+
+
+class ToleranceStatus(models.TextChoices):
+    """Where the follow-up of a 容缺受理 stands (the daily job reads it)."""
+
+    NONE = "", _("无容缺")
+    PENDING = "pending", _("待补齐")
+    WARNED = "warned", _("已提醒")
+    SUPPLIED = "supplied", _("已补齐")
+    EXPIRED = "expired", _("逾期未补齐（已处理）")
+
+
+class ToleranceConsequence(models.TextChoices):
+    """What happens when tolerated materials are not supplied in time."""
+
+    WITHDRAW = "withdraw", _("视为撤回申请")
+    TERMINATE = "terminate", _("终止办理")
+    WARN = "warn", _("仅预警")
 
 
 class StepStatus(models.TextChoices):
@@ -156,4 +177,9 @@ class ErrorCode(models.TextChoices):
     INVALID_DELIVERY = "invalid_delivery", _("送达方式无效")
     TRACKING_REQUIRED = "tracking_required", _("须填写快递单号")
     NOT_IMMEDIATE_ITEM = "not_immediate_item", _("非即办件")
+    INSTANT_CONVERSION_FORBIDDEN = (
+        "instant_conversion_forbidden",
+        _("无权将即办件转为承诺件"),
+    )
+    TOLERANCE_NOT_PENDING = "tolerance_not_pending", _("没有待补齐的容缺材料")
     CALENDAR_YEAR_MISSING = "calendar_year_missing", _("缺少工作日历")

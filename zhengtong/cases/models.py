@@ -21,6 +21,7 @@ from .constants import (
     Status,
     StepStatus,
     SuspensionKind,
+    ToleranceStatus,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -136,6 +137,13 @@ class Case(BaseModel):
     deemed_accepted = models.BooleanField(_("视为受理"), default=False)
     tolerated_materials = models.JSONField(_("容缺材料"), default=list, blank=True)
     tolerance_due_date = models.DateField(_("容缺补齐期限"), null=True, blank=True)
+    tolerance_status = models.CharField(
+        _("容缺补齐情况"),
+        max_length=10,
+        choices=ToleranceStatus.choices,
+        default=ToleranceStatus.NONE,
+        blank=True,
+    )
     # Clocks (design.md "Clocks")
     promised_days = models.PositiveIntegerField(_("承诺时限"), null=True, blank=True)
     statutory_days = models.PositiveIntegerField(_("法定时限"), null=True, blank=True)
@@ -199,7 +207,10 @@ class Case(BaseModel):
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
         ordering = ["-id"]
-        permissions = [("approve_extension", "可批准延期（行政许可法第四十二条）")]
+        permissions = [
+            ("approve_extension", "可批准延期（行政许可法第四十二条）"),
+            ("convert_instant", "可将即办件转为承诺件（须说明理由）"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_uniq"),
             models.UniqueConstraint(
@@ -246,6 +257,18 @@ class Case(BaseModel):
                 fields=["due_date"],
                 condition=Q(status__in=CLOCK_STATUSES),
                 name="case_running_due",
+            ),
+            # The daily 容缺 job: open follow-ups of running cases, by deadline.
+            models.Index(
+                fields=["tolerance_due_date"],
+                condition=Q(
+                    tolerance_status__in=(
+                        ToleranceStatus.PENDING,
+                        ToleranceStatus.WARNED,
+                    ),
+                    status__in=CLOCK_STATUSES,
+                ),
+                name="case_tolerance_due",
             ),
             # Recompute after a holiday notice reads only provisional cases.
             models.Index(

@@ -23,7 +23,7 @@ from zhengtong.accounts.constants import Role
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
 
-from .constants import Action, ActorKind, ErrorCode, Status
+from .constants import CLOCK_STATUSES, Action, ActorKind, ErrorCode, Status
 
 A, K, S = Action, ActorKind, Status
 STAFF_INTAKE = frozenset({K.INTAKE, K.REVIEWER, K.ADMIN})
@@ -84,8 +84,11 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DECIDED_APPROVED, A.CONCLUDE): _t(S.CONCLUDED, STAFF_INTAKE),
     (S.DECIDED_DENIED, A.CONCLUDE): _t(S.CONCLUDED, STAFF_INTAKE),
     **{(s, A.WITHDRAW): _t(S.WITHDRAWN, APPLICANT) for s in _WITHDRAWABLE},
+    # 容缺受理 not completed in time (services_tolerance): the system applies
+    # the region's consequence, 视为撤回 or 终止办理.
+    **{(s, A.DEEM_WITHDRAW): _t(S.WITHDRAWN, {K.SYSTEM}) for s in CLOCK_STATUSES},
     **{
-        (s, A.TERMINATE): _t(S.TERMINATED, {K.ADMIN})
+        (s, A.TERMINATE): _t(S.TERMINATED, {K.ADMIN, K.SYSTEM})
         for s in _WITHDRAWABLE
         if s != S.DRAFT
     },

@@ -46,7 +46,8 @@ SPEC = {
     A.DELIVER: ({S.DECIDED_APPROVED, S.DECIDED_DENIED}, INTAKE_ROLES),
     A.CONCLUDE: ({S.DECIDED_APPROVED, S.DECIDED_DENIED}, INTAKE_ROLES),
     A.WITHDRAW: (PRE_DECISION, {"applicant", "agent"}),
-    A.TERMINATE: (PRE_DECISION - {S.DRAFT}, {"admin"}),
+    A.DEEM_WITHDRAW: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"system"}),
+    A.TERMINATE: (PRE_DECISION - {S.DRAFT}, {"admin", "system"}),
 }
 ROLES = [
     "applicant",
