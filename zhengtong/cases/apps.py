@@ -19,3 +19,10 @@ class CasesConfig(AppConfig):
         staff_absence_changed.connect(
             on_absence, dispatch_uid="cases.staff_absence_reassign", weak=False
         )
+        from zhengtong.workdays.recompute import calendar_changed
+
+        from .recompute import on_calendar_changed
+
+        calendar_changed.connect(
+            on_calendar_changed, dispatch_uid="cases.deadlines_recompute", weak=False
+        )

@@ -108,6 +108,68 @@ def audit_record(
     raise RuntimeError("could not append audit event after 5 attempts")
 
 
+def audit_record_many(
+    entries: list[dict[str, Any]], *, actor: Any = None, action: str
+) -> int:
+    """
+    Append one event to each of many chains at once (a batch job).
+
+    ``entries`` are dicts with ``obj`` (saved model instance) and any of
+    ``from_state``, ``to_state``, ``reason``, ``details``; each ``obj`` at
+    most once.  The heads of all streams are read in one statement and the
+    events written in one bulk insert.  The caller must hold the rows of the
+    objects locked (or be the only writer, as on SQLite), so that no other
+    writer appends to those streams meanwhile.
+
+    中文：批量记录审计事件
+    """
+    if not entries:
+        return 0
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    label = _actor_label(actor, actor_obj)
+    streams = [audit_stream_for(entry["obj"]) for entry in entries]
+    if len(set(streams)) != len(streams):
+        raise ValueError("audit_record_many: one event per stream")
+    heads: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(streams), 900):  # SQLite's variable limit
+        chunk = streams[start : start + 900]
+        latest = (
+            AuditEvent.objects.filter(stream__in=chunk)
+            .values("stream")
+            .annotate(top=models.Max("seq"))
+        )
+        wanted = models.Q()
+        for row in latest:
+            wanted |= models.Q(stream=row["stream"], seq=row["top"])
+        if latest:
+            for stream, seq, hash_ in AuditEvent.objects.filter(wanted).values_list(
+                "stream", "seq", "hash"
+            ):
+                heads[stream] = (seq, hash_)
+    events = []
+    for stream, entry in zip(streams, entries, strict=True):
+        obj = entry["obj"]
+        event = AuditEvent(
+            stream=stream,
+            actor=actor_obj,
+            actor_label=label,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            from_state=entry.get("from_state", "") or "",
+            to_state=entry.get("to_state", "") or "",
+            reason=entry.get("reason", "") or "",
+            details=json.loads(
+                json.dumps(entry.get("details") or {}, ensure_ascii=False, default=str)
+            ),
+        )
+        seq, prev_hash = heads.get(stream, (0, ""))
+        _link(event, seq=seq + 1, prev_hash=prev_hash)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
 def _stream_head(stream: str) -> tuple[int, str]:
     """Return (seq, hash) of the last event of ``stream``, (0, "") if none."""
     last = (

@@ -107,3 +107,28 @@ class CalendarYear(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year} 年（{self.region_code or '全国'}）"
+
+
+class CalendarRecompute(models.Model):
+    """
+    One correction of open deadlines after a calendar change, kept as a record.
+
+    中文：期限校正记录
+    """
+
+    created_at = models.DateTimeField(_("时间"))
+    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
+    notice = models.CharField(_("依据"), max_length=200, blank=True)
+    changed_days = models.JSONField(_("属性改变的日期"), default=list)
+    counts = models.JSONField(_("分类统计"), default=list)
+    moved = models.PositiveIntegerField(_("调整的期限数"), default=0)
+    earlier = models.PositiveIntegerField(_("提前"), default=0)
+    later = models.PositiveIntegerField(_("推后"), default=0)
+
+    class Meta:
+        verbose_name = _("期限校正记录")
+        verbose_name_plural = _("期限校正记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.notice}（调整 {self.moved}）"

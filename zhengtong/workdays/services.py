@@ -26,6 +26,7 @@ from . import official
 from .calc import CalendarYearMissing
 from .constants import NATIONAL, DayKind, ErrorCode, YearSource
 from .models import CalendarDay, CalendarYear
+from .recompute import RecomputeSummary, calendar_recompute
 from .selectors import (
     add_working_days,
     calendar_cache_clear,
@@ -89,6 +90,9 @@ class YearLoadResult:
     year_created: bool = False
     dry_run: bool = False
     disagreements: list[str] = field(default_factory=list)
+    source_notice: str = ""
+    # Open deadlines corrected after the load (None: dry run or nothing changed)
+    recompute: RecomputeSummary | None = None
 
     @property
     def changed(self) -> bool:
@@ -141,6 +145,7 @@ def calendar_day_set(
     code = region_code_normalise(region_code)
     _check_year(day.year)
     calendar_day_validate(day=day, kind=kind, region_code=code)
+    before_cal = calendar_get() if code == NATIONAL else None
     row = CalendarDay.objects.select_for_update().filter(date=day, region_code=code)
     existing = row.first()
     before = existing.kind if existing else ""
@@ -170,7 +175,21 @@ def calendar_day_set(
         },
     )
     calendar_mark_changed()
+    _recompute_after_day_change(before_cal, actor, day)
     return existing
+
+
+def _recompute_after_day_change(before: Any, actor: Any, day: date) -> None:
+    """Correct open deadlines after one national day changed (same transaction)."""
+    if before is None:
+        return
+    calendar_recompute(
+        before=before,
+        after=calendar_get(),
+        actor=actor,
+        notice=f"人工调整 {day:%Y-%m-%d}",
+        years={day.year},
+    )
 
 
 @transaction.atomic
@@ -189,6 +208,7 @@ def calendar_day_delete(
     中文：删除节假日/调休日
     """
     code = region_code_normalise(region_code)
+    before_cal = calendar_get() if code == NATIONAL else None
     existing = (
         CalendarDay.objects.select_for_update()
         .filter(date=day, region_code=code)
@@ -211,6 +231,7 @@ def calendar_day_delete(
     )
     existing.delete()
     calendar_mark_changed()
+    _recompute_after_day_change(before_cal, actor, day)
     return True
 
 
@@ -290,7 +311,6 @@ def calendar_year_disagreements(*, year: int, entries: Iterable[DayEntry]) -> li
     return problems
 
 
-@transaction.atomic
 def calendar_year_load(
     year: int,
     *,
@@ -304,15 +324,57 @@ def calendar_year_load(
     check_holidays_package: bool = False,
 ) -> YearLoadResult:
     """
-    Load (or reload) every special day of one year, idempotently.
+    Load (or reload) every special day of one year, then correct open deadlines.
 
     Without ``days`` they come from ``source`` (``official`` or
     ``chinesecalendar``).  Rows of that year and region that are not in the
     new list are removed; the year is recorded as loaded.  With
     ``dry_run`` nothing is written and the result says what would change.
 
+    After a national load that changed anything (a provisional year becoming
+    official, a corrected notice), every open clock over a changed day is
+    recomputed (``recompute.calendar_recompute``) and the summary is put on
+    the result.  Loading the same notice again changes and moves nothing.
+
     中文：导入年度节假日安排
     """
+    national = region_code_normalise(region_code) == NATIONAL
+    before = calendar_get() if national and not dry_run else None
+    result = _calendar_year_write(
+        year,
+        source=source,
+        days=days,
+        region_code=region_code,
+        source_notice=source_notice,
+        source_url=source_url,
+        actor=actor,
+        dry_run=dry_run,
+        check_holidays_package=check_holidays_package,
+    )
+    if before is not None and result.changed:
+        result.recompute = calendar_recompute(
+            before=before,
+            after=calendar_get(),
+            actor=actor,
+            notice=result.source_notice or f"{year} 年节假日安排",
+        )
+    return result
+
+
+@transaction.atomic
+def _calendar_year_write(
+    year: int,
+    *,
+    source: str,
+    days: Iterable[DayEntry] | None = None,
+    region_code: str | None = None,
+    source_notice: str = "",
+    source_url: str = "",
+    actor: Any = None,
+    dry_run: bool = False,
+    check_holidays_package: bool = False,
+) -> YearLoadResult:
+    """Write the days of one year (``calendar_year_load`` without the recompute)."""
     _check_year(year)
     code = region_code_normalise(region_code)
     if source not in YearSource.values:
@@ -344,7 +406,13 @@ def calendar_year_load(
         calendar_day_validate(day=entry.date, kind=entry.kind, region_code=code)
         wanted[entry.date] = entry
 
-    result = YearLoadResult(year=year, region_code=code, source=source, dry_run=dry_run)
+    result = YearLoadResult(
+        year=year,
+        region_code=code,
+        source=source,
+        dry_run=dry_run,
+        source_notice=source_notice,
+    )
     if check_holidays_package and code == NATIONAL:
         result.disagreements = calendar_year_disagreements(
             year=year, entries=wanted.values()

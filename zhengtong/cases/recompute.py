@@ -1,0 +1,349 @@
+"""
+Correct the clocks of open cases after the working-day calendar changed.
+
+Receiver of ``workdays.recompute.calendar_changed`` (connected in
+``apps.CasesConfig.ready``).  One pass over the open cases that have a
+stored date on or after the first changed day, in id order, in batches:
+
+* the decision clock (promised and statutory due dates, suspended days,
+  lamp) is computed again with ``clock.clock_compute`` — the same
+  function every case action uses;
+* the other dates (受理决定 intake, 容缺补齐 tolerance, 发证 certificate,
+  the active step's due date) keep their number of working days from their
+  start: ``n = before.working_days_between(start, old)`` then
+  ``after.add_working_days(start, n)``;
+* ``due_date_provisional`` follows the new calendar.
+
+Only rows whose values change are written (one UPDATE per batch), each moved
+case gets one ``deadline_recomputed`` audit event (old and new dates, the
+notice), its handler an in-app message (「紧急」 when a date moved earlier)
+and its applicant one when a date they were told moved.  Each batch is one
+transaction holding its case rows locked; no case row is read twice.
+
+中文：放假安排变更后校正办件期限
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhengtong.core.audit import audit_record_many
+from zhengtong.workdays.calc import WorkCalendar
+from zhengtong.workdays.recompute import RecomputeCount
+
+from . import clock
+from .constants import CLOCK_STATUSES, OPEN_STATUSES, Status, StepStatus
+from .models import Case, CaseStep, CaseSuspension, Notification
+
+BATCH = 1000
+EVENT = "deadline_recomputed"
+DATE_FIELDS = (
+    "intake_due_date",
+    "tolerance_due_date",
+    "due_date",
+    "statutory_due_date",
+    "certificate_due_date",
+)
+LABELS = {
+    "intake_due_date": "受理决定截止日",
+    "tolerance_due_date": "容缺补齐期限",
+    "due_date": "承诺办结日",
+    "statutory_due_date": "法定办结日",
+    "certificate_due_date": "发证截止日",
+}
+# Dates the applicant was told in a notice or message, per status.
+TOLD = {
+    Status.SUBMITTED: ("intake_due_date",),
+    Status.ACCEPTED: ("due_date", "tolerance_due_date"),
+    Status.UNDER_REVIEW: ("due_date", "tolerance_due_date"),
+    Status.SUSPENDED: ("due_date",),
+}
+COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "applicant_id",
+    "agent_id",
+    "current_assignee_id",
+    "received_date",
+    "accepted_date",
+    "decided_at",
+    "promised_days",
+    "statutory_days",
+    "promised_unit",
+    "statutory_unit",
+    "extension_days",
+    "suspended_days",
+    "lamp",
+    "due_date_provisional",
+    *DATE_FIELDS,
+)
+WRITTEN = (*DATE_FIELDS, "suspended_days", "lamp", "due_date_provisional")
+
+
+def _reanchor(before: WorkCalendar, after: WorkCalendar, start, old):
+    """Return ``old`` moved so it keeps its working days after ``start``."""
+    if old is None or start is None or old <= start:
+        return old
+    return after.add_working_days(start, before.working_days_between(start, old))
+
+
+def case_dates_recompute(
+    row: dict[str, Any],
+    suspensions: list[tuple[date, date | None]],
+    *,
+    before: WorkCalendar,
+    after: WorkCalendar,
+    today: date,
+) -> dict[str, Any]:
+    """
+    Return the clock values of one case (a plain row) under the new calendar.
+
+    中文：按新日历计算办件期限
+    """
+    new = {name: row[name] for name in WRITTEN}
+    new["intake_due_date"] = _reanchor(
+        before, after, row["received_date"], row["intake_due_date"]
+    )
+    new["tolerance_due_date"] = _reanchor(
+        before, after, row["accepted_date"], row["tolerance_due_date"]
+    )
+    if row["certificate_due_date"] is not None and row["decided_at"] is not None:
+        decided_on = timezone.localdate(row["decided_at"])
+        new["certificate_due_date"] = _reanchor(
+            before, after, decided_on, row["certificate_due_date"]
+        )
+    if row["accepted_date"] is not None and row["due_date"] is not None:
+        result = clock.clock_compute(
+            after,
+            start=row["accepted_date"],
+            promised_days=row["promised_days"],
+            statutory_days=row["statutory_days"],
+            promised_unit=row["promised_unit"],
+            statutory_unit=row["statutory_unit"],
+            suspensions=suspensions,
+            extension_days=row["extension_days"],
+            today=today,
+        )
+        new["due_date"] = result.due_date
+        new["statutory_due_date"] = result.statutory_due_date
+        new["suspended_days"] = result.suspended_days
+        if row["status"] in CLOCK_STATUSES:
+            new["lamp"] = result.lamp
+    if row["status"] == Status.DECIDED_APPROVED and new["certificate_due_date"]:
+        new["lamp"] = clock.lamp_for(after, new["certificate_due_date"], today)
+    new["due_date_provisional"] = any(
+        after.is_provisional(new[name]) for name in DATE_FIELDS if new[name]
+    )
+    return new
+
+
+def _candidates(first_changed: date) -> Q:
+    """Open cases with a stored date on or after the first changed day."""
+    dates = Q()
+    for name in DATE_FIELDS:
+        dates |= Q(**{f"{name}__gte": first_changed})
+    return Q(status__in=OPEN_STATUSES) & (dates | Q(due_date_provisional=True))
+
+
+def _update_rows(rows: list[dict[str, Any]]) -> None:
+    """
+    Write the new clock values of many cases.
+
+    PostgreSQL: one ``UPDATE … FROM (VALUES …)`` per call; SQLite (one local
+    writer, no round trips) an ``executemany`` of the same per-row update.
+    """
+    table = Case._meta.db_table
+    columns = [Case._meta.get_field(n).column for n in WRITTEN]
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        sql = f"UPDATE {table} SET {sets}, updated_at = %s WHERE id = %s"  # noqa: S608 - names are ours
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql, [[*(r[n] for n in WRITTEN), now, r["id"]] for r in rows]
+            )
+        return
+    types = {"suspended_days": "integer", "lamp": "varchar"}
+    types["due_date_provisional"] = "boolean"
+    sets = ", ".join(f"{c} = v.{c}::{types.get(c, 'date')}" for c in columns)
+    one = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    values = ", ".join([one] * len(rows))
+    names = ", ".join(["id", *columns])
+    sql = (
+        f"UPDATE {table} SET {sets}, updated_at = %s "  # noqa: S608 - names are ours
+        f"FROM (VALUES {values}) AS v({names}) WHERE {table}.id = v.id"
+    )
+    params: list[Any] = [now]  # updated_at comes first in the text
+    for row in rows:
+        params.append(row["id"])
+        params.extend(row[name] for name in WRITTEN)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _steps_recompute(
+    case_ids: list[int], before: WorkCalendar, after: WorkCalendar, today: date
+) -> list[tuple[CaseStep, date]]:
+    """Recompute the active steps of some cases; return (step, old due) moved."""
+    moved = []
+    steps = list(
+        CaseStep.objects.filter(
+            case_id__in=case_ids, status=StepStatus.ACTIVE, due_date__isnull=False
+        ).only("id", "case_id", "started_on", "due_date", "due_date_provisional")
+    )
+    for step in steps:
+        old = step.due_date
+        step.due_date = _reanchor(before, after, step.started_on, old)
+        step.lamp = clock.lamp_for(after, step.due_date, today)
+        provisional = after.is_provisional(step.due_date)
+        if step.due_date != old or provisional != step.due_date_provisional:
+            step.due_date_provisional = provisional
+            moved.append((step, old))
+    if moved:
+        CaseStep.objects.bulk_update(
+            [s for s, _old in moved], ["due_date", "lamp", "due_date_provisional"]
+        )
+    return [(s, old) for s, old in moved if s.due_date != old]
+
+
+def _messages(
+    row: dict[str, Any], changes: dict[str, tuple[Any, Any]], notice: str
+) -> list[Notification]:
+    """In-app messages for the handler and, for told dates, the applicant."""
+    lines = "；".join(
+        f"{LABELS[name]}由 {old:%Y-%m-%d} 改为 {new:%Y-%m-%d}"
+        for name, (old, new) in changes.items()
+        if name in LABELS and old and new
+    )
+    earlier = any(new < old for old, new in changes.values() if old and new)
+    out = []
+    if row["current_assignee_id"]:
+        title = ("【紧急】" if earlier else "") + f"办件 {row['number']} 期限已校正"
+        out.append(
+            Notification(
+                user_id=row["current_assignee_id"],
+                case_id=row["id"],
+                event=EVENT,
+                title=title[:200],
+                text=f"依据{notice}：{lines}。"
+                + ("期限提前，请优先办理。" if earlier else ""),
+            )
+        )
+    told = [n for n in TOLD.get(row["status"], ()) if n in changes]
+    if told:
+        text = "；".join(
+            f"{LABELS[n]}由 {changes[n][0]:%Y-%m-%d} 改为 {changes[n][1]:%Y-%m-%d}"
+            for n in told
+            if changes[n][0] and changes[n][1]
+        )
+        out.extend(
+            Notification(
+                user_id=user_id,
+                case_id=row["id"],
+                event=EVENT,
+                title=f"办件 {row['number']} 的期限已依法校正",
+                text=f"国务院放假安排公布后，您的办件 {row['number']} {text}。",
+            )
+            for user_id in {row["applicant_id"], row["agent_id"]} - {None}
+        )
+    return out
+
+
+def cases_recompute(
+    *,
+    before: WorkCalendar,
+    after: WorkCalendar,
+    first_changed: date,
+    actor: Any = None,
+    notice: str = "",
+    today: date | None = None,
+    **_: Any,
+) -> list[RecomputeCount]:
+    """
+    Recompute the clocks of every open case touched by a calendar change.
+
+    中文：校正办件期限
+    """
+    today = today or timezone.localdate()
+    count = RecomputeCount(label="办件")
+    steps_count = RecomputeCount(label="办理环节")
+    condition = _candidates(first_changed)
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            query = Case.objects.filter(condition, id__gt=last_id).order_by("id")
+            if connection.vendor == "postgresql":
+                query = query.select_for_update()
+            rows = list(query.values(*COLUMNS)[:BATCH])
+            if not rows:
+                break
+            last_id = rows[-1]["id"]
+            ids = [r["id"] for r in rows]
+            suspensions: dict[int, list] = defaultdict(list)
+            for case_id, started, ended in CaseSuspension.objects.filter(
+                case_id__in=ids
+            ).values_list("case_id", "started_on", "ended_on"):
+                suspensions[case_id].append((started, ended))
+            updates, audits, messages = [], [], []
+            for row in rows:
+                new = case_dates_recompute(
+                    row, suspensions[row["id"]], before=before, after=after, today=today
+                )
+                if all(new[n] == row[n] for n in WRITTEN):
+                    continue
+                updates.append({"id": row["id"], **new})
+                changes = {n: (row[n], new[n]) for n in DATE_FIELDS if new[n] != row[n]}
+                if not changes:
+                    continue
+                count.moved += 1
+                if any(b < a for a, b in changes.values() if a and b):
+                    count.earlier += 1
+                else:
+                    count.later += 1
+                audits.append(
+                    {
+                        "obj": Case(pk=row["id"]),
+                        "from_state": row["status"],
+                        "to_state": row["status"],
+                        "reason": f"依据{notice}校正期限",
+                        "details": {
+                            "notice": notice,
+                            "changes": {
+                                n: [str(a) if a else None, str(b) if b else None]
+                                for n, (a, b) in changes.items()
+                            },
+                            "provisional": new["due_date_provisional"],
+                        },
+                    }
+                )
+                messages.extend(_messages(row, changes, notice))
+            count.checked += len(rows)
+            for start in range(0, len(updates), 500):
+                _update_rows(updates[start : start + 500])
+            audit_record_many(audits, actor=actor, action=EVENT)
+            if messages:
+                Notification.objects.bulk_create(messages, batch_size=500)
+            count.notified += len(messages)
+            for step, old in _steps_recompute(ids, before, after, today):
+                steps_count.checked += 1
+                steps_count.moved += 1
+                if step.due_date < old:
+                    steps_count.earlier += 1
+                else:
+                    steps_count.later += 1
+    return [count, steps_count]
+
+
+def on_calendar_changed(sender: Any, **kwargs: Any) -> list[RecomputeCount]:
+    """Signal receiver: ``workdays.recompute.calendar_changed``."""
+    return cases_recompute(**kwargs)
+
+
+__all__ = ["case_dates_recompute", "cases_recompute", "on_calendar_changed"]
