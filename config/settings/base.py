@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengtong.core.context_processors.site",
+                "zhengtong.workdays.context_processors.calendar_notice",
             ],
         },
     },
@@ -250,6 +251,17 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # An application reads its item, version and departments from process memory
 # while the catalogue is unchanged, for at most this long (0: always read).
 CASES_ITEM_CACHE_SECONDS = env.int("CASES_ITEM_CACHE_SECONDS", default=30)
+# 容缺受理 whose tolerated materials are not supplied in time (docs/cases.md §10):
+# consequence "withdraw" (视为撤回) | "terminate" (终止办理) | "warn" (仅预警), the
+# rule the notice cites, the warning window in working days; "regions"
+# overrides any of these by division-code prefix, e.g. {"511602": {...}}
+# (the longest matching code wins).
+CASES_TOLERANCE_EXPIRY = {
+    "consequence": "withdraw",
+    "basis": "《安阳市政务服务条例》第二十四条",
+    "warn_working_days": 2,
+    "regions": {},
+}
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
