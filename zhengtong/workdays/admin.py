@@ -209,6 +209,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
             "regions": regions,
             "layers": region_layers(region),
             "loaded": loaded,
+            "provisional": year in cal.provisional_years,
             "working_count": working,
             "prev_url": link(prev_y, prev_m),
             "next_url": link(next_y, next_m),

@@ -38,6 +38,20 @@ def test_month_view_wraps_the_year(admin_client):
     assert "元旦调休上班" in html
 
 
+def test_month_view_marks_a_provisional_year(admin_client):
+    html = admin_client.get(MONTH_URL, {"year": 2027, "month": 2}).content.decode()
+    assert "推定日历" in html
+    assert "不含调休和补休" in html
+    assert "wd-prov" in html
+    assert "春节" in html  # 除夕 5 Feb to 初三 8 Feb, derived
+
+
+def test_month_view_says_an_official_year_rests_on_the_notice(admin_client):
+    html = admin_client.get(MONTH_URL, {"year": 2026, "month": 2}).content.decode()
+    assert "依据国务院通知（正式）" in html
+    assert "推定日历" not in html
+
+
 def test_month_view_warns_for_a_missing_year(admin_client):
     html = admin_client.get(MONTH_URL, {"year": 2029, "month": 3}).content.decode()
     assert "2029 年的节假日安排尚未导入" in html
