@@ -12,9 +12,18 @@ Figures checked against the targets of issue 2 (printed PASS/FAIL):
   * 1,000,000 deadlines in <= 2 s (plain Python loop and the numpy batch
     ``add_working_days_many``; both are reported).
 
+and of issue 11 (provisional years, 推定):
+  * with the calendar built as production builds it (official 2024-2026 plus
+    provisional 2027-2028 from ``statutory.statutory_days``),
+    ``add_working_days(start, 20)`` followed by ``is_provisional(result)`` for
+    starts across 2026-12-01 .. 2028-11-30 stays <= 5 us per call; the
+    official-only calendar of the same run (starts in 2024-2026) is the
+    baseline.
+
 ``--shortcut`` also measures the Django-level ``workdays.selectors.
 add_working_days`` (cached ``calendar_get`` + cache check) on a throw-away
-SQLite database under /tmp.  ``--http`` starts gunicorn with uvicorn workers
+SQLite database under /tmp, into the official and the provisional years, and
+checks that ``calendar_get()`` equals the calendar built here.  ``--http`` starts gunicorn with uvicorn workers
 (``config.settings.prod``, DEBUG off) on 127.0.0.1 with its own SQLite file
 under /tmp, fires GET /api/v1/workdays/deadline/ from threads and stops the
 server by PID.  Record the numbers in docs/perf/workdays.md.
@@ -127,7 +136,103 @@ def bench_calc(total: int) -> dict[str, float]:
     }
 
 
-def bench_shortcut() -> float:
+OFFICIAL_YEARS = range(2024, 2027)
+PROVISIONAL_YEARS = (2027, 2028)
+
+
+def provisional_calendar() -> WorkCalendar:
+    """
+    Build the calendar as ``workdays.selectors._build`` does after migrate.
+
+    Official 2024-2026 from the shipped notices; for the provisional years the
+    statutory days (``statutory.statutory_days``) are the national layer, no
+    make-up day is guessed.
+    """
+    from zhengtong.workdays.statutory import statutory_days
+
+    holidays, makeup = official_sets()
+    derived = {d for year in PROVISIONAL_YEARS for d, _name in statutory_days(year)}
+    return WorkCalendar(
+        holidays | derived,
+        makeup,
+        OFFICIAL_YEARS,
+        provisional_years=PROVISIONAL_YEARS,
+    )
+
+
+def bench_provisional() -> dict[str, float]:
+    """
+    Time deadlines that run into provisional years, with ``is_provisional``.
+
+    Baseline: the official-only calendar of the same run, starts in 2024-2026
+    (what issue 2 measured).  Inputs: 10,000 random starts each, n = 20.
+    """
+    holidays, makeup = official_sets()
+    official = WorkCalendar(holidays, makeup, OFFICIAL_YEARS)
+    from zhengtong.workdays.statutory import statutory_days
+
+    t0 = time.perf_counter()
+    cal = provisional_calendar()  # includes the first lunar computation
+    first_build_ms = (time.perf_counter() - t0) * 1e3
+    statutory_days.cache_clear()
+    lunar_ms = best_of(
+        3,
+        lambda: (
+            statutory_days.cache_clear(),
+            [statutory_days(y) for y in PROVISIONAL_YEARS],
+        ),
+    )
+    build_ms = best_of(3, provisional_calendar) * 1e3  # statutory days cached
+    rng = random.Random(11)
+    first, last = date(2024, 1, 1).toordinal(), date(2026, 10, 31).toordinal()
+    old_starts = [date.fromordinal(rng.randint(first, last)) for _ in range(10_000)]
+    first, last = date(2026, 12, 1).toordinal(), date(2028, 11, 30).toordinal()
+    new_starts = [date.fromordinal(rng.randint(first, last)) for _ in range(10_000)]
+    loops = 20
+
+    def timed(calendar: WorkCalendar, starts: list[date], flag: bool) -> float:
+        add = calendar.add_working_days
+        provisional = calendar.is_provisional
+
+        def run() -> None:
+            for _ in range(loops):
+                if flag:
+                    for s in starts:
+                        provisional(add(s, 20))
+                else:
+                    for s in starts:
+                        add(s, 20)
+
+        return best_of(5, run) / (loops * len(starts)) * 1e6
+
+    # Same answers as the day-by-day reference on the provisional sets, and
+    # the flag is right: every result on or after 2027-01-01 is provisional.
+    all_holidays, all_makeup = cal.holidays, cal.makeup_workdays
+    for s in new_starts[:2000]:
+        due = cal.add_working_days(s, 20)
+        assert due == naive_add(all_holidays, all_makeup, s, 20)
+        assert cal.is_provisional(due) == (due.year >= 2027)
+    provisional_share = sum(
+        cal.is_provisional(cal.add_working_days(s, 20)) for s in new_starts
+    ) / len(new_starts)
+    return {
+        "build_official_ms": best_of(
+            3, lambda: WorkCalendar(holidays, makeup, OFFICIAL_YEARS)
+        )
+        * 1e3,
+        "build_ms": build_ms,
+        "first_build_ms": first_build_ms,
+        "lunar_ms": lunar_ms * 1e3,
+        "baseline_us": timed(official, old_starts, False),
+        "baseline_flag_us": timed(official, old_starts, True),
+        "same_starts_us": timed(cal, old_starts, False),
+        "provisional_us": timed(cal, new_starts, False),
+        "provisional_flag_us": timed(cal, new_starts, True),
+        "share": provisional_share,
+    }
+
+
+def bench_shortcut() -> dict[str, float]:
     tmp = tempfile.mkdtemp(prefix="zt-bench-wd-")
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     db = Path(tmp) / "bench.sqlite3"
@@ -139,12 +244,25 @@ def bench_shortcut() -> float:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from zhengtong.workdays.selectors import add_working_days
+    from zhengtong.workdays.selectors import add_working_days, calendar_get
 
     add_working_days(date(2026, 2, 10), 20)  # build once
+    built = calendar_get()
+    mine = provisional_calendar()
+    assert (built.years, built.provisional_years) == (
+        mine.years,
+        mine.provisional_years,
+    )
+    assert built.holidays == mine.holidays, "production build differs from the bench's"
+    assert built.makeup_workdays == mine.makeup_workdays
     starts = [date(2024, 1, 1) + timedelta(days=i % 1000) for i in range(50_000)]
     per = best_of(3, lambda: [add_working_days(s, 20) for s in starts]) / len(starts)
-    return per * 1e6
+    later = [date(2026, 12, 1) + timedelta(days=i % 700) for i in range(50_000)]
+    provisional = built.is_provisional
+    per_later = best_of(
+        3, lambda: [provisional(add_working_days(s, 20)) for s in later]
+    ) / len(later)
+    return {"official_us": per * 1e6, "provisional_us": per_later * 1e6}
 
 
 def _request_loop(port: int, paths: list[str], latencies: list[float], errors: list):
@@ -290,9 +408,37 @@ def main() -> int:
         f"[{'PASS' if ok['million'] else 'FAIL'} <= 2 s, best of the two; "
         f"loop alone {'PASS' if r['loop_million_s'] <= 2 else 'FAIL'}]"
     )
+    p = bench_provisional()
+    ok["provisional"] = p["provisional_flag_us"] <= 5.0
+    print("-- provisional years (issue 11): official 2024-2026 + 推定 2027-2028 --")
+    print(
+        f"build WorkCalendar 2024-2028 (2 推定)    : {p['build_ms']:.2f} ms "
+        f"(2024-2026 alone {p['build_official_ms']:.2f} ms); statutory days "
+        f"2027-2028 (lunar-python) {p['lunar_ms']:.2f} ms; first build in the "
+        f"process {p['first_build_ms']:.2f} ms"
+    )
+    print(
+        f"baseline: official-only, starts 2024-26 : {p['baseline_us']:.3f} us/call "
+        f"(+ is_provisional {p['baseline_flag_us']:.3f})"
+    )
+    print(
+        f"2024-2028 calendar, same starts         : {p['same_starts_us']:.3f} us/call"
+    )
+    print(
+        f"2024-2028, starts 2026-12 .. 2028-11     : {p['provisional_us']:.3f} us/call"
+    )
+    print(
+        f"  + is_provisional(result)              : {p['provisional_flag_us']:.3f} us/call "
+        f"[{'PASS' if ok['provisional'] else 'FAIL'} <= 5 us] "
+        f"({p['share']:.1%} of the results are 推定; "
+        f"{p['provisional_flag_us'] / p['baseline_us']:.2f}x the baseline)"
+    )
     if args.shortcut:
+        sc = bench_shortcut()
         print(
-            f"selectors.add_working_days (Django)    : {bench_shortcut():.3f} us/call"
+            f"selectors.add_working_days (Django)    : {sc['official_us']:.3f} us/call; "
+            f"into 推定 years + is_provisional {sc['provisional_us']:.3f} us/call "
+            "(calendar_get() == the calendar built here)"
         )
     if args.http:
         h = bench_http(args.port, args.requests, args.threads)
