@@ -28,7 +28,7 @@ from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
 from . import selectors, services
-from .models import Appointment, Category, Ticket
+from .models import Appointment, Category, ServiceRule, Ticket
 
 PHONE_RE = re.compile(r"1[0-9]{10}")
 
@@ -233,7 +233,14 @@ class AppointmentOutput(serializers.ModelSerializer):
 class SlotOutput(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    session = serializers.CharField()
+    session = serializers.CharField(help_text="时段名称，如：上午、周六上午服务")
+    mode = serializers.ChoiceField(
+        choices=ServiceRule.Mode.choices,
+        help_text="服务方式：all 取号和预约，appointments 仅限预约",
+    )
+    notice = serializers.CharField(
+        help_text="含服务方式的说明，如：周六上午服务，仅限预约"
+    )
     capacity = serializers.IntegerField()
     booked = serializers.IntegerField()
     available = serializers.IntegerField()

@@ -212,9 +212,12 @@ class OpeningHours(models.Model):
 
 class ExtraServiceDay(models.Model):
     """
-    An extra session: 延时服务 after hours, or a weekend appointment day.
+    An extra session on one date: 延时服务 after hours, or a weekend day.
 
-    中文：延时服务/预约服务日
+    The dated addition to the rules (``ServiceRule``): "this Sunday extra".
+    It opens even on a holiday, since an administrator chose the date.
+
+    中文：单日加开服务（延时服务/预约服务日）
     """
 
     class Kind(models.TextChoices):
@@ -237,8 +240,8 @@ class ExtraServiceDay(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("延时/周末服务")
-        verbose_name_plural = _("延时/周末服务")
+        verbose_name = _("单日加开服务（延时/周末）")
+        verbose_name_plural = _("单日加开服务（延时/周末）")
         ordering = ["date", "start"]
         constraints = [
             models.CheckConstraint(
@@ -250,6 +253,154 @@ class ExtraServiceDay(models.Model):
         return (
             f"{self.date} {self.get_kind_display()} {self.start:%H:%M}-{self.end:%H:%M}"
         )
+
+
+WEEKDAY_SHORT = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def weekdays_parse(text: str) -> tuple[int, ...]:
+    """Return the weekdays (0 = Monday) of a stored list such as ``"5,6"``."""
+    return tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+
+
+class ServiceRule(models.Model):
+    """
+    Weekend or extended-hours service by rule, with validity dates.
+
+    Opens sessions on every listed weekday (every Saturday …) or on every
+    working day (延时服务 at noon or in the evening). By default not on
+    statutory holidays; a 调休 make-up weekend day is a working day and keeps
+    the ordinary hours instead. ``ServiceRuleSkip`` rows cancel single dates.
+
+    中文：延时/周末服务规则
+    """
+
+    class Days(models.TextChoices):
+        WEEKDAYS = "weekdays", _("按星期")
+        WORKING_DAYS = "working_days", _("每个工作日（含调休上班日）")
+
+    class Mode(models.TextChoices):
+        ALL = "all", _("现场取号和预约")
+        APPOINTMENTS = "appointments", _("仅限预约")
+        WALK_IN = "walk_in", _("仅限现场取号")
+
+    hall = models.ForeignKey(
+        "catalog.Hall",
+        verbose_name=_("大厅"),
+        on_delete=models.CASCADE,
+        related_name="service_rules",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("业务类别"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="service_rules",
+        help_text=_("留空表示大厅全部业务类别。"),
+    )
+    name = models.CharField(
+        _("名称"),
+        max_length=100,
+        help_text=_("如：周六上午预约服务、工作日午间延时服务。"),
+    )
+    days = models.CharField(
+        _("服务日"), max_length=20, choices=Days.choices, default=Days.WEEKDAYS
+    )
+    weekdays = models.CharField(
+        _("星期"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^([0-6](,[0-6])*)?$", _("星期格式不正确。"))],
+        help_text=_("按星期时选择；0 = 周一 … 5 = 周六，6 = 周日。"),
+    )
+    start = models.TimeField(_("开始时间"))
+    end = models.TimeField(_("结束时间"))
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(
+        _("截止日期"), null=True, blank=True, help_text=_("含当天；留空表示长期有效。")
+    )
+    mode = models.CharField(
+        _("服务方式"), max_length=20, choices=Mode.choices, default=Mode.ALL
+    )
+    on_holidays = models.BooleanField(
+        _("法定节假日照常"),
+        default=False,
+        help_text=_(
+            "默认不勾选：法定节假日（如国庆假期中的周六）不提供本服务。"
+            "调休上班的周末是工作日，按正常办公时间。"
+        ),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("延时/周末服务规则")
+        verbose_name_plural = _("延时/周末服务规则")
+        ordering = ["hall", "valid_from", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="queue_service_rule_time_order",
+                violation_error_message=_("结束时间须晚于开始时间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="queue_service_rule_date_order",
+                violation_error_message=_("截止日期不能早于生效日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.days_display} {self.start:%H:%M}-{self.end:%H:%M}）"
+
+    @property
+    def weekday_set(self) -> tuple[int, ...]:
+        return weekdays_parse(self.weekdays)
+
+    @property
+    def days_display(self) -> str:
+        if self.days == self.Days.WORKING_DAYS:
+            return "每个工作日"
+        return "、".join(WEEKDAY_SHORT[d] for d in self.weekday_set) or "未选星期"
+
+    def valid_on(self, day) -> bool:
+        """Return whether ``day`` lies in the validity period (both ends in)."""
+        return self.valid_from <= day and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class ServiceRuleSkip(models.Model):
+    """
+    A date on which a service rule does not open ("this Saturday not").
+
+    中文：服务规则例外日期（本日不开放）
+    """
+
+    rule = models.ForeignKey(
+        ServiceRule,
+        verbose_name=_("服务规则"),
+        on_delete=models.CASCADE,
+        related_name="skips",
+    )
+    date = models.DateField(_("日期"))
+    note = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("例外日期（本日不开放）")
+        verbose_name_plural = _("例外日期（本日不开放）")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "date"],
+                name="queue_service_rule_skip_uniq",
+                violation_error_message=_("该日期已设为例外。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} 不开放"
 
 
 class QueuePolicy(models.Model):

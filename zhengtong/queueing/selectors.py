@@ -1,5 +1,6 @@
 """
-Reads of the queue: opening sessions, visibility, positions, slots, statistics.
+Reads of the queue: visibility, positions, slots, statistics (what service a
+hall offers on a day: ``opening``, re-exported here).
 
 Views and APIs get tickets, counters and appointments only through here.
 """
@@ -7,7 +8,6 @@ Views and APIs get tickets, counters and appointments only through here.
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
@@ -33,10 +33,21 @@ from .models import (
     Appointment,
     Category,
     CounterCategory,
-    ExtraServiceDay,
-    OpeningHours,
     QueuePolicy,
     Ticket,
+)
+
+# What service a hall offers on a day lives in ``opening`` (one definition);
+# these names are part of this module's interface.
+from .opening import (  # noqa: F401
+    ServiceDay,
+    Session,
+    day_is_working,
+    hall_next_opening,
+    hall_service_day,
+    hall_service_days,
+    hall_session_at,
+    local_tz,
 )
 
 OPEN_STATUSES = (
@@ -45,145 +56,6 @@ OPEN_STATUSES = (
     Ticket.Status.SERVING,
     Ticket.Status.HELD,
 )
-
-
-def local_tz() -> dt.tzinfo:
-    return timezone.get_default_timezone()
-
-
-def day_is_working(day: dt.date) -> bool:
-    """
-    Return True when ``day`` is a working day (holidays closed, 调休 open).
-
-    Uses the centre's calendar (``zhengtong.workdays``). A year whose notice
-    is not loaded is refused (409), never guessed.
-
-    中文：是否工作日
-    """
-    from zhengtong.workdays.services import calendar_get
-
-    try:
-        return bool(calendar_get().is_working_day(day))
-    except ApplicationError as exc:
-        raise ApplicationError(
-            "calendar_year_missing",
-            f"{day.year} 年的节假日安排尚未导入，暂不能办理。",
-            status=409,
-        ) from exc
-
-
-@dataclass(frozen=True)
-class Session:
-    """One opening session of a hall on a day (aware datetimes)."""
-
-    start: dt.datetime
-    end: dt.datetime
-    label: str
-    appointments_only: bool = False
-
-
-def _at(day: dt.date, t: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, t, tzinfo=local_tz())
-
-
-def _hall_sessions_from_db(*, hall: Hall, day: dt.date) -> list[Session]:
-    """
-    Build the opening sessions of ``hall`` on ``day``, in time order.
-
-    Regular hours apply on working days only (a 调休 Saturday or Sunday uses
-    the hours of the first configured weekday, normally Monday); a hall with
-    no hours configured opens 9:00–12:00 and 14:00–17:00. Extra service days
-    (延时服务, weekend appointment days) add sessions on any day.
-    """
-    sessions: list[Session] = []
-    if day_is_working(day):
-        configured = {h.weekday: h for h in OpeningHours.objects.filter(hall=hall)}
-        hours = configured.get(day.weekday())
-        if hours is None and day.weekday() >= 5 and configured:
-            # A 调休 weekend working day keeps the hours of an ordinary weekday.
-            hours = configured[min(configured)]
-        if hours is None and not configured:
-            # A hall without configured hours uses the national default.
-            hours = OpeningHours(
-                hall=hall,
-                weekday=day.weekday(),
-                morning_start=dt.time(9),
-                morning_end=dt.time(12),
-                afternoon_start=dt.time(14),
-                afternoon_end=dt.time(17),
-            )
-        if hours is not None:
-            if hours.morning_start and hours.morning_end:
-                sessions.append(
-                    Session(
-                        _at(day, hours.morning_start),
-                        _at(day, hours.morning_end),
-                        "上午",
-                    )
-                )
-            if hours.afternoon_start and hours.afternoon_end:
-                sessions.append(
-                    Session(
-                        _at(day, hours.afternoon_start),
-                        _at(day, hours.afternoon_end),
-                        "下午",
-                    )
-                )
-    sessions.extend(
-        Session(
-            _at(day, extra.start),
-            _at(day, extra.end),
-            extra.get_kind_display(),
-            extra.appointments_only,
-        )
-        for extra in ExtraServiceDay.objects.filter(hall=hall, date=day)
-    )
-    sessions.sort(key=lambda s: s.start)
-    return sessions
-
-
-def hall_sessions(*, hall: Hall, day: dt.date) -> list[Session]:
-    """
-    Return the opening sessions of ``hall`` on ``day``, in time order.
-
-    Cached per process with the queue configuration (``queueing.cache``);
-    the entry also remembers the working-day calendar it was built with, so
-    a new calendar rebuilds it.
-
-    中文：开放时段
-    """
-    from zhengtong.workdays.services import calendar_get
-
-    calendar = calendar_get()
-    _calendar, sessions = config_cached(
-        ("sessions", hall.pk, day),
-        lambda: (calendar, tuple(_hall_sessions_from_db(hall=hall, day=day))),
-        valid=lambda value: value[0] is calendar,
-    )
-    return list(sessions)
-
-
-def hall_session_at(*, hall: Hall, at: dt.datetime) -> Session | None:
-    """Return the session of ``hall`` open at ``at``, or None when closed."""
-    day = timezone.localtime(at, local_tz()).date()
-    for session in hall_sessions(hall=hall, day=day):
-        if session.start <= at < session.end:
-            return session
-    return None
-
-
-def hall_next_opening(*, hall: Hall, after: dt.datetime) -> Session | None:
-    """Return the next session starting after ``after`` within two weeks."""
-    day = timezone.localtime(after, local_tz()).date()
-    for offset in range(15):
-        try:
-            sessions = hall_sessions(hall=hall, day=day + dt.timedelta(days=offset))
-        except ApplicationError:
-            return None
-        for session in sessions:
-            if session.start > after:
-                return session
-    return None
 
 
 def policy_get(*, hall: Hall) -> QueuePolicy:
@@ -737,9 +609,13 @@ def appointment_slots(
     """
     Return the bookable slots of ``category`` on ``day``.
 
-    Slots start every ``minutes_per_service`` minutes inside each opening
-    session; each holds as many appointments as counters serve the category.
-    Holidays have none; 调休 Saturdays and weekend appointment days have.
+    Slots start every ``minutes_per_service`` minutes inside each session
+    of ``hall_service_day()`` that serves the category and takes
+    appointments; each holds as many appointments as counters serve the
+    category. Holidays have none; 调休 Saturdays have the ordinary hours;
+    weekends have slots only where a service rule or an extra day opens
+    them. ``session`` names the session (上午, 周六上午服务 …), ``notice``
+    adds its mode (周六上午服务，仅限预约).
 
     中文：预约时段
     """
@@ -761,7 +637,10 @@ def appointment_slots(
         .values_list("slot_start", "n")
     )
     slots = []
-    for session in hall_sessions(hall=category.hall, day=day):
+    service_day = hall_service_day(hall=category.hall_id, day=day)
+    for session in service_day.sessions_for(category.pk):
+        if not session.takes_appointments:
+            continue
         start = session.start
         while start + step <= session.end:
             taken = booked.get(start, 0)
@@ -770,6 +649,9 @@ def appointment_slots(
                     "start": start,
                     "end": start + step,
                     "session": session.label,
+                    "mode": session.mode,
+                    "notice": session.notice,
+                    "extra_service": session.source != "hours",
                     "capacity": capacity,
                     "booked": taken,
                     "available": max(0, capacity - taken) if start > now else 0,

@@ -192,9 +192,14 @@ def ticket_issue(
             "老年人、残疾人、孕妇、军人优先通道请在大厅取号机取号或请工作人员协助。",
         )
     hall = category.hall
-    session = selectors.hall_session_at(hall=hall, at=now)
+    session = selectors.hall_session_at(hall=hall, at=now, category_id=category.pk)
     if session is None:
-        upcoming = selectors.hall_next_opening(hall=hall, after=now)
+        upcoming = selectors.hall_next_opening(
+            hall=hall,
+            after=now,
+            category_id=category.pk,
+            walk_in=appointment is None,
+        )
         hint = (
             f"下次开放：{timezone.localtime(upcoming.start):%m月%d日 %H:%M}。"
             if upcoming
@@ -205,10 +210,10 @@ def ticket_issue(
             f"当前不在办公时间，暂停取号。{hint}",
             status=409,
         )
-    if session.appointments_only and appointment is None:
+    if not session.takes_tickets and appointment is None:
         raise ApplicationError(
             "appointments_only",
-            "本时段仅接待预约群众，请先预约。",
+            f"本时段（{session.label}）仅接待预约群众，请先预约，到场后凭签到码取号。",
             status=409,
         )
     day = timezone.localdate(now, selectors.local_tz())

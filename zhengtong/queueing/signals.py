@@ -13,6 +13,8 @@ from .models import (
     ExtraServiceDay,
     OpeningHours,
     QueuePolicy,
+    ServiceRule,
+    ServiceRuleSkip,
 )
 
 CONFIG_MODELS = (
@@ -21,6 +23,8 @@ CONFIG_MODELS = (
     ExtraServiceDay,
     OpeningHours,
     QueuePolicy,
+    ServiceRule,
+    ServiceRuleSkip,
     Counter,
     Hall,
 )

@@ -48,15 +48,30 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 
 def _session_hint(hall: Hall) -> dict:
+    """Return the session open now and, unless it takes walk-ins, the next one."""
     now = timezone.now()
     try:
         session = selectors.hall_session_at(hall=hall, at=now)
         upcoming = (
-            None if session else selectors.hall_next_opening(hall=hall, after=now)
+            None
+            if session and session.takes_tickets
+            else selectors.hall_next_opening(hall=hall, after=now, walk_in=True)
         )
     except ApplicationError:
         session, upcoming = None, None
     return {"session": session, "upcoming": upcoming}
+
+
+def _today_service(hall: Hall) -> dict:
+    """Return today's service of the hall for the hall display."""
+    try:
+        return {
+            "today_service": selectors.hall_service_day(
+                hall=hall, day=timezone.localdate()
+            )
+        }
+    except ApplicationError:
+        return {"today_service": None}
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,7 +155,12 @@ def hall_display_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "queueing/display.html",
-        {"hall": hall, "snapshot": snapshot, "ws_path": f"/ws/queue/hall/{hall.pk}/"},
+        {
+            "hall": hall,
+            "snapshot": snapshot,
+            "ws_path": f"/ws/queue/hall/{hall.pk}/",
+            **_today_service(hall),
+        },
     )
 
 
@@ -238,10 +258,10 @@ def appointment_list_view(request: HttpRequest) -> HttpResponse:
             if slots:
                 day = candidate
                 break
-    days = []
-    for i in range(policy.booking_horizon_days + 1):
-        d = today + dt.timedelta(days=i)
-        days.append(d)
+    days = [
+        _day_tab(hall, category, today + dt.timedelta(days=i))
+        for i in range(policy.booking_horizon_days + 1)
+    ]
     return render(
         request,
         "queueing/appointments.html",
@@ -262,6 +282,25 @@ def appointment_list_view(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _day_tab(hall: Hall, category: Category | None, day: dt.date) -> dict:
+    """A date of the booking page: bookable or not, marked when a rule opens it."""
+    try:
+        service_day = selectors.hall_service_day(hall=hall, day=day)
+    except ApplicationError:
+        return {"date": day, "bookable": False, "mark": ""}
+    sessions = [
+        s
+        for s in service_day.sessions_for(category.pk if category else None)
+        if s.takes_appointments
+    ]
+    special = service_day.is_day_off and sessions
+    return {
+        "date": day,
+        "bookable": bool(sessions),
+        "mark": "周末服务" if special else "",
+    }
 
 
 @login_required

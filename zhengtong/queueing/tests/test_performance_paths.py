@@ -132,28 +132,25 @@ class TestConfigCache:
         assert selectors.policy_get(hall=setup.hall).max_recalls == 5
 
     def test_a_new_calendar_rebuilds_the_sessions(self, setup, monkeypatch):
-        from zhengtong.workdays import services as workdays_services
+        from zhengtong.workdays import selectors as workdays_selectors
+        from zhengtong.workdays.calc import WorkCalendar
 
-        real = workdays_services.calendar_get
+        real = workdays_selectors.calendar_get
         calls = []
-        selectors.hall_sessions(hall=setup.hall, day=MONDAY)
-
-        class Closed:
-            def is_working_day(self, day):
-                return False
-
-        closed = Closed()
+        selectors.hall_service_day(hall=setup.hall, day=MONDAY)
+        # A calendar in which MONDAY is a holiday.
+        closed = WorkCalendar({MONDAY}, (), years=[MONDAY.year])
 
         def fake_calendar_get(*args, **kwargs):
             calls.append(1)
             return closed
 
-        monkeypatch.setattr(workdays_services, "calendar_get", fake_calendar_get)
-        labels = [s.label for s in selectors.hall_sessions(hall=setup.hall, day=MONDAY)]
-        assert "上午" not in labels and calls
-        monkeypatch.setattr(workdays_services, "calendar_get", real)
-        labels = [s.label for s in selectors.hall_sessions(hall=setup.hall, day=MONDAY)]
-        assert "上午" in labels
+        monkeypatch.setattr(workdays_selectors, "calendar_get", fake_calendar_get)
+        sessions = selectors.hall_service_day(hall=setup.hall, day=MONDAY).sessions
+        assert "上午" not in [s.label for s in sessions] and calls
+        monkeypatch.setattr(workdays_selectors, "calendar_get", real)
+        sessions = selectors.hall_service_day(hall=setup.hall, day=MONDAY).sessions
+        assert "上午" in [s.label for s in sessions]
 
 
 class TestLeanApi:
