@@ -1,5 +1,6 @@
 """
-Demo queue: categories, counters' call order, hours, a morning of tickets.
+Demo queue: categories, counters' call order, hours, a Saturday-morning
+service rule, a morning of tickets.
 
 Idempotent: configuration is upserted, tickets are simulated only when the
 demo day has none yet.
@@ -16,18 +17,20 @@ from zhengtong.accounts.models import User
 from zhengtong.catalog.models import Counter, Department, Hall, Region
 from zhengtong.core.errors import ApplicationError
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import (
     Category,
     CounterCategory,
     ExtraServiceDay,
     OpeningHours,
     QueuePolicy,
+    ServiceRule,
     StaffCounterAssignment,
     Ticket,
 )
 
 HALL_NAME = "广安区政务服务中心"
+SATURDAY_RULE = "周六上午预约服务"
 
 # code, prefix, name, minutes per service, daily cap, warning, departments
 CATEGORIES = [
@@ -106,6 +109,7 @@ def _configure(hall: Hall) -> dict[str, Category]:
             },
         )
     QueuePolicy.objects.get_or_create(hall=hall)
+    _saturday_rule(hall)
     counter_user = User.objects.filter(username="counter").first()
     if counter_user is not None:
         for number in ("1", "2", "3"):
@@ -113,6 +117,26 @@ def _configure(hall: Hall) -> dict[str, Category]:
                 user=counter_user, counter=Counter.objects.get(hall=hall, number=number)
             )
     return categories
+
+
+def _saturday_rule(hall: Hall) -> None:
+    """Every Saturday 9:00–12:00, appointments only (周六上午预约服务)."""
+    if ServiceRule.objects.filter(hall=hall, name=SATURDAY_RULE).exists():
+        return
+    rules.service_rule_save(
+        rule=ServiceRule(
+            hall=hall,
+            name=SATURDAY_RULE,
+            days=ServiceRule.Days.WEEKDAYS,
+            weekdays="5",
+            start=dt.time(9),
+            end=dt.time(12),
+            valid_from=timezone.localdate(),
+            mode=ServiceRule.Mode.APPOINTMENTS,
+            note="演示：每周六上午预约服务，法定节假日除外",
+        ),
+        actor="演示数据",
+    )
 
 
 def _demo_day(now: dt.datetime) -> dt.date | None:
