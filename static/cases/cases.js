@@ -11,6 +11,21 @@
       ev.preventDefault();
       window.print();
     }
+    /* A link with data-dialog opens that <dialog> (its page is the fallback). */
+    var opener = ev.target.closest("[data-dialog]");
+    var dialog = opener && document.getElementById(opener.getAttribute("data-dialog"));
+    if (dialog && typeof dialog.showModal === "function") {
+      ev.preventDefault();
+      dialog.showModal();
+      var field = dialog.querySelector("textarea, input:not([type=hidden])");
+      if (field) field.focus();
+      return;
+    }
+    var closer = ev.target.closest("[data-dialog-close]");
+    if (closer && closer.closest("dialog")) {
+      ev.preventDefault();
+      closer.closest("dialog").close();
+    }
   });
   /* Show the chosen file name next to each upload slot. */
   document.addEventListener("change", function (ev) {

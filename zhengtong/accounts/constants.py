@@ -20,3 +20,8 @@ ROLE_GROUP_NAMES: dict[str, str] = {
     Role.SUPERVISOR: "监察人员",
 }
 STAFF_ROLES = (Role.COUNTER_STAFF, Role.REVIEWER, Role.CENTRE_ADMIN, Role.SUPERVISOR)
+# Permissions a role group holds ("app_label.codename"); others are granted to
+# individual users in the admin (e.g. a 窗口负责人 gets cases.convert_instant).
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.CENTRE_ADMIN: ("cases.convert_instant",),
+}

@@ -11,7 +11,7 @@ from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.masking import mask_id_number
 
-from .constants import ROLE_GROUP_NAMES, Role
+from .constants import ROLE_GROUP_NAMES, ROLE_PERMISSIONS, Role
 from .identity import IdType, SubjectKind, credit_code_is_valid, id_document_problem
 from .models import AgentAuthorization, User
 
@@ -30,7 +30,22 @@ def roles_bootstrap() -> list[str]:
         _group, was_created = Group.objects.get_or_create(name=name)
         if was_created:
             created.append(name)
+    _role_permissions_grant()
     return created
+
+
+def _role_permissions_grant() -> None:
+    """Give each role group its ``ROLE_PERMISSIONS`` (those that exist yet)."""
+    from django.contrib.auth.models import Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        pairs = [name.split(".", 1) for name in names]
+        perms = Permission.objects.filter(
+            content_type__app_label__in={app for app, _c in pairs},
+            codename__in={code for _a, code in pairs},
+        )
+        group = Group.objects.get(name=ROLE_GROUP_NAMES[role])
+        group.permissions.add(*perms)
 
 
 @transaction.atomic

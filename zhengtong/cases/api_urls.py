@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, apis_followup
 
 app_name = "cases-api"
 
@@ -24,6 +24,8 @@ ACTIONS = {
     "conclude": apis.CaseConcludeApi,
     "withdraw": apis.CaseWithdrawApi,
     "terminate": apis.CaseTerminateApi,
+    "convert-to-committed": apis_followup.CaseConvertToCommittedApi,
+    "tolerance-supply": apis_followup.CaseToleranceSupplyApi,
 }
 STEP_ACTIONS = {
     "complete": apis.CaseStepCompleteApi,

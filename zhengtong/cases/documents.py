@@ -33,6 +33,8 @@ NOTICE_WORDS = {
     DocumentKind.EXTENSION: "延",
     DocumentKind.APPROVAL: "许",
     DocumentKind.DENIAL: "不许",
+    DocumentKind.TOLERANCE_EXPIRED: "容",
+    # DocumentKind.RECEIPT: numbered from the case number (receipts.py)
 }
 TEMPLATES = {
     DocumentKind.ACCEPTANCE: "cases/notices/acceptance.html",
@@ -42,6 +44,8 @@ TEMPLATES = {
     DocumentKind.EXTENSION: "cases/notices/extension.html",
     DocumentKind.APPROVAL: "cases/notices/approval.html",
     DocumentKind.DENIAL: "cases/notices/denial.html",
+    DocumentKind.RECEIPT: "cases/notices/receipt.html",
+    DocumentKind.TOLERANCE_EXPIRED: "cases/notices/tolerance_expired.html",
 }
 
 
@@ -99,6 +103,9 @@ def document_issue(
         "statutory_unit": case.statutory_unit,
         "phone": case.department.phone,
         "lookup_url": case_lookup_url(case),
+        # A date above crosses a year whose holiday notice is not out yet
+        # (workdays: provisional years); printed by _provisional.html.
+        "dates_provisional": bool(case.due_date_provisional),
         **remedies_text(),
         **(extra or {}),
     }
@@ -107,6 +114,7 @@ def document_issue(
         kind=kind,
         number=_number(case, kind, today.year),
         issued_on=today,
+        dates_provisional=bool(context["dates_provisional"]),
         context=json.loads(json.dumps(context, cls=DjangoJSONEncoder)),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

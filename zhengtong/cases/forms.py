@@ -109,6 +109,27 @@ class SupplementAnswerForm(MaterialUploadMixin, forms.Form):
         return data
 
 
+class ToleranceSupplyForm(MaterialUploadMixin, forms.Form):
+    """Hand in the materials a 容缺受理 let the applicant bring later."""
+
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, materials=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_material_fields(materials)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.material_files():
+            raise forms.ValidationError("请上传需补齐的容缺材料。")
+        return data
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="撤回原因（可不填）",

@@ -71,6 +71,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "concluded": ("办件已办结", "您的办件 {number}（{item}）已办结，感谢您的评价。"),
     "withdrawn": ("申请已撤回", "您的办件 {number} 已撤回。"),
     "terminated": ("办理终止", "您的办件 {number} 已终止办理。"),
+    "instant_converted": (
+        "即办件转为承诺件",
+        "您的办件 {number}（{item}）不能当场办结，已转为承诺件办理，承诺办结日 {due_date}。理由：{reason}",
+    ),
+    "tolerance_warning": (
+        "请按期补齐容缺材料",
+        "您的办件 {number} 容缺受理的材料（{materials}）须于 {tolerance_due} 前补齐，逾期未补齐将{consequence}。",
+    ),
+    "tolerance_supplied": ("容缺材料已补齐", "您的办件 {number} 容缺材料已补齐。"),
+    "tolerance_withdraw": (
+        "申请视为撤回",
+        "您的办件 {number} 未在 {tolerance_due} 前补齐容缺材料（{materials}），依规定视为撤回申请，请查看告知书。",
+    ),
+    "tolerance_terminate": (
+        "办理终止",
+        "您的办件 {number} 未在 {tolerance_due} 前补齐容缺材料（{materials}），依规定终止办理，请查看告知书。",
+    ),
+    "tolerance_overdue": (
+        "容缺材料逾期未补齐",
+        "您的办件 {number} 容缺材料（{materials}）补齐期限 {tolerance_due} 已过，请尽快补齐，请查看告知书。",
+    ),
 }
 
 

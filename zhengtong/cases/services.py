@@ -44,6 +44,7 @@ from .constants import (
     Status,
     StepStatus,
     SuspensionKind,
+    ToleranceStatus,
 )
 from .documents import document_issue
 from .models import (
@@ -58,6 +59,9 @@ from .models import (
     SupplementRequest,
 )
 from .numbering import case_number_format, query_code_new, sequence_next
+from .receipts import receipt_issue
+from .services_instant import instant_clock_hold
+from .services_tolerance import tolerance_notice_context
 from .uploads import material_file_check
 from .workflow import case_transition, transition_check
 
@@ -240,6 +244,7 @@ def case_create(
         new_stream=True,  # the case row was inserted just above
     )
     if submit:
+        receipt_issue(case=case, actor=actor, now=now, with_materials=False)
         _notify(case, "submitted")
     return case
 
@@ -378,6 +383,7 @@ def case_submit(*, case: Case, actor: User, now: datetime | None = None) -> Case
             "applicant_phone",
         ],
     )
+    receipt_issue(case=case, actor=actor, now=now)
     _notify(case, "submitted")
     return case
 
@@ -533,10 +539,14 @@ def case_accept(
     cal = clock.calendar()
     tolerated = [m for m in missing if m["material_id"] in tolerable]
     case.tolerated_materials = tolerated
+    case.tolerance_status = (
+        ToleranceStatus.PENDING if tolerated else ToleranceStatus.NONE
+    )
     if tolerated:
         case.tolerance_due_date = clock.add_days(cal, today, tolerance_days or 5)
     case.accepted_at = now
     case.accepted_date = today
+    instant_clock_hold(case)  # a 即办件 is due on the day it is accepted
     _clock_apply(case, cal, today)
     case_transition(
         case=case,
@@ -549,6 +559,8 @@ def case_accept(
             "accepted_date",
             "tolerated_materials",
             "tolerance_due_date",
+            "tolerance_status",
+            "promised_days",
             *CLOCK_FIELDS,
         ],
     )
@@ -563,6 +575,7 @@ def case_accept(
         due_date=case.due_date,
         statutory_due_date=case.statutory_due_date,
         accepted_date=today,
+        **tolerance_notice_context(case),
     )
     _notify(case, "accepted")
     return case
@@ -726,6 +739,7 @@ def case_supplement_submit(
         details={"files": len(files)},
         update_fields=["submitted_at", "received_date", "intake_due_date"],
     )
+    receipt_issue(case=case, actor=actor, now=now)
     _notify(case, "supplemented")
     return case
 
@@ -832,6 +846,7 @@ def _deem_accept_locked(case: Case, today: date) -> None:
     case.accepted_date = case.received_date
     case.accepted_at = timezone.now()
     case.deemed_accepted = True
+    instant_clock_hold(case)
     _clock_apply(case, cal, today)
     case_transition(
         case=case,
@@ -846,6 +861,7 @@ def _deem_accept_locked(case: Case, today: date) -> None:
             "accepted_date",
             "accepted_at",
             "deemed_accepted",
+            "promised_days",
             *CLOCK_FIELDS,
         ],
     )

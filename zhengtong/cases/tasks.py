@@ -39,3 +39,11 @@ def case_clocks_refresh_job() -> dict:
     from .services import case_clocks_refresh
 
     return case_clocks_refresh()
+
+
+@db_periodic_task(crontab(hour="8", minute="30"))
+def case_tolerance_followup_job() -> dict:
+    """Warn before, and act after, the 容缺 deadlines (08:30: SMS by day)."""
+    from .services_tolerance import case_tolerance_followup
+
+    return case_tolerance_followup()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_followup
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
         "<int:case_id>/supplement/",
         views.CaseSupplementView.as_view(),
         name="supplement",
+    ),
+    path(
+        "<int:case_id>/tolerance/",
+        views_followup.CaseToleranceSupplyView.as_view(),
+        name="tolerance-supply",
     ),
     path("<int:case_id>/withdraw/", views.CaseWithdrawView.as_view(), name="withdraw"),
     path(

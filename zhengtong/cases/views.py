@@ -69,6 +69,9 @@ def case_public_steps(detail) -> list[dict]:
                     Action.TERMINATE,
                     Action.MARK_NOT_REQUIRED,
                     Action.REFER,
+                    Action.DEEM_WITHDRAW,
+                    "convert_instant",
+                    "tolerance_expired",
                 )
                 else "",
             }
@@ -82,6 +85,10 @@ ACTION_LABELS = {
     "material_add": None,
     "form_update": None,
     "step_start": None,
+    "convert_instant": "即办件转为承诺件",
+    "tolerance_supplied": "容缺材料已补齐",
+    "tolerance_warn": "容缺材料到期提醒",
+    "tolerance_expired": "容缺材料逾期未补齐",
 }
 ACTION_LABELS = {k: v for k, v in ACTION_LABELS.items() if v}
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
@@ -287,7 +294,14 @@ class CaseDetailView(LoginRequiredMixin, View):
         return self.render_page(request, case_id)
 
     def render_page(
-        self, request, case_id, *, form=None, error: str = "", status: int = 200
+        self,
+        request,
+        case_id,
+        *,
+        form=None,
+        tolerance_form=None,
+        error: str = "",
+        status: int = 200,
     ) -> HttpResponse:
         try:
             detail = selectors.case_detail_get(user=request.user, case_id=case_id)
@@ -319,6 +333,9 @@ class CaseDetailView(LoginRequiredMixin, View):
             "documents": [d for d in detail.documents],
             "decision_kinds": (DocumentKind.APPROVAL, DocumentKind.DENIAL),
         }
+        from .views_followup import followup_context
+
+        context.update(followup_context(request, detail, tolerance_form))
         return render(request, PAGES + "detail.html", context, status=status)
 
 

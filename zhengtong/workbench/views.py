@@ -19,8 +19,14 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from zhengtong.accounts.constants import STAFF_ROLES, Role
-from zhengtong.cases import selectors, services, services_ui
-from zhengtong.cases.constants import Action, Lamp, Outcome, Status
+from zhengtong.cases import (
+    selectors,
+    services,
+    services_instant,
+    services_tolerance,
+    services_ui,
+)
+from zhengtong.cases.constants import Action, DocumentKind, Lamp, Outcome, Status
 from zhengtong.cases.forms import (
     AcceptForm,
     ApproveForm,
@@ -37,6 +43,7 @@ from zhengtong.cases.forms import (
     ReturnForm,
     SupplementRequestForm,
     SuspendForm,
+    ToleranceSupplyForm,
     material_field_name,
 )
 from zhengtong.cases.models import Case
@@ -165,6 +172,8 @@ class ActionSpec:
     button: str = "btn"
     intro: str = ""
     done: str = "操作已完成。"
+    # Operations outside the transition table say themselves who may, now.
+    allowed: Callable[[CaseDetail, Any], bool] | None = None
 
 
 def _accept(case, actor, form):
@@ -405,6 +414,40 @@ ACTION_SPECS: dict[str, ActionSpec] = {
             "办件已办结。",
         ),
         ActionSpec(
+            "convert-instant",
+            services_instant.CONVERT_EVENT,
+            "转为承诺件",
+            ReasonForm,
+            lambda c, a, f: services_instant.case_convert_to_committed(
+                case=c, actor=a, reason=f.cleaned_data["reason"]
+            ),
+            "btn btn-secondary",
+            "即办件应当场办结。确因情况复杂当场不能办结的，经窗口负责人或中心管理员批准转为承诺件："
+            "按事项承诺时限自受理之日起重新计算，理由记入办理记录并告知申请人。",
+            "已转为承诺件，办理时限已重新计算。",
+            lambda d, u: services_instant.instant_conversion_offered(
+                case=d.case, user=u
+            ),
+        ),
+        ActionSpec(
+            "tolerance-supply",
+            "tolerance_supply",
+            "补齐容缺材料",
+            ToleranceSupplyForm,
+            lambda c, a, f: services_tolerance.case_tolerance_supply(
+                case=c,
+                actor=a,
+                files=f.material_files(),
+                note=f.cleaned_data.get("note", ""),
+            ),
+            "btn",
+            "登记申请人补交的容缺材料（扫描上传）；全部补齐后不再按期限届满处理。",
+            "容缺材料已登记。",
+            lambda d, u: services_tolerance.tolerance_supply_offered(
+                case=d.case, user=u
+            ),
+        ),
+        ActionSpec(
             "terminate",
             Action.TERMINATE,
             "终止办理",
@@ -433,6 +476,12 @@ def _form_kwargs(spec: ActionSpec, detail: CaseDetail) -> dict[str, Any]:
         return {"tolerable": missing}
     if spec.form is SupplementRequestForm:
         return {"checklist": [row.material for row in detail.checklist]}
+    if spec.form is ToleranceSupplyForm:
+        return {
+            "materials": services_tolerance.tolerance_missing_materials(
+                case=detail.case
+            )
+        }
     if spec.form is ReassignForm:
         active = next((s for s in detail.steps if s.status == "active"), None)
         department_id = active.department_id if active else detail.case.department_id
@@ -459,6 +508,11 @@ EVENT_LABELS = {
     "material_add": "上传材料",
     "form_update": "修改申请表",
     "step_start": "环节开始",
+    "convert_instant": "即办件转为承诺件",
+    "tolerance_supply": "补交容缺材料",
+    "tolerance_supplied": "容缺材料已补齐",
+    "tolerance_warn": "容缺材料到期提醒",
+    "tolerance_expired": "容缺材料逾期未补齐（预警）",
 }
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
 
@@ -526,6 +580,20 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
                 None,
             ),
             "lamp_none": Lamp.NONE,
+            "convert_instant": services_instant.instant_conversion_offered(
+                case=case, user=request.user
+            ),
+            "tolerance_supply": services_tolerance.tolerance_supply_offered(
+                case=case, user=request.user
+            ),
+            "receipt": next(
+                (
+                    d
+                    for d in reversed(detail.documents)
+                    if d.kind == DocumentKind.RECEIPT
+                ),
+                None,
+            ),
         }
         return render(request, TEMPLATES + "detail.html", context)
 
@@ -546,7 +614,9 @@ class WorkbenchCaseActionView(StaffRequiredMixin, View):
             "case": detail.case,
             "form": form,
             "error": error,
-            "allowed": spec.action in detail.actions,
+            "allowed": spec.allowed(detail, request.user)
+            if spec.allowed
+            else spec.action in detail.actions,
             "proposal": services.case_supplement_proposal(case=detail.case)
             if spec.form is SupplementRequestForm
             else [],
@@ -564,7 +634,7 @@ class WorkbenchCaseActionView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
         spec = self._spec(slug)
         detail = _detail_or_404(request.user, case_id)
-        form = spec.form(request.POST, **_form_kwargs(spec, detail))
+        form = spec.form(request.POST, request.FILES, **_form_kwargs(spec, detail))
         if not form.is_valid():
             return self._render(request, spec, detail, form, status=400)
         try:
@@ -680,6 +750,7 @@ class WorkbenchIntakeItemView(StaffRequiredMixin, View):
                 messages.warning(request, exc.message)
         messages.success(
             request,
-            f"已收件，办件编号 {case.number}，查询码 {case.query_code}。请当场作出受理或一次性告知补正。",
+            f"已收件，办件编号 {case.number}，查询码 {case.query_code}。"
+            "已出具收件凭证，请打印交申请人；并当场作出受理或一次性告知补正。",
         )
         return redirect("workbench:case-detail", case_id=case.pk)

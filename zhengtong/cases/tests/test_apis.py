@@ -168,8 +168,9 @@ def test_full_flow_over_http_with_notices_read_back(
     docs = (
         client_for(w.applicant).get(f"/api/v1/cases/{submitted.pk}/documents/").json()
     )
-    assert [d["kind"] for d in docs] == ["supplement"]
-    pdf = client_for(w.applicant).get(docs[0]["download_url"])
+    # the 收件凭证 of the submission comes first
+    assert [d["kind"] for d in docs] == ["receipt", "supplement"]
+    pdf = client_for(w.applicant).get(docs[1]["download_url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = "".join(
         p.extract_text()
@@ -178,7 +179,7 @@ def test_full_flow_over_http_with_notices_read_back(
     assert "补正材料通知书" in text and "身份证明" in text and "营业执照复印件" in text
     assert (
         submitted.number in text
-        and docs[0]["number"].replace("〔", "").split("补")[0] in text
+        and docs[1]["number"].replace("〔", "").split("补")[0] in text
     )
 
     applicant = client_for(w.applicant)
@@ -219,8 +220,14 @@ def test_full_flow_over_http_with_notices_read_back(
     docs = (
         client_for(w.applicant).get(f"/api/v1/cases/{submitted.pk}/documents/").json()
     )
-    assert [d["kind"] for d in docs] == ["supplement", "acceptance", "approval"]
-    for doc, title in zip(docs[1:], ["受理通知书", "准予行政许可决定书"], strict=True):
+    assert [d["kind"] for d in docs] == [
+        "receipt",
+        "supplement",
+        "receipt",  # the supplement's
+        "acceptance",
+        "approval",
+    ]
+    for doc, title in zip(docs[3:], ["受理通知书", "准予行政许可决定书"], strict=True):
         pdf = client_for(w.applicant).get(doc["download_url"])
         text = "".join(
             p.extract_text()
@@ -228,7 +235,7 @@ def test_full_flow_over_http_with_notices_read_back(
         )
         assert title in text and submitted.number in text and "2" in text
     # another applicant cannot download it
-    assert client_for(w.other_applicant).get(docs[2]["download_url"]).status_code == 404
+    assert client_for(w.other_applicant).get(docs[4]["download_url"]).status_code == 404
     # notifications: in-app, e-mail, SMS
     titles = [
         n["title"]
@@ -251,7 +258,7 @@ def test_refuse_notice_states_reasons_and_remedies(
     doc = (
         client_for(world.applicant)
         .get(f"/api/v1/cases/{submitted.pk}/documents/")
-        .json()[0]
+        .json()[-1]
     )
     pdf = client_for(world.applicant).get(doc["download_url"])
     text = "".join(

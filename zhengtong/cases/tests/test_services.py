@@ -136,7 +136,7 @@ class TestIntake:
         )
         b.refresh_from_db()
         assert b.status == Status.NOT_REQUIRED
-        assert b.documents.get().context["variant"] == "not_required"
+        assert b.documents.get(kind="refusal").context["variant"] == "not_required"
 
     def test_counter_intake_registers_walk_in_with_scans(self, world):
         w = world
