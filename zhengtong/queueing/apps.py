@@ -10,3 +10,11 @@ class QueueingConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from zhengtong.workdays.recompute import calendar_changed
+
+        from .recompute import on_calendar_changed
+
+        calendar_changed.connect(
+            on_calendar_changed, dispatch_uid="queueing.appointments", weak=False
+        )
