@@ -47,6 +47,29 @@ def calendar():
     return calendar_get()
 
 
+def case_dates_provisional(cal, case) -> bool:
+    """
+    Return whether any clock date stored on ``case`` rests on a provisional day.
+
+    A date computed over a year whose holiday notice is not loaded is 推定
+    (zhengtong.workdays: provisional years).  Provisional years follow the
+    official ones, so a date is provisional exactly when it lies in one.
+
+    中文：期限是否推定
+    """
+    return any(
+        cal.is_provisional(d)
+        for d in (
+            case.intake_due_date,
+            case.tolerance_due_date,
+            case.due_date,
+            case.statutory_due_date,
+            case.certificate_due_date,
+        )
+        if d is not None
+    )
+
+
 def warning_days() -> int:
     return int(getattr(settings, "CASES_WARNING_WORKING_DAYS", 2))
 

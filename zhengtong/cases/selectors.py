@@ -451,6 +451,7 @@ def case_clock_summary(*, case: Case, today: date | None = None) -> dict[str, An
         "lamp_label": Lamp(case.lamp).label if case.lamp in Lamp.values else "",
         "certificate_due_date": case.certificate_due_date,
         "tolerance_due_date": case.tolerance_due_date,
+        "due_date_provisional": case.due_date_provisional,
     }
 
 
@@ -499,7 +500,8 @@ _DETAIL_SQL = {
                  m."order", m.id, f.id""",
     "steps": """
         SELECT s.id, s."order", s.name, s.role, s.status, s.assignee_id,
-               u.display_name, u.username, s.started_on, s.due_date, s.lamp,
+               u.display_name, u.username, s.started_on, s.due_date,
+               s.due_date_provisional, s.lamp,
                s.completed_at, s.opinion
         FROM cases_casestep s LEFT JOIN accounts_user u ON u.id = s.assignee_id
         WHERE s.case_id = %s ORDER BY s."order", s.id""",
@@ -604,6 +606,7 @@ class PublicCaseStatus:
     due_date: date | None
     concluded: bool
     steps: list[tuple[str, str]]  # (action label, date) without names
+    due_date_provisional: bool = False
 
 
 PUBLIC_EVENTS = {
@@ -621,6 +624,7 @@ PUBLIC_EVENTS = {
     Action.CONCLUDE: "已办结",
     Action.WITHDRAW: "已撤回",
     Action.TERMINATE: "已终止",
+    "deadline_recomputed": "期限依法校正（放假安排公布）",
 }
 
 
@@ -663,6 +667,7 @@ def case_public_lookup(*, number: str, query_code: str) -> PublicCaseStatus | No
         due_date=case.due_date,
         concluded=case.is_closed,
         steps=events,
+        due_date_provisional=case.due_date_provisional,
     )
 
 

@@ -6,6 +6,11 @@ from zhengtong.core.masking import mask_id_number, mask_phone
 
 from .constants import Lamp, Status
 
+PROVISIONAL_HELP = (
+    "为 true 时该期限跨过尚未公布放假安排的年份，按法定节假日推定；"
+    "国务院通知导入后依法校正（事件 deadline_recomputed）。"
+)
+
 
 class CaseCreatedOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -59,6 +64,7 @@ class StepOutput(serializers.Serializer):
     assignee = serializers.SerializerMethodField()
     started_on = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
     lamp = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
     opinion = serializers.CharField()
@@ -95,6 +101,9 @@ class SupplementRequestOutput(serializers.Serializer):
 class EventOutput(serializers.Serializer):
     seq = serializers.IntegerField()
     action = serializers.CharField()
+    kind = serializers.CharField(
+        source="action", help_text="事件类型（同 action），如 deadline_recomputed。"
+    )
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     actor = serializers.CharField(source="actor_label")
@@ -143,6 +152,7 @@ class CaseDetailOutput(serializers.Serializer):
     statutory_days = serializers.IntegerField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     statutory_due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
     suspended_days = serializers.IntegerField()
     extension_days = serializers.IntegerField()
     lamp = serializers.ChoiceField(choices=Lamp.choices)
@@ -193,6 +203,7 @@ class PublicLookupOutput(serializers.Serializer):
     received_date = serializers.DateField(allow_null=True)
     accepted_date = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
     concluded = serializers.BooleanField()
 
 

@@ -138,6 +138,7 @@ def _received(case: Case, now: datetime, today: date) -> None:
     case.submitted_at = now
     case.received_date = today
     case.intake_due_date = clock.add_days(cal, today, clock.INTAKE_LIMIT_DAYS)
+    case.due_date_provisional = cal.is_provisional(case.intake_due_date)
 
 
 # -- creation, drafts, materials ------------------------------------------
@@ -377,6 +378,7 @@ def case_submit(*, case: Case, actor: User, now: datetime | None = None) -> Case
             "submitted_at",
             "received_date",
             "intake_due_date",
+            "due_date_provisional",
             "applicant_name",
             "applicant_id_type",
             "applicant_id_number",
@@ -737,7 +739,12 @@ def case_supplement_submit(
         actor=actor,
         reason=note,
         details={"files": len(files)},
-        update_fields=["submitted_at", "received_date", "intake_due_date"],
+        update_fields=[
+            "submitted_at",
+            "received_date",
+            "intake_due_date",
+            "due_date_provisional",
+        ],
     )
     receipt_issue(case=case, actor=actor, now=now)
     _notify(case, "supplemented")
@@ -961,6 +968,7 @@ def _step_start(
     step.lamp = (
         clock.lamp_for(cal, step.due_date, today) if step.due_date else Lamp.NONE
     )
+    step.due_date_provisional = cal.is_provisional(step.due_date)
     step.completed_at = None
     step.completed_by = None
     step.save()
@@ -1209,7 +1217,13 @@ def _system_reassign_record_full(
 
 # -- clocks ----------------------------------------------------------------
 
-CLOCK_FIELDS = ["due_date", "statutory_due_date", "suspended_days", "lamp"]
+CLOCK_FIELDS = [
+    "due_date",
+    "statutory_due_date",
+    "suspended_days",
+    "lamp",
+    "due_date_provisional",
+]
 
 
 def _clock_apply(case: Case, cal, today: date) -> None:
@@ -1237,6 +1251,7 @@ def _clock_apply(case: Case, cal, today: date) -> None:
     case.due_date = result.due_date
     case.statutory_due_date = result.statutory_due_date
     case.suspended_days = result.suspended_days
+    case.due_date_provisional = clock.case_dates_provisional(cal, case)
     if case.status in (Status.SUBMITTED, *CLOCK_STATUSES):
         case.lamp = result.lamp
     # per-step clocks move with the suspensions that began after they started
@@ -1250,7 +1265,8 @@ def _clock_apply(case: Case, cal, today: date) -> None:
         )
         step.due_date = clock.add_days(cal, step.started_on, step.limit_days + excluded)
         step.lamp = clock.lamp_for(cal, step.due_date, today)
-        step.save(update_fields=["due_date", "lamp"])
+        step.due_date_provisional = cal.is_provisional(step.due_date)
+        step.save(update_fields=["due_date", "lamp", "due_date_provisional"])
 
 
 @transaction.atomic
@@ -1535,6 +1551,7 @@ def case_decide(
         case.lamp = clock.lamp_for(cal, case.certificate_due_date, today)
     else:
         case.lamp = Lamp.NONE
+    case.due_date_provisional = clock.case_dates_provisional(cal, case)
     case_transition(
         case=case,
         action=action,
@@ -1552,6 +1569,7 @@ def case_decide(
             "certificate_due_date",
             "result_valid_until",
             "lamp",
+            "due_date_provisional",
         ],
     )
     document = _issue(

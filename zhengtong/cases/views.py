@@ -136,6 +136,7 @@ def case_list_rows(
             if case.received_date
             else "—",
             "due": case.due_date.isoformat() if case.due_date else "—",
+            "due_provisional": case.due_date_provisional,
             "lamp": case.lamp,
             "lamp_label": lamp_labels.get(case.lamp, ""),
             "assignee": str(case.current_assignee)
