@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from zhengtong.core.errors import ApplicationError
 
+from .admin_notice import notice_import_urls
 from .constants import DayKind
 from .models import CalendarDay, CalendarYear
 from .selectors import (
@@ -257,8 +258,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
             query += f"&region={obj.region_code}"
         return format_html('<a href="{}{}">查看月历</a>', url, query)
 
+    def get_urls(self) -> list[URLPattern]:
+        # 「导入放假通知」: /admin/workdays/calendaryear/import-notice/
+        return [*notice_import_urls(self), *super().get_urls()]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # Years are loaded with ``manage.py load_holidays`` (audited).
+        # Years are loaded from the notice (导入放假通知) or ``load_holidays``.
         return False
 
     def has_delete_permission(
