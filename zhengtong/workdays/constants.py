@@ -57,6 +57,7 @@ class ErrorCode(models.TextChoices):
     YEAR_NOT_AVAILABLE = "year_not_available", _("数据源没有该年份")
     SOURCE_DISAGREES = "source_disagrees", _("数据源不一致")
     PERMISSION_DENIED = "permission_denied", _("无权限")
+    NOTICE_UNREADABLE = "notice_unreadable", _("放假通知无法识别")
 
 
 # The basis of a provisional year, and the line printed under a provisional date.

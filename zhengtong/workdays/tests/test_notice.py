@@ -16,6 +16,7 @@ from chinese_calendar import constants as cc
 
 from zhengtong.workdays import official
 from zhengtong.workdays.calc import WorkCalendar
+from zhengtong.workdays.constants import ErrorCode
 from zhengtong.workdays.notice import (
     NoticeParseError,
     ParsedNotice,
@@ -213,6 +214,20 @@ def test_december_range_without_year_belongs_to_the_previous_year():
     assert [d.date for d in notice.days][:2] == [D("2018-12-29"), D("2018-12-30")]
 
 
+def test_html_heading_and_body_in_separate_paragraphs():
+    html = (
+        "<html><body><h1>国务院办公厅关于2013年部分节假日安排的通知</h1>"
+        "<p>一、元旦：</p><p>1月1日至3日放假调休，共3天。1月5日（星期六）、"
+        "1月6日（星期日）上班。</p></body></html>"
+    )
+    notice = parse_notice(html)
+    assert [(d.date, d.off_day) for d in notice.days][-2:] == [
+        (D("2013-01-05"), False),
+        (D("2013-01-06"), False),
+    ]
+    assert notice.lines[0].number == 2
+
+
 def test_html_page_gives_the_same_days_as_the_text():
     html = parse_notice(read("2026-govcn.html"))
     text = parse_notice(read("2026.txt"))
@@ -226,7 +241,8 @@ class TestMalformed:
     def parse_error(self, text: str, **kwargs) -> NoticeParseError:
         with pytest.raises(NoticeParseError) as info:
             parse_notice(text, **kwargs)
-        assert info.value.code == "notice_unreadable" and info.value.status == 400
+        assert info.value.code == ErrorCode.NOTICE_UNREADABLE
+        assert info.value.status == 400
         return info.value
 
     def test_bad_weekday_note_names_line_and_date(self):
