@@ -25,7 +25,7 @@ from zhengtong.catalog.selectors import item_get_public
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.masking import mask_id_number, mask_phone
 
-from . import selectors, services, services_ui
+from . import clock, selectors, services, services_ui
 from .constants import Action, DocumentKind, Lamp, Status
 from .documents import document_render
 from .forms import (
@@ -119,6 +119,7 @@ def case_list_rows(
 
     Personal data is masked: ID numbers and phones never reach the list.
     """
+    cal = clock.calendar()
     status_labels = {value: str(label) for value, label in Status.choices}
     lamp_labels = {value: str(label) for value, label in Lamp.choices}
     url = reverse(detail_url_name, kwargs={"case_id": 0})[:-2]
@@ -136,7 +137,7 @@ def case_list_rows(
             if case.received_date
             else "—",
             "due": case.due_date.isoformat() if case.due_date else "—",
-            "due_provisional": case.due_date_provisional,
+            "due_provisional": cal.is_provisional(case.due_date),
             "lamp": case.lamp,
             "lamp_label": lamp_labels.get(case.lamp, ""),
             "assignee": str(case.current_assignee)

@@ -172,3 +172,25 @@ def test_a_date_that_moves_earlier_is_urgent_for_the_handler(world, december_cas
     )
     assert urgent.title.startswith("【紧急】")
     assert "2027-01-08 改为 2027-01-07" in urgent.text
+
+
+def test_pages_tag_provisional_dates_and_notices_print_the_line(
+    world, december_case, client
+):
+    from django.urls import reverse
+
+    from zhengtong.cases.models import CaseDocument
+
+    client.force_login(world.counter)
+    with time_machine.travel(at(2026, 12, 10, 15), tick=False):
+        page = client.get(
+            reverse("workbench:case-detail", args=[december_case.pk])
+        ).content.decode()
+        assert page.count("tag-provisional") >= 2  # promised and statutory
+        listing = client.get("/workbench/", {"inbox": "all"}).content.decode()
+        assert "tag-provisional" in listing
+    acceptance = CaseDocument.objects.filter(
+        case=december_case, kind="acceptance"
+    ).get()
+    assert acceptance.dates_provisional is True
+    assert acceptance.context["dates_provisional"] is True
