@@ -23,7 +23,7 @@ from zhengtong.core.errors import ApplicationError
 
 from .admin_notice import notice_import_urls
 from .constants import DayKind
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarRecompute, CalendarYear
 from .selectors import (
     calendar_get,
     calendar_month_get,
@@ -270,4 +270,35 @@ class CalendarYearAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: CalendarYear | None = None
     ) -> bool:
         # Removing a year would make deadlines of that year uncomputable.
+        return False
+
+
+@admin.register(CalendarRecompute)
+class CalendarRecomputeAdmin(admin.ModelAdmin):
+    """期限校正记录: what each calendar change corrected (read-only)."""
+
+    list_display = ("created_at", "notice", "actor_label", "moved", "earlier", "later")
+    readonly_fields = (
+        "created_at",
+        "notice",
+        "actor_label",
+        "moved",
+        "earlier",
+        "later",
+        "changed_days",
+        "counts",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: CalendarRecompute | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: CalendarRecompute | None = None
+    ) -> bool:
         return False
