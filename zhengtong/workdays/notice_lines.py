@@ -168,6 +168,7 @@ class LineReader:
         return self.text[self.spans[start][0] : self.spans[end - 1][1]].strip()
 
     def tokenize(self, offset: int) -> None:
+        """Reduce the line from ``offset`` on to its shape (see the docstring)."""
         pos, text = offset, self.norm
         while pos < len(text):
             m = _TOKEN_RE.match(text, pos)
@@ -219,25 +220,25 @@ class LineReader:
                 token.value = last = date(year, month, token.d)
             except ValueError:
                 raise self.fail(phrase, "日期不存在") from None
-            if not (date(y - 1, 12, 1) <= token.value <= date(y, 12, 31)):
+            if not (date(y - 1, 12, 1) <= last <= date(y, 12, 31)):
                 raise self.fail(phrase, f"不属于 {y} 年的通知")
             if token.note:
-                self.check_note(token, phrase)
+                self.check_note(token.note, last, phrase)
 
-    def check_note(self, token: _DateToken, phrase: str) -> None:
-        for item in re.split(r"[、,]", token.note):
+    def check_note(self, note: str, day: date, phrase: str) -> None:
+        """Check a bracket after a date: its weekday, or a lunar note."""
+        for item in re.split(r"[、,]", note):
             item = item.strip()
             weekday = _WEEKDAY_RE.match(item)
             if item.startswith(("星期", "礼拜", "周")):
                 stated = weekday.group(1).replace("天", "日") if weekday else ""
-                if stated not in WEEKDAYS or not stated:
+                if not stated or stated not in WEEKDAYS:
                     raise self.fail(phrase, f"无法识别星期“{item}”")
-                actual = WEEKDAYS[token.value.weekday()]  # type: ignore[union-attr]
+                actual = WEEKDAYS[day.weekday()]
                 if stated != actual:
                     raise self.fail(
                         phrase,
-                        f"{token.value.month}月{token.value.day}日"  # type: ignore[union-attr]
-                        f"是星期{actual}，不是星期{stated}",
+                        f"{day.month}月{day.day}日是星期{actual}，不是星期{stated}",
                     )
             elif not (
                 re.fullmatch(r"[\u4e00-\u9fff]{1,16}", item)
@@ -253,6 +254,7 @@ class LineReader:
         ]
 
     def read(self) -> None:
+        """Match clause after clause; the first phrase none reads is the error."""
         shape = "".join(self.shape)
         pos = 0
         while pos < len(shape):
@@ -279,6 +281,7 @@ class LineReader:
             self.breaks.add(day)
 
     def apply(self, name: str, m: re.Match[str], *, phrase: str) -> None:
+        """Record what one clause says."""
         if name == "range":
             first, last = self.dates(m, "a")[0], self.dates(m, "b")[0]
             if last < first:
@@ -290,9 +293,9 @@ class LineReader:
         elif name == "single":
             self.block = self.dates(m, "a")
             self.add_off(self.block)
-        if name in ("range", "single", "count") and m.groupdict().get("n"):
+        if m.groupdict().get("n"):  # 「共N天」 or 「放假N天」
             self.check_count(_cn_number(m["n"]), phrase)
-        elif name == "weekend":
+        if name == "weekend":
             self.extend_weekend(phrase)
         elif name == "in_lieu":
             self.in_lieu(self.dates(m, "a"))
