@@ -229,3 +229,44 @@ def test_workbench_offers_the_button_only_to_who_may(client, world, accepted):
         )
     assert done.status_code == 302
     assert Case.objects.get(pk=accepted.pk).handling_mode == "committed"
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_reason_dialog_in_chromium(django_db_setup, live_server, page, artifacts_dir):
+    """Real date (the browser's session cookie must not expire): no date asserted."""
+    from playwright.sync_api import expect
+
+    from .conftest import World
+
+    world = World()
+    item = ServiceItemFactory(
+        department=world.dept,
+        name="个体工商户名称变更登记（演示）",
+        published__handling_mode="immediate",
+        published__promised_days=3,
+        published__statutory_days=20,
+    )
+    case = complete_case(world, None, item=item)
+    case = services.case_accept(case=case, actor=world.counter)
+    lead(world)
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/accounts/login/?next=/workbench/cases/{case.pk}/")
+    page.fill("#id_username", "counter")
+    page.fill("#id_password", "pw-123456")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".status-big")).to_have_text("已受理")
+    expect(page.get_by_text("（受理当日办结）")).to_be_visible()
+    page.locator(".action-bar").get_by_role("link", name="转为承诺件").click()
+    dialog = page.locator("#convert-instant-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("textarea").fill("需现场核查经营场所，当场无法办结。")
+    page.screenshot(path=str(artifacts_dir / "instant-01-reason-dialog.png"))
+    dialog.get_by_role("button", name="确认转为承诺件").click()
+    expect(page.locator(".msg-success")).to_contain_text("已转为承诺件")
+    expect(page.locator(".timeline")).to_contain_text("需现场核查经营场所")
+    page.screenshot(
+        path=str(artifacts_dir / "instant-02-converted.png"), full_page=True
+    )
+    assert Case.objects.get(pk=case.pk).handling_mode == "committed"

@@ -177,3 +177,78 @@ def test_online_applicant_sees_the_receipt_on_the_case_page(client, world):
         client.force_login(world.applicant)
         page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "下载收件凭证" in page and f"{case.number}-01" in page
+
+
+# -- in Chromium ---------------------------------------------------------------
+
+E2E_PASSWORD = "pw-123456"  # the world fixture's password
+
+
+def _login(page, base: str, username: str, next_path: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", E2E_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1").first).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_walk_in_receipt_printed_at_the_counter_and_downloaded_online(
+    django_db_setup, live_server, page, browser, artifacts_dir
+):
+    """Real date (the browser's session cookie must not expire): no date asserted."""
+    from playwright.sync_api import expect
+
+    from .conftest import World
+
+    world = World()
+    counter = CounterFactory(number="3", name="综合窗口")
+    counter.departments.add(world.dept)
+    world.counter.counters.add(counter)
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _login(page, base, "counter", "/workbench/intake/")
+    page.goto(f"{base}/workbench/intake/{world.item.pk}/")
+    page.fill("#id_display_name", "王五")
+    page.fill("#id_id_number", "11010519491231002X")
+    page.fill("#id_phone", "13900001111")
+    page.fill("#id_matter", "申请食品经营许可，经营场所在广安区。")
+    for material in world.materials:
+        page.set_input_files(
+            f"#id_material_{material.pk}",
+            {
+                "name": f"{material.name}.pdf",
+                "mimeType": "application/pdf",
+                "buffer": pdf_pages(2).read(),
+            },
+        )
+    page.get_by_role("button", name="登记收件").click()
+    bar = page.locator(".receipt-bar")
+    expect(bar).to_contain_text("收件凭证")
+    expect(bar.get_by_role("link", name="打印收件凭证")).to_be_visible()
+    page.screenshot(
+        path=str(artifacts_dir / "receipt-01-workbench-after-intake.png"),
+        full_page=True,
+    )
+    href = bar.get_by_role("link", name="打印收件凭证").get_attribute("href")
+    pdf = page.request.get(base + href)
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    (artifacts_dir / "receipt-walk-in.pdf").write_bytes(pdf.body())
+
+    online = services.case_create(
+        applicant=world.applicant, item=world.item, actor=world.applicant
+    )
+    applicant = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    _login(applicant, base, "zhang", f"/cases/{online.pk}/")
+    applicant.goto(f"{base}/cases/{online.pk}/")
+    link = applicant.get_by_role("link", name="下载收件凭证")
+    expect(link).to_be_visible()
+    applicant.screenshot(
+        path=str(artifacts_dir / "receipt-02-applicant-case-page.png"), full_page=True
+    )
+    with applicant.expect_download() as download:
+        link.click()
+    download.value.save_as(str(artifacts_dir / "receipt-online.pdf"))

@@ -277,3 +277,62 @@ def test_region_keys_and_rules():
     assert region_key("511602001000") == "511602001"
     rule = tolerance_rule_for("511602000000")
     assert rule.consequence == "withdraw" and rule.warn_working_days == 2
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_pages_in_chromium(django_db_setup, live_server, page, browser, artifacts_dir):
+    """Real date for the pages (session cookies); the job runs at a computed day."""
+    from datetime import timedelta
+
+    from playwright.sync_api import expect
+
+    from .conftest import World
+
+    world = World()
+    material = world.materials[1]
+    material.tolerance_allowed = True
+    material.save(update_fields=["tolerance_allowed"])
+    case = services.case_create(
+        applicant=world.applicant, item=world.item, actor=world.applicant, submit=False
+    )
+    services.case_material_add(
+        case=case, actor=world.applicant, file=pdf_file(), material=world.materials[0]
+    )
+    case = services.case_submit(case=case, actor=world.applicant)
+    case = services.case_accept(
+        case=case, actor=world.counter, tolerated_material_ids=[material.pk]
+    )
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/accounts/login/?next=/cases/{case.pk}/")
+    page.fill("#id_username", "zhang")
+    page.fill("#id_password", "pw-123456")
+    page.get_by_role("button", name="登录").click()
+    form = page.locator("#tolerance")
+    expect(form).to_contain_text("补齐容缺材料")
+    expect(form).to_contain_text(material.name)
+    page.screenshot(
+        path=str(artifacts_dir / "tolerance-01-applicant-form.png"), full_page=True
+    )
+    # the day after the deadline, at 08:30: 视为撤回
+    after = case.tolerance_due_date + timedelta(days=1)
+    moment = datetime(after.year, after.month, after.day, 8, 30, tzinfo=SH)
+    assert case_tolerance_followup(now=moment)["withdraw"] == 1
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    staff.goto(f"{base}/accounts/login/?next=/workbench/cases/{case.pk}/")
+    staff.fill("#id_username", "counter")
+    staff.fill("#id_password", "pw-123456")
+    staff.get_by_role("button", name="登录").click()
+    expect(staff.locator(".status-big")).to_have_text("已撤回")
+    expect(staff.locator(".timeline")).to_contain_text("视为撤回")
+    staff.screenshot(
+        path=str(artifacts_dir / "tolerance-02-workbench-withdrawn.png"), full_page=True
+    )
+    notice = case.documents.get(kind=DocumentKind.TOLERANCE_EXPIRED)
+    pdf = staff.request.get(f"{base}/cases/documents/{notice.pk}/")
+    assert pdf.ok
+    (artifacts_dir / "tolerance-withdrawn-notice.pdf").write_bytes(pdf.body())
+    accepted = case.documents.get(kind=DocumentKind.ACCEPTANCE)
+    pdf = staff.request.get(f"{base}/cases/documents/{accepted.pk}/")
+    (artifacts_dir / "tolerance-acceptance-notice.pdf").write_bytes(pdf.body())
