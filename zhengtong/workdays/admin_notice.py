@@ -42,6 +42,7 @@ from .notice_load import (
     EARLIER_LABELS,
     notice_change_labels,
     notice_compare,
+    notice_gap_warning,
     notice_line_summary,
     notice_year_load,
     weekday_label,
@@ -229,6 +230,7 @@ def _preview_page(
         "source_url": url,
         "digest": notice_digest(notice),
         "error": error,
+        "gap_warning": notice_gap_warning(notice),
     }
     return TemplateResponse(request, TEMPLATES.format("preview"), context)
 

@@ -45,6 +45,7 @@ __all__ = [
     "NoticeLoadResult",
     "notice_change_labels",
     "notice_compare",
+    "notice_gap_warning",
     "notice_line_summary",
     "notice_year_load",
 ]
@@ -158,6 +159,29 @@ def notice_compare(notice: ParsedNotice) -> tuple[str, list[NoticeChange]]:
     """
     status = calendar_year_status(notice.year)
     return str(status), notice_changes(notice, calendar_get())
+
+
+def notice_gap_warning(notice: ParsedNotice) -> str:
+    """
+    Return a warning when years before the notice's are not loaded yet.
+
+    Provisional years follow the last official one: once the notice's year
+    is official, the years skipped are no longer provisional and deadlines
+    running into them cannot be computed.  "" when nothing is skipped.
+
+    中文：跳过年份提醒
+    """
+    official = set(calendar_year_list().values_list("year", flat=True))
+    if not official or notice.year in official:
+        return ""
+    gap = list(range(max(official) + 1, notice.year))
+    if not gap:
+        return ""
+    years = "、".join(str(y) for y in gap)
+    return (
+        f"{years} 年的通知尚未导入。导入 {notice.year} 年后，{years} 年不再按法定节假日推定，"
+        f"跨入其中的期限将无法计算；请先导入 {gap[0]} 年的通知。"
+    )
 
 
 def notice_change_labels(change: NoticeChange) -> tuple[str, str]:

@@ -138,6 +138,18 @@ class TestPreview:
         assert snapshot() == before
         assert calendar_year_status(2026) == "provisional"
 
+    def test_preview_of_an_old_year_and_of_a_skipped_year(self, admin_client):
+        html = admin_client.post(
+            URL, {"step": "preview", "text": (NOTICES / "2008.txt").read_text("utf-8")}
+        ).content.decode()
+        assert "2008 年目前不在日历中" in html
+        assert "2007-12-29" in html and "该年未导入，跳过" in html
+        text = "国务院办公厅关于2028年部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。"
+        html = admin_client.post(
+            URL, {"step": "preview", "text": text}
+        ).content.decode()
+        assert 'id="nt-gap"' in html and "请先导入 2027 年的通知" in html
+
     def test_uploaded_html_page_is_read(self, admin_client, provisional_2026):
         page = (NOTICES / "2026-govcn.html").read_bytes()
         upload = SimpleUploadedFile("notice.html", page, content_type="text/html")

@@ -162,6 +162,18 @@ class TestPreviewAndLoad:
         assert "与 holidays 程序包不一致：2026-04-03" in err
 
 
+def test_skipping_a_year_is_warned(tmp_path):
+    path = tmp_path / "2028.txt"
+    path.write_text(
+        "国务院办公厅关于2028年部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。\n",
+        "utf-8",
+    )
+    _, err = call("--year", "2028", "--notice", str(path), "--dry-run")
+    assert "2027 年的通知尚未导入" in err and "请先导入 2027 年的通知" in err
+    _, err = call("--year", "2026", "--notice", notice("2026.txt"), "--dry-run")
+    assert "尚未导入" not in err
+
+
 class TestErrors:
     def test_unreadable_text_names_line_and_phrase_and_writes_nothing(self, tmp_path):
         path = tmp_path / "bad.txt"

@@ -38,6 +38,7 @@ from zhengtong.workdays.notice_load import (
     NoticeLoadResult,
     notice_change_labels,
     notice_compare,
+    notice_gap_warning,
     notice_line_summary,
     notice_year_load,
     weekday_label,
@@ -191,6 +192,9 @@ class Command(BaseCommand):
         if dry_run and options["json"]:
             self.stdout.write(json.dumps(notice.as_json(), ensure_ascii=False))
             return
+        gap = notice_gap_warning(notice)
+        if gap:
+            self.stderr.write(self.style.WARNING(f"注意：{gap}"))
         try:
             result = notice_year_load(
                 notice,
