@@ -186,16 +186,3 @@ def receipt_issue(
     )
     row_insert(document)
     return document
-
-
-def receipt_latest(case: Case) -> CaseDocument | None:
-    """
-    Return the newest receipt of ``case`` (for the print button), or None.
-
-    中文：最近的收件凭证
-    """
-    return (
-        CaseDocument.objects.filter(case=case, kind=DocumentKind.RECEIPT)
-        .order_by("-id")
-        .first()
-    )
