@@ -110,6 +110,18 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_before_browser(request):
+    """
+    Set up the test database before Playwright starts, when browser tests run.
+
+    Playwright's sync API keeps an event loop running in this thread; Django
+    refuses synchronous database work (the test database setup) under it.
+    """
+    if any("e2e" in item.keywords for item in request.session.items):
+        request.getfixturevalue("django_db_setup")
+
+
 @pytest.fixture(autouse=True)
 def _allow_async_unsafe_for_e2e(request):
     if "e2e" in request.keywords:
