@@ -8,6 +8,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 
 echo "==> ruff"
 .venv/bin/ruff check .
+echo "==> layer contract (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
 echo "==> migrations are checked in"
 .venv/bin/python manage.py makemigrations --check --dry-run -v 1
 echo "==> deploy check (prod settings)"

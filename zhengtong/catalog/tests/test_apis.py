@@ -12,7 +12,7 @@ from zhengtong.catalog.tests.factories import (
     RegionFactory,
     ServiceItemFactory,
 )
-from zhengtong.portal.tests.helpers import (
+from zhengtong.catalog.tests.helpers import (
     FULL_CODE,
     add_draft_version,
     add_retired_version,

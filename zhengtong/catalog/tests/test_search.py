@@ -5,7 +5,7 @@ import pytest
 from zhengtong.catalog import search
 from zhengtong.catalog.constants import ItemType
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
-from zhengtong.portal.tests.helpers import add_draft_version, draft_item
+from zhengtong.catalog.tests.helpers import add_draft_version, draft_item
 
 pytestmark = pytest.mark.django_db
 

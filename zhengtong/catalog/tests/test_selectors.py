@@ -10,14 +10,14 @@ from zhengtong.catalog.tests.factories import (
     HallFactory,
     ServiceItemFactory,
 )
-from zhengtong.core.errors import NotFoundError
-from zhengtong.portal.tests.helpers import (
+from zhengtong.catalog.tests.helpers import (
     FULL_CODE,
     add_draft_version,
     add_retired_version,
     draft_item,
     full_item,
 )
+from zhengtong.core.errors import NotFoundError
 
 pytestmark = pytest.mark.django_db
 

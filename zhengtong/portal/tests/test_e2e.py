@@ -6,8 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from zhengtong.catalog.tests.factories import ServiceItemFactory
-
-from .helpers import FULL_CODE, full_item
+from zhengtong.catalog.tests.helpers import FULL_CODE, full_item
 
 
 @pytest.mark.e2e

@@ -6,8 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
-
-from .helpers import (
+from zhengtong.catalog.tests.helpers import (
     FULL_CODE,
     add_draft_version,
     add_retired_version,

@@ -1,4 +1,4 @@
-"""Test data for portal, search and catalogue API tests."""
+"""Test data for catalogue, search and portal tests (a foundation test helper)."""
 
 from zhengtong.catalog import models
 from zhengtong.catalog.constants import VersionStatus
