@@ -8,8 +8,11 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 
 echo "==> ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "==> layer contract (pyproject.toml [tool.importlinter])"
 .venv/bin/lint-imports --no-cache
+echo "==> types of services, selectors, permissions (pyproject.toml [tool.mypy])"
+.venv/bin/mypy
 echo "==> migrations are checked in"
 .venv/bin/python manage.py makemigrations --check --dry-run -v 1
 echo "==> deploy check (prod settings)"

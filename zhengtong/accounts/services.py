@@ -1,7 +1,9 @@
 """Services of accounts: roles, users, applicant identity, staff posts."""
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -14,6 +16,9 @@ from zhengtong.core.masking import mask_id_number
 from .constants import ROLE_GROUP_NAMES, ROLE_PERMISSIONS, Role
 from .identity import IdType, SubjectKind, credit_code_is_valid, id_document_problem
 from .models import AgentAuthorization, User
+
+if TYPE_CHECKING:
+    from zhengtong.catalog.models import Counter, Department
 
 # Sent inside the transaction of staff_absence_set(user=, is_absent=, actor=).
 staff_absence_changed = Signal()
@@ -53,14 +58,14 @@ def user_create(
     *,
     username: str,
     password: str,
-    roles: list[Role | str] = (),
+    roles: Sequence[Role | str] = (),
     display_name: str = "",
-    department=None,
+    department: "Department | None" = None,
     phone: str = "",
     email: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
-    actor=None,
+    actor: User | None = None,
 ) -> User:
     """
     Create a user with the given roles.
@@ -125,7 +130,7 @@ def applicant_identity_set(
     id_number: str = "",
     org_name: str = "",
     credit_code: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> User:
     """
     Record a person's ID document or an enterprise's credit code.
@@ -183,7 +188,7 @@ def applicant_walk_in_get_or_create(
     subject_kind: str = SubjectKind.PERSON,
     org_name: str = "",
     credit_code: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> User:
     """
     Return the applicant with this ID, creating an account for a walk-in.
@@ -246,7 +251,7 @@ def agent_authorize(
     valid_from: date,
     valid_until: date | None = None,
     scope: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> AgentAuthorization:
     """
     Authorise ``agent`` to apply on behalf of ``principal``.
@@ -291,10 +296,10 @@ def agent_may_act_for(*, agent: User, principal: User, day: date) -> bool:
 def staff_post_set(
     *,
     user: User,
-    department=None,
-    counters=None,
+    department: "Department | None" = None,
+    counters: "Iterable[Counter] | None" = None,
     backup: User | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> User:
     """
     Set a member of staff's department, counters and backup post (AB岗).
@@ -328,7 +333,7 @@ def staff_post_set(
 
 
 def staff_absence_set(
-    *, user: User, is_absent: bool, note: str = "", actor=None
+    *, user: User, is_absent: bool, note: str = "", actor: User | None = None
 ) -> User:
     """
     Mark a member of staff absent or back; absence hands work to the B岗.

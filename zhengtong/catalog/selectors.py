@@ -54,14 +54,15 @@ class RankedItems(Sequence):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def count(self) -> int:  # Django's Paginator prefers count()
+    # Django's Paginator prefers count(); not Sequence.count(value).
+    def count(self) -> int:  # type: ignore[override]
         return len(self.ids)
 
     @overload
     def __getitem__(self, index: int) -> ServiceItem: ...
     @overload
     def __getitem__(self, index: slice) -> list[ServiceItem]: ...
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> ServiceItem | list[ServiceItem]:
         if isinstance(index, slice):
             page_ids = self.ids[index]
             found = self.queryset.order_by().in_bulk(page_ids)
@@ -87,12 +88,20 @@ def item_list_public(
 
     中文：公开事项列表
     """
-    qs = item_queryset_public()
     if q and q.strip():
         ids = search.item_search(
             q=q, department_id=department_id, item_type=item_type, online=online
         )
-        return RankedItems(ids, qs)
+        return RankedItems(ids, item_queryset_public())
+    return _item_list_filtered(
+        department_id=department_id, item_type=item_type, online=online
+    )
+
+
+def _item_list_filtered(
+    *, department_id: int | None, item_type: str | None, online: bool | None
+) -> QuerySet[ServiceItem]:
+    qs = item_queryset_public()
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     if item_type is not None:
@@ -129,7 +138,7 @@ def item_ids_public(
     key = (search.catalogue_signature_current(), department_id, item_type, online)
     ids = _ids_cache.get(key)
     if ids is None:
-        qs = item_list_public(
+        qs = _item_list_filtered(
             department_id=department_id, item_type=item_type, online=online
         )
         ids = list(qs.values_list("id", flat=True))
@@ -187,6 +196,8 @@ def item_guide_get(*, item: ServiceItem) -> ServiceItemVersion:
 
     中文：获取现行办事指南
     """
+    if item.current_version_id is None:
+        raise NotFoundError("事项不存在或未公开。")
     version = version_queryset_guide().filter(
         pk=item.current_version_id, status=VersionStatus.PUBLISHED
     )
@@ -287,7 +298,8 @@ def catalogue_facets() -> dict:
     found = _facets_cache.get(signature)
     if found is None:
         departments = [
-            {"id": d.pk, "name": d.name, "item_count": d.item_count}
+            # item_count: annotated by department_list_public()
+            {"id": d.pk, "name": d.name, "item_count": d.item_count}  # type: ignore[attr-defined]
             for d in department_list_public(with_items_only=True)
         ]
         item_types = [t for t in item_type_list_public() if t["item_count"]]

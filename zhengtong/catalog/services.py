@@ -46,7 +46,9 @@ class CatalogErrorCode(models.TextChoices):
     EFFECTIVE_DATE_MISSING = "catalog_effective_date_missing", "缺少生效日期"
 
 
-VERSION_CHILD_RELATIONS = {
+# The rows a version owns, by relation name. The models differ in their fields and
+# are handled generically (`model(version=..., **values)`), hence `type[Any]`.
+VERSION_CHILD_RELATIONS: dict[str, type[Any]] = {
     "materials": Material,
     "legal_bases": LegalBasis,
     "fees": Fee,
@@ -378,7 +380,7 @@ class BuiltItem:
 
     item: ServiceItem
     version: ServiceItemVersion
-    children: dict[str, list[models.Model]]
+    children: dict[str, list[Any]]  # rows of VERSION_CHILD_RELATIONS models
 
 
 def item_build(
@@ -499,10 +501,12 @@ def _validation_message(
 ) -> str:
     """Return the errors as one Chinese line, fields named by their labels."""
     if hasattr(exc, "message_dict"):
-        parts = []
+        parts: list[str] = []
         for field, messages in exc.message_dict.items():
             try:
-                label = str(model._meta.get_field(field).verbose_name)
+                label = str(
+                    getattr(model._meta.get_field(field), "verbose_name", field)
+                )
             except FieldDoesNotExist:
                 label = field
             prefix = "" if field == "__all__" else f"{label}："
@@ -695,7 +699,7 @@ def item_refresh_current(
             item.save(update_fields=["current_version", "updated_at"])
         return item
     channels = version.channels or []
-    values = {
+    values: dict[str, Any] = {
         "current_version": version,
         "name": version.name,
         "category": version.category,

@@ -155,13 +155,15 @@ def _build(region_code: str) -> WorkCalendar:
     )
     provisional = provisional_years_for(years)
     layers = region_layers(region_code)
-    rows = CalendarDay.objects.filter(region_code__in=layers).values_list(
-        "date", "kind", "region_code"
+    rows: list[tuple[date, str, str]] = list(
+        CalendarDay.objects.filter(region_code__in=layers).values_list(
+            "date", "kind", "region_code"
+        )
     )
     # Provisional years: the statutory days form the national layer (rows of
     # the national layer in those years, if any, are ignored: no notice
     # stands behind them); regional rows still apply on top.
-    derived = [
+    derived: list[tuple[date, str, str]] = [
         (day, DayKind.HOLIDAY, NATIONAL)
         for year in provisional
         for day, _name in statutory_days(year)
@@ -398,13 +400,13 @@ def calendar_month_get(
     for week in weeks:
         cells = []
         for day in week:
-            row = rows.get(day)
+            found: CalendarDay | None = rows.get(day)
             provisional = day.year in cal.provisional_years
-            if provisional and row is not None and not row.region_code:
-                row = None  # national rows of a provisional year do not count
-            kind = row.kind if row else ""
-            name = row.name if row else ""
-            if row is None and day in derived:
+            if provisional and found is not None and not found.region_code:
+                found = None  # national rows of a provisional year do not count
+            kind = found.kind if found else ""
+            name = found.name if found else ""
+            if found is None and day in derived:
                 kind, name = DayKind.HOLIDAY, derived[day]
             cells.append(
                 MonthCell(
@@ -413,7 +415,7 @@ def calendar_month_get(
                     working=cal.is_working_day(day) if cal.covers(day) else None,
                     kind=kind,
                     name=name,
-                    region_code=row.region_code if row else "",
+                    region_code=found.region_code if found else "",
                     is_weekend=day.weekday() >= 5,
                     provisional=provisional,
                 )

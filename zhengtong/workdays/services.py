@@ -387,11 +387,12 @@ def _calendar_year_write(
         source_notice = official.NOTICES[year].source
         source_url = source_url or official.NOTICES[year].url
     if not source_notice:
-        source_notice = {
+        source_notices: dict[str, str] = {
             YearSource.CHINESECALENDAR: "chinesecalendar 程序包（据国务院通知）",
             YearSource.FILE: "JSON 文件",
             YearSource.MANUAL: "人工维护",
-        }.get(source, "")
+        }
+        source_notice = source_notices.get(source, "")
     wanted: dict[date, DayEntry] = {}
     for entry in entries:
         if entry.date.year != year:
