@@ -50,12 +50,8 @@ from .opening import (  # noqa: F401
     local_tz,
 )
 
-OPEN_STATUSES = (
-    Ticket.Status.WAITING,
-    Ticket.Status.CALLED,
-    Ticket.Status.SERVING,
-    Ticket.Status.HELD,
-)
+# tickets not yet finished, no-show or cancelled: from the transition table
+from .workflow import OPEN_STATUSES, TicketAction, single_move  # noqa: F401
 
 
 def policy_get(*, hall: Hall) -> QueuePolicy:
@@ -362,27 +358,46 @@ def counter_category_ranks(*, counter_id: int) -> dict[int, int]:
     )
 
 
-def ticket_queue_for_counter(
-    *, counter: Counter, now: dt.datetime | None = None
-) -> QuerySet | None:
+def ticket_call_order(
+    *, counter: Counter, ranks: dict[int, int], aged_before: dt.datetime, day: dt.date
+) -> QuerySet:
     """
-    Return the waiting tickets ``counter`` may call, in call order.
+    Return the tickets ``counter`` may call on ``day``, in call order.
 
-    Order: priority class (0 = green channel or appointment check-in, 1 =
-    walk-in); then the counter's category rank, except that a ticket waiting
-    longer than the policy's ``aging_minutes`` ranks ahead of every category
-    (no starvation); then appointment time; then arrival time. Tickets
-    transferred to this counter are included whatever their category.
-    Returns None when the counter serves no category.
+    The one definition of the call order: the desk shows this queryset
+    (``ticket_queue_for_counter``) and ``services.ticket_call_next`` claims
+    its first row with the same compiled SELECT inside its ``UPDATE``.
+    Callable are the tickets in the status the call moves from (the
+    transition table). Order, as ``call_order_terms`` lists it:
 
-    中文：窗口候叫队列
+    1. priority class (0 = green channel or appointment check-in, 1 =
+       walk-in);
+    2. the counter's category rank (``ranks``), except that a ticket that
+       arrived at or before ``aged_before`` ranks ahead of every category
+       (no starvation);
+    3. appointment time, tickets without one last;
+    4. arrival time, then id.
+
+    Tickets transferred to this counter are included whatever their
+    category; those reserved for another counter are not.
+
+    中文：窗口叫号顺序
     """
-    now = now or timezone.now()
-    ranks = counter_category_ranks(counter_id=counter.pk)
-    if not ranks:
-        return None
-    policy = policy_get(hall=counter.hall)
-    aged_before = now - dt.timedelta(minutes=policy.aging_minutes)
+    callable_status, _move = single_move(TicketAction.CALL)
+    return (
+        Ticket.objects.filter(
+            status=callable_status, service_date=day, hall_id=counter.hall_id
+        )
+        .filter(
+            Q(target_counter=counter)
+            | Q(target_counter__isnull=True, category_id__in=list(ranks))
+        )
+        .order_by(*call_order_terms(ranks=ranks, aged_before=aged_before))
+    )
+
+
+def call_order_terms(*, ranks: dict[int, int], aged_before: dt.datetime) -> list[Any]:
+    """Return the ORDER BY terms of ``ticket_call_order`` (see there)."""
     rank = Case(
         *[When(category_id=cid, then=Value(r)) for cid, r in ranks.items()],
         default=Value(0),
@@ -393,23 +408,36 @@ def ticket_queue_for_counter(
         default=rank,
         output_field=IntegerField(),
     )
-    day = timezone.localdate(now, local_tz())
-    return (
-        Ticket.objects.filter(
-            status=Ticket.Status.WAITING, service_date=day, hall_id=counter.hall_id
-        )
-        .filter(
-            Q(target_counter=counter)
-            | Q(target_counter__isnull=True, category_id__in=list(ranks))
-        )
-        .annotate(effective_rank=effective_rank)
-        .order_by(
-            "priority_class",
-            "effective_rank",
-            F("appointment_at").asc(nulls_last=True),
-            "arrival_at",
-            "id",
-        )
+    return [
+        F("priority_class").asc(),
+        effective_rank.asc(),
+        F("appointment_at").asc(nulls_last=True),
+        F("arrival_at").asc(),
+        F("id").asc(),
+    ]
+
+
+def ticket_queue_for_counter(
+    *, counter: Counter, now: dt.datetime | None = None
+) -> QuerySet | None:
+    """
+    Return the waiting tickets ``counter`` may call now, in call order
+    (``ticket_call_order``, with the policy's ``aging_minutes``).
+
+    Returns None when the counter serves no category.
+
+    中文：窗口候叫队列
+    """
+    now = now or timezone.now()
+    ranks = counter_category_ranks(counter_id=counter.pk)
+    if not ranks:
+        return None
+    policy = policy_get(hall=counter.hall)
+    return ticket_call_order(
+        counter=counter,
+        ranks=ranks,
+        aged_before=now - dt.timedelta(minutes=policy.aging_minutes),
+        day=timezone.localdate(now, local_tz()),
     )
 
 

@@ -7,6 +7,7 @@ commits (``transaction.on_commit`` → channel layer group).
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.audit import audit_record
 from zhengtong.core.db import row_insert
-from zhengtong.core.errors import ApplicationError
+from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
 from . import selectors
@@ -27,6 +28,15 @@ from .models import (
     CounterCategory,
     Ticket,
     appointment_code_new,
+)
+from .workflow import (
+    ACTION_ACTORS,
+    NEW,
+    ActorKind,
+    TicketAction,
+    Transition,
+    single_move,
+    transition_find,
 )
 from .writelock import sqlite_writer_turn
 
@@ -105,29 +115,131 @@ def _notify(ticket: Ticket, event: str) -> None:
     transaction.on_commit(lambda: _broadcast(ticket, event))
 
 
-def _audit(
+def _priority_class(priority: str, appointment: Appointment | None) -> int:
+    return 0 if (priority != Ticket.Priority.NONE or appointment is not None) else 1
+
+
+# Transitions --------------------------------------------------------------
+
+
+def _actor_may(kinds: frozenset, ticket: Ticket | None, actor: Any) -> bool:
+    """Return whether ``actor`` is one of the actor ``kinds`` (no query on the doors' users)."""
+    if ActorKind.PUBLIC in kinds:
+        return True
+    if actor is None or isinstance(actor, str):  # a task or the demo seeding
+        return ActorKind.SYSTEM in kinds
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if (
+        ActorKind.HOLDER in kinds
+        and ticket is not None
+        and ticket.applicant_id is not None
+        and ticket.applicant_id == actor.pk
+    ):
+        return True
+    # the doors asked staff_may_call on the same user already (roles cached)
+    return ActorKind.STAFF in kinds and selectors.staff_may_call(user=actor)
+
+
+def ticket_transition_check(
+    *, ticket: Ticket | None, action: str, actor: Any, status: str | None = None
+) -> Transition:
+    """
+    Return the move ``actor`` may make with ``action``, or raise the refusal.
+
+    ``permission_denied`` (403) when the actor is none of the kinds the
+    action allows, ``invalid_ticket_state`` (409) when the action is not
+    possible in the ticket's status (``status`` overrides it; a new ticket
+    is ``workflow.NEW``). ``ticket`` None checks the actor only (before a
+    claim), returning the action's single move.
+
+    中文：检查排队号状态流转
+    """
+    label = TicketAction(action).label
+    if not _actor_may(ACTION_ACTORS[action], ticket, actor):
+        raise PermissionDeniedError(f"您无权对该排队号执行“{label}”操作。")
+    if ticket is None:
+        return single_move(action)[1]
+    current = ticket.status if status is None else status
+    transition = transition_find(status=current, action=action)
+    if transition is None:
+        raise ApplicationError(
+            "invalid_ticket_state",
+            f"{ticket.number} 号当前状态为“{Ticket.Status(current).label}”，不能{label}。",
+            status=409,
+        )
+    if not _actor_may(transition.actors, ticket, actor):
+        raise PermissionDeniedError(f"您无权在当前状态下对该排队号执行“{label}”操作。")
+    return transition
+
+
+def ticket_transition(
+    *,
     ticket: Ticket,
     action: str,
     actor: Any,
-    from_state: str,
+    update_fields: Iterable[str] = (),
+    write: Callable[[Ticket], Any] | None = None,
+    claimed: bool = False,
     reason: str = "",
-    new_stream: bool = False,
-    **details: Any,
-) -> None:
+    details: dict[str, Any] | None = None,
+) -> str:
+    """
+    Move ``ticket`` through ``action``: check it against the transition
+    table, set the status, write the row, append the audit event
+    (``ticket_<action>``) and tell the displays after commit. The only code
+    that changes ``Ticket.status``; return the previous status.
+
+    The caller runs inside a transaction, has done its own checks and set
+    the other fields it changes (listed in ``update_fields``). How the row
+    is written:
+
+    - by default ``save(update_fields=…)``;
+    - ``write``: the caller's one statement for a new ticket
+      (``core.db.row_insert`` in ``ticket_issue``);
+    - ``claimed``: the caller's one statement has already moved the row
+      from the action's single source status to its target, both taken
+      from ``workflow.single_move`` (the claim of ``ticket_call_next``).
+
+    中文：排队号状态流转
+    """
+    if claimed:
+        before, transition = single_move(action)
+        ticket_transition_check(
+            ticket=ticket, action=action, actor=actor, status=before
+        )
+        if ticket.status != transition.to:
+            raise RuntimeError(f"claimed {ticket.number} is {ticket.status}")
+    else:
+        before = NEW if ticket._state.adding else ticket.status
+        transition = ticket_transition_check(
+            ticket=ticket, action=action, actor=actor, status=before
+        )
+        ticket.status = transition.to
+        if write is not None:
+            write(ticket)
+        else:
+            fields = {"status", "updated_at", *update_fields}
+            ticket.save(update_fields=sorted(fields))
     audit_record(
-        action=action,
+        action=f"ticket_{action}",
         obj=ticket,
         actor=actor,
-        from_state=from_state,
+        from_state=before,
         to_state=ticket.status,
         reason=reason,
-        details={"number": ticket.number, **details},
-        new_stream=new_stream,
+        details={"number": ticket.number, **(details or {})},
+        # a new ticket was inserted just above: its chain is empty
+        new_stream=before == NEW,
     )
+    if not transition.quiet:
+        _notify(ticket, action)
+    return before
 
 
-def _priority_class(priority: str, appointment: Appointment | None) -> int:
-    return 0 if (priority != Ticket.Priority.NONE or appointment is not None) else 1
+def _lock(ticket: Ticket) -> Ticket:
+    """Reload ``ticket`` with its row locked until the transaction ends."""
+    return selectors.ticket_row_get(ticket_id=ticket.pk, for_update=True)
 
 
 # Issue --------------------------------------------------------------------
@@ -290,18 +402,17 @@ def _ticket_insert(
     # here: its uniqueness queries would double the cost of the hot path.
     # row_insert writes what save(force_insert=True) writes (tickets have no
     # save signals) without compiling the 30-column INSERT each time.
-    row_insert(ticket)
-    _audit(
-        ticket,
-        "ticket_issue",
-        actor or applicant,
-        "",
-        new_stream=True,  # the ticket was inserted just above: its chain is empty
-        channel=channel,
-        priority=priority,
-        phone=mask_phone(ticket.phone) if ticket.phone else "",
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.ISSUE,
+        actor=actor or applicant,
+        write=row_insert,
+        details={
+            "channel": channel,
+            "priority": priority,
+            "phone": mask_phone(ticket.phone) if ticket.phone else "",
+        },
     )
-    _notify(ticket, "issue")
     return ticket
 
 
@@ -315,16 +426,17 @@ def ticket_call_next(
     """
     Call the next ticket at ``counter``; return None when nobody waits.
 
-    Order: priority class (green channel and appointment check-ins first),
-    then the counter's category order — except that a ticket waiting longer
-    than the policy's ``aging_minutes`` ignores category order (no
-    starvation) — then appointment time, then arrival time. Two counters
-    never get the same ticket: rows are locked with ``FOR UPDATE SKIP
-    LOCKED`` (PostgreSQL; SQLite serialises writers) and claimed with a
-    conditional UPDATE on ``status = waiting``.
+    The order is ``selectors.ticket_call_order`` (priority class, the
+    counter's category order unless a ticket has waited longer than the
+    policy's ``aging_minutes``, appointment time, arrival time), the same
+    queryset the desk shows. Two counters never get the same ticket: rows
+    are locked with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite
+    serialises writers) and claimed with a conditional UPDATE on the
+    status the call moves from.
 
     中文：叫号
     """
+    ticket_transition_check(ticket=None, action=TicketAction.CALL, actor=actor)
     now = now or timezone.now()
     day = timezone.localdate(now, selectors.local_tz())
     busy_number = _counter_lock_busy_number(counter=counter, day=day)
@@ -352,8 +464,13 @@ def ticket_call_next(
         return None
     ticket.counter = counter
     ticket.category = selectors.category_get_cached(category_id=ticket.category_id)
-    _audit(ticket, "ticket_call", actor, S.WAITING, counter=counter.number)
-    _notify(ticket, "call")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.CALL,
+        actor=actor,
+        claimed=True,
+        details={"counter": counter.number},
+    )
     return ticket
 
 
@@ -398,74 +515,48 @@ def _ticket_claim_next(
     now: dt.datetime,
 ) -> Ticket | None:
     """
-    Claim the first waiting ticket in ``counter``'s call order and return it.
+    Claim the first ticket of ``counter``'s call order and return it.
 
-    One statement: ``UPDATE … WHERE id = (SELECT … ORDER BY … LIMIT 1 FOR
-    UPDATE SKIP LOCKED) AND status = 'waiting' RETURNING <every column>``;
-    ``Ticket.objects.raw()`` turns the returned row into the updated ticket
-    (with the backend's converters), so it is not read again. The order is
-    the one ``selectors.ticket_queue_for_counter`` documents and the tests
-    check against it; building it through the ORM cost three compiled
-    statements per call. On PostgreSQL a row another counter is claiming is
-    skipped, not waited for; SQLite serialises writers.
+    One statement: ``UPDATE … SET status = <to> … WHERE id = (<the desk's
+    queryset, compiled, LIMIT 1 FOR UPDATE SKIP LOCKED>) AND status =
+    <from> RETURNING <every column>``. The SELECT is
+    ``selectors.ticket_call_order`` itself, so the claim and the desk cannot
+    order differently; from and to are the call's move in the transition
+    table. ``Ticket.objects.raw()`` turns the returned row into the updated
+    ticket (with the backend's converters), so it is not read again. On
+    PostgreSQL a row another counter is claiming is skipped, not waited
+    for; SQLite serialises writers. The status change is recorded by
+    ``ticket_transition(claimed=True)``.
     """
-    ops = connection.ops
-    stamp = ops.adapt_datetimefield_value
+    source, move = single_move(TicketAction.CALL)
+    queue = selectors.ticket_call_order(
+        counter=counter, ranks=ranks, aged_before=aged_before, day=day
+    ).values("id")[:1]
+    if connection.features.has_select_for_update_skip_locked:
+        queue = queue.select_for_update(skip_locked=True)
+    queue_sql, queue_params = queue.query.get_compiler(connection=connection).as_sql()
+    stamp = connection.ops.adapt_datetimefield_value(now)
     table = Ticket._meta.db_table
-    categories = list(ranks)
-    rank_sql = " ".join("WHEN %s THEN %s" for _ in categories)
-    rank_params = [v for cid in categories for v in (cid, ranks[cid])]
-    skip_locked = (
-        " FOR UPDATE SKIP LOCKED"
-        if connection.features.has_select_for_update_skip_locked
-        else ""
-    )
-    in_list = ", ".join("%s" for _ in categories)
     # table and column names are ours; every value is a parameter
     sql = (
         f"UPDATE {table} SET status = %s, counter_id = %s, staff_id = %s, "  # noqa: S608
         "called_at = COALESCE(called_at, %s), last_called_at = %s, "
         "served_at = NULL, recall_count = 0, updated_at = %s "
-        f"WHERE id = (SELECT id FROM {table} "
-        "WHERE status = %s AND service_date = %s AND hall_id = %s "
-        f"AND (target_counter_id = %s OR (target_counter_id IS NULL AND category_id IN ({in_list}))) "
-        "ORDER BY priority_class, "
-        f"CASE WHEN arrival_at <= %s THEN -1 ELSE CASE category_id {rank_sql} ELSE 0 END END, "
-        "appointment_at IS NULL, appointment_at, arrival_at, id "
-        f"LIMIT 1{skip_locked}) AND status = %s RETURNING {selectors.TICKET_COLUMNS}"
+        f"WHERE id = ({queue_sql}) AND status = %s "
+        f"RETURNING {selectors.TICKET_COLUMNS}"
     )
     params = [
-        S.CALLED,
+        move.to,
         counter.pk,
         getattr(actor, "pk", None),
-        stamp(now),
-        stamp(now),
-        stamp(now),
-        S.WAITING,
-        ops.adapt_datefield_value(day),
-        counter.hall_id,
-        counter.pk,
-        *categories,
-        stamp(aged_before),
-        *rank_params,
-        S.WAITING,
+        stamp,
+        stamp,
+        stamp,
+        *queue_params,
+        source,
     ]
     claimed = list(Ticket.objects.raw(sql, params))
     return claimed[0] if claimed else None
-
-
-def _require(ticket: Ticket, allowed: tuple[str, ...], action_label: str) -> None:
-    if ticket.status not in allowed:
-        raise ApplicationError(
-            "invalid_ticket_state",
-            f"{ticket.number} 号当前状态为“{ticket.get_status_display()}”，不能{action_label}。",
-            status=409,
-        )
-
-
-def _lock(ticket: Ticket) -> Ticket:
-    """Reload ``ticket`` with its row locked until the transaction ends."""
-    return selectors.ticket_row_get(ticket_id=ticket.pk, for_update=True)
 
 
 @transaction.atomic
@@ -479,7 +570,7 @@ def ticket_recall(
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    _require(ticket, (S.CALLED,), "重呼")
+    ticket_transition_check(ticket=ticket, action=TicketAction.RECALL, actor=actor)
     policy = selectors.policy_get(hall=ticket.hall)
     if ticket.recall_count >= policy.max_recalls:
         raise ApplicationError(
@@ -489,9 +580,13 @@ def ticket_recall(
         )
     ticket.recall_count += 1
     ticket.last_called_at = now
-    ticket.save(update_fields=["recall_count", "last_called_at", "updated_at"])
-    _audit(ticket, "ticket_recall", actor, S.CALLED, recall_count=ticket.recall_count)
-    _notify(ticket, "recall")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.RECALL,
+        actor=actor,
+        update_fields=["recall_count", "last_called_at"],
+        details={"recall_count": ticket.recall_count},
+    )
     return ticket
 
 
@@ -508,7 +603,7 @@ def ticket_mark_no_show(
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    _require(ticket, (S.CALLED,), "标记过号")
+    ticket_transition_check(ticket=ticket, action=TicketAction.NO_SHOW, actor=actor)
     policy = selectors.policy_get(hall=ticket.hall)
     if ticket.recall_count < policy.max_recalls:
         raise ApplicationError(
@@ -516,11 +611,13 @@ def ticket_mark_no_show(
             f"标记过号前须重呼 {policy.max_recalls} 次（已重呼 {ticket.recall_count} 次）。",
             status=409,
         )
-    ticket.status = S.NO_SHOW
     ticket.finished_at = now
-    ticket.save(update_fields=["status", "finished_at", "updated_at"])
-    _audit(ticket, "ticket_no_show", actor, S.CALLED)
-    _notify(ticket, "no_show")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.NO_SHOW,
+        actor=actor,
+        update_fields=["finished_at"],
+    )
     return ticket
 
 
@@ -535,13 +632,15 @@ def ticket_start(
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    _require(ticket, (S.CALLED,), "开始办理")
-    ticket.status = S.SERVING
+    ticket_transition_check(ticket=ticket, action=TicketAction.START, actor=actor)
     ticket.served_at = now
     ticket.staff = actor if getattr(actor, "is_authenticated", False) else ticket.staff
-    ticket.save(update_fields=["status", "served_at", "staff", "updated_at"])
-    _audit(ticket, "ticket_start", actor, S.CALLED)
-    _notify(ticket, "start")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.START,
+        actor=actor,
+        update_fields=["served_at", "staff"],
+    )
     return ticket
 
 
@@ -555,13 +654,16 @@ def ticket_hold(
     中文：暂停办理
     """
     ticket = _lock(ticket)
-    _require(ticket, (S.CALLED, S.SERVING), "暂停")
-    from_state = ticket.status
+    ticket_transition_check(ticket=ticket, action=TicketAction.HOLD, actor=actor)
     if ticket.served_at is None:
         ticket.served_at = now or timezone.now()
-    ticket.status = S.HELD
-    ticket.save(update_fields=["status", "served_at", "updated_at"])
-    _audit(ticket, "ticket_hold", actor, from_state, reason=reason[:500])
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.HOLD,
+        actor=actor,
+        update_fields=["served_at"],
+        reason=reason[:500],
+    )
     return ticket
 
 
@@ -575,7 +677,7 @@ def ticket_resume(
     中文：恢复办理
     """
     ticket = _lock(ticket)
-    _require(ticket, (S.HELD,), "恢复办理")
+    ticket_transition_check(ticket=ticket, action=TicketAction.RESUME, actor=actor)
     if (
         Ticket.objects.filter(
             counter_id=ticket.counter_id,
@@ -588,11 +690,13 @@ def ticket_resume(
         raise ApplicationError(
             "counter_busy", "窗口正在办理其他号，请先办结或暂停。", status=409
         )
-    ticket.status = S.SERVING
     ticket.last_called_at = now or timezone.now()
-    ticket.save(update_fields=["status", "last_called_at", "updated_at"])
-    _audit(ticket, "ticket_resume", actor, S.HELD)
-    _notify(ticket, "resume")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.RESUME,
+        actor=actor,
+        update_fields=["last_called_at"],
+    )
     return ticket
 
 
@@ -615,7 +719,7 @@ def ticket_transfer(
     中文：转移
     """
     ticket = _lock(ticket)
-    _require(ticket, (S.WAITING, S.CALLED, S.SERVING, S.HELD), "转移")
+    ticket_transition_check(ticket=ticket, action=TicketAction.TRANSFER, actor=actor)
     if category is None and counter is None:
         raise ApplicationError(
             "transfer_target_missing", "请选择要转到的业务类别或窗口。"
@@ -638,45 +742,41 @@ def ticket_transfer(
         raise ApplicationError(
             "counter_category_mismatch", "目标窗口不办理该业务类别。"
         )
-    if counter is not None and category is None:
-        # Keep the category; the ticket is reserved for that counter.
-        category = ticket.category
-    from_state = ticket.status
+    # Without a category the ticket keeps its own, reserved for the counter.
+    category = category or ticket.category
     from_label = {
         "category": ticket.category.code,
         "counter": ticket.counter.number if ticket.counter else "",
     }
     ticket.category = category
     ticket.target_counter = counter
-    ticket.status = S.WAITING
     ticket.counter = None
     ticket.staff = None
     ticket.served_at = None
     ticket.recall_count = 0
     ticket.transfer_count += 1
-    ticket.save(
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.TRANSFER,
+        actor=actor,
         update_fields=[
             "category",
             "target_counter",
-            "status",
             "counter",
             "staff",
             "served_at",
             "recall_count",
             "transfer_count",
-            "updated_at",
-        ]
-    )
-    _audit(
-        ticket,
-        "ticket_transfer",
-        actor,
-        from_state,
+        ],
         reason=reason[:500],
-        from_=from_label,
-        to={"category": category.code, "counter": counter.number if counter else ""},
+        details={
+            "from_": from_label,
+            "to": {
+                "category": category.code,
+                "counter": counter.number if counter else "",
+            },
+        },
     )
-    _notify(ticket, "transfer")
     return ticket
 
 
@@ -696,40 +796,28 @@ def ticket_finish(
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    _require(ticket, (S.CALLED, S.SERVING, S.HELD), "办结")
+    ticket_transition_check(ticket=ticket, action=TicketAction.FINISH, actor=actor)
     matter = (matter or "").strip()
     if not matter and service_item is None:
         raise ApplicationError("matter_required", "请填写本次办理的事项。")
     if len(matter) > MAX_MATTER:
         raise ApplicationError("matter_too_long", f"办理事项不能超过 {MAX_MATTER} 字。")
-    from_state = ticket.status
-    ticket.status = S.FINISHED
     ticket.served_at = ticket.served_at or ticket.last_called_at or now
     ticket.finished_at = now
     ticket.matter = matter or (service_item.name[:MAX_MATTER] if service_item else "")
     ticket.service_item = service_item
     if getattr(actor, "is_authenticated", False):
         ticket.staff = actor
-    ticket.save(
-        update_fields=[
-            "status",
-            "served_at",
-            "finished_at",
-            "matter",
-            "service_item",
-            "staff",
-            "updated_at",
-        ]
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.FINISH,
+        actor=actor,
+        update_fields=["served_at", "finished_at", "matter", "service_item", "staff"],
+        details={
+            "matter": ticket.matter,
+            "service_item": service_item.item_code if service_item else "",
+        },
     )
-    _audit(
-        ticket,
-        "ticket_finish",
-        actor,
-        from_state,
-        matter=ticket.matter,
-        service_item=service_item.item_code if service_item else "",
-    )
-    _notify(ticket, "finish")
     return ticket
 
 
@@ -743,12 +831,15 @@ def ticket_cancel(
     中文：取消排队
     """
     ticket = _lock(ticket)
-    _require(ticket, (S.WAITING,), "取消")
-    ticket.status = S.CANCELLED
+    ticket_transition_check(ticket=ticket, action=TicketAction.CANCEL, actor=actor)
     ticket.finished_at = now or timezone.now()
-    ticket.save(update_fields=["status", "finished_at", "updated_at"])
-    _audit(ticket, "ticket_cancel", actor, S.WAITING, reason=reason[:500])
-    _notify(ticket, "cancel")
+    ticket_transition(
+        ticket=ticket,
+        action=TicketAction.CANCEL,
+        actor=actor,
+        update_fields=["finished_at"],
+        reason=reason[:500],
+    )
     return ticket
 
 
