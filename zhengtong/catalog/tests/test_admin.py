@@ -2,24 +2,83 @@
 
 import datetime
 import io
+import json
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 import pytest
 from openpyxl import load_workbook
 
 from zhengtong.accounts.models import User
+from zhengtong.catalog.admin import ServiceItemVersionAdmin
 from zhengtong.catalog.constants import VersionStatus
 from zhengtong.catalog.exporters import catalog_template_xlsx
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
-from zhengtong.catalog.services import item_version_create_draft
+from zhengtong.catalog.services import (
+    VERSION_CHILD_RELATIONS,
+    item_version_create_draft,
+)
 from zhengtong.core.models import AuditEvent
 
 from .factories import CounterFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
+
+
+# A change to the version's own fields and one new material row.
+EDITS = {
+    "name": "改名",
+    "promised_days": "1",
+    "place": "别处",
+    "materials-TOTAL_FORMS": "1",
+    "materials-0-order": "9",
+    "materials-0-name": "新增材料",
+    "materials-0-requirement": "required",
+    "materials-0-original_count": "1",
+    "materials-0-copy_count": "0",
+    "materials-0-form": "paper",
+}
+
+
+def _version_form_data(version: ServiceItemVersion, **changes: str) -> dict[str, str]:
+    """Return the whole admin change form of ``version``, as a browser posts it."""
+    data: dict[str, str] = {}
+    for _title, options in ServiceItemVersionAdmin.fieldsets:
+        for entry in options["fields"]:
+            for name in entry if isinstance(entry, tuple) else (entry,):
+                field = ServiceItemVersion._meta.get_field(name)
+                value = field.value_from_object(version)
+                if isinstance(field, models.JSONField):
+                    data[name] = json.dumps(value, ensure_ascii=False)
+                elif isinstance(field, models.BooleanField):
+                    if value:
+                        data[name] = "on"
+                elif value is not None:
+                    data[name] = str(value)
+    for prefix in VERSION_CHILD_RELATIONS:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    data |= changes
+    return data
+
+
+def _version_snapshot(version: ServiceItemVersion) -> dict:
+    """Return every field of ``version`` and its child rows."""
+    return {
+        "fields": model_to_dict(version),
+        **{
+            relation: [model_to_dict(row) for row in getattr(version, relation).all()]
+            for relation in VERSION_CHILD_RELATIONS
+        },
+    }
 
 
 @pytest.fixture
@@ -176,13 +235,31 @@ class TestVersionActions:
         assert old.status == VersionStatus.RETIRED
         assert AuditEvent.objects.filter(action="catalog.version_published").exists()
 
-    def test_published_version_is_read_only(self, admin_client, item):
-        url = reverse(
-            "admin:catalog_serviceitemversion_change", args=[item.current_version_id]
+    def test_whole_form_edits_a_draft(self, admin_client, item):
+        """The posted form is complete: on a draft it changes the version."""
+        draft = item_version_create_draft(
+            item=item, data={"name": "新版", "statutory_days": 20, "promised_days": 2}
         )
-        admin_client.post(url, {"name": "改名"})
-        version = ServiceItemVersion.objects.get(pk=item.current_version_id)
-        assert version.name != "改名"
+        url = reverse("admin:catalog_serviceitemversion_change", args=[draft.pk])
+        response = admin_client.post(url, _version_form_data(draft, **EDITS))
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert (draft.name, draft.promised_days, draft.place) == (
+            "改名",
+            1,
+            "别处",
+        )
+        assert draft.materials.filter(name="新增材料").exists()
+
+    def test_published_version_is_read_only(self, admin_client, item):
+        """The same whole form posted to a published version changes nothing."""
+        version = item.current_version
+        before = _version_snapshot(version)
+        url = reverse("admin:catalog_serviceitemversion_change", args=[version.pk])
+        admin_client.post(url, _version_form_data(version, **EDITS))
+        version.refresh_from_db()
+        assert _version_snapshot(version) == before
+        assert not version.materials.filter(name="新增材料").exists()
         response = admin_client.get(url)
         assert 'name="name"' not in response.content.decode()
 
