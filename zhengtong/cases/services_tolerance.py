@@ -32,7 +32,7 @@ requires); older cases keep ``tolerance_status`` empty.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -56,6 +56,9 @@ from .constants import (
 from .models import Case, CaseMaterial, Notification
 from .uploads import material_file_check
 from .workflow import case_actor_kinds, case_transition
+
+if TYPE_CHECKING:
+    from zhengtong.workdays.calc import WorkCalendar
 
 DEFAULT_BASIS = "《安阳市政务服务条例》第二十四条"
 OPEN = (ToleranceStatus.PENDING, ToleranceStatus.WARNED)
@@ -88,7 +91,9 @@ class ToleranceRule:
         return CONSEQUENCE_TEXT[ToleranceConsequence(self.consequence)]
 
 
-def _cn_date(day: date) -> str:
+def _cn_date(day: date | None) -> str:
+    if day is None:
+        return ""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -198,11 +203,13 @@ def tolerance_missing_materials(*, case: Case) -> list[Material]:
 
     中文：待补齐的容缺材料
     """
-    ids = [m.get("material_id") for m in _missing(case)]
+    ids = [m["material_id"] for m in _missing(case) if m.get("material_id")]
     return list(Material.objects.filter(pk__in=ids).order_by("order", "id"))
 
 
-def _material_store(case: Case, actor: User, material: Material | None, upload) -> None:
+def _material_store(
+    case: Case, actor: User, material: Material | None, upload: Any
+) -> None:
     original_name = getattr(upload, "name", "") or "file"
     checked = material_file_check(upload, name=original_name)
     row = CaseMaterial(
@@ -270,7 +277,7 @@ def case_tolerance_supply(
     checklist = {m.pk: m for m in Material.objects.filter(version=case.item_version_id)}
     pairs = []
     for material, upload in files:
-        material_id = getattr(material, "pk", material)
+        material_id = material.pk if isinstance(material, Material) else material
         if material_id is None or int(material_id) not in tolerated:
             raise ApplicationError(
                 "invalid_material", "所交材料不在本办件的容缺材料清单中。"
@@ -307,7 +314,9 @@ def case_tolerance_supply(
 # -- the daily job -------------------------------------------------------------
 
 
-def _due_ids(today: date, cal, horizon: int) -> list[tuple[int, date]]:
+def _due_ids(
+    today: date, cal: "WorkCalendar", horizon: int
+) -> list[tuple[int, date | None]]:
     """One indexed query: open follow-ups whose deadline is near or past."""
     until = clock.add_days(cal, today, horizon)
     return list(
@@ -466,7 +475,7 @@ def case_tolerance_followup(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _followup_one(case_id: int, today: date, cal) -> str:
+def _followup_one(case_id: int, today: date, cal: "WorkCalendar") -> str:
     from . import services
 
     with transaction.atomic():
