@@ -355,3 +355,84 @@ def test_property_call_next_follows_the_queue_the_desk_shows(specs, aging):
             finish(setup, ticket, len(specs) + i)
 
     _rolled_back(run)
+
+
+def _documented_order(tickets, *, counter, ranks, aged_before):
+    """The call order as docs/queueing.md states it, in plain Python."""
+    callable_ = [
+        t
+        for t in tickets
+        if t.target_counter_id == counter.pk
+        or (t.target_counter_id is None and t.category_id in ranks)
+    ]
+    return sorted(
+        callable_,
+        key=lambda t: (
+            t.priority_class,
+            -1 if t.arrival_at <= aged_before else ranks.get(t.category_id, 0),
+            t.appointment_at is None,
+            t.appointment_at or t.arrival_at,
+            t.arrival_at,
+            t.pk,
+        ),
+    )
+
+
+@PROPERTY_SETTINGS
+@given(
+    specs=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B"]),
+            st.integers(min_value=0, max_value=12),  # arrival minute (ties too)
+            st.sampled_from([1, 1, 0]),  # priority class
+            st.one_of(st.none(), st.integers(min_value=0, max_value=90)),  # slot
+            st.sampled_from([None, None, None, 0, 1]),  # reserved for a counter
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    counter_index=st.sampled_from([0, 1]),
+    aging=st.sampled_from([1, 4, 600]),
+)
+def test_property_desk_shows_the_documented_order_and_the_claim_takes_its_head(
+    specs, counter_index, aging
+):
+    """
+    Differential test of the one call-order definition: the desk's queue is
+    the documented order (an independent Python sort) at every step, and the
+    claim SQL of call-next takes exactly its first ticket, with appointments,
+    transfers to a counter, equal arrival times and aged tickets in play.
+    """
+
+    def run():
+        setup = hall_setup(policy={"aging_minutes": aging})
+        counter = setup.counters[counter_index]
+        for code, minute, priority_class, slot, reserved in specs:
+            ticket = issue(setup, code, minute)
+            Ticket.objects.filter(pk=ticket.pk).update(
+                priority_class=priority_class,
+                appointment_at=None
+                if slot is None
+                else at(MONDAY, 9) + dt.timedelta(minutes=slot),
+                target_counter=None if reserved is None else setup.counters[reserved],
+            )
+        ranks = selectors.counter_category_ranks(counter_id=counter.pk)
+        for step in range(len(specs) + 1):
+            now = at(MONDAY, 9) + dt.timedelta(minutes=13 + step)
+            aged_before = now - dt.timedelta(minutes=aging)
+            shown = list(selectors.ticket_queue_for_counter(counter=counter, now=now))
+            waiting = Ticket.objects.filter(status=Ticket.Status.WAITING)
+            expected = _documented_order(
+                list(waiting), counter=counter, ranks=ranks, aged_before=aged_before
+            )
+            assert [t.pk for t in shown] == [t.pk for t in expected]
+            called = services.ticket_call_next(
+                counter=counter, actor=setup.staff, now=now
+            )
+            if not shown:
+                assert called is None
+                break
+            assert called.pk == shown[0].pk
+            finish(setup, called, 13 + step)
+
+    _rolled_back(run)
