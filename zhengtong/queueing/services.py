@@ -6,11 +6,12 @@ commits (``transaction.on_commit`` → channel layer group).
 """
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from zhengtong.catalog.models import Counter, ServiceItem
@@ -529,12 +530,9 @@ def _ticket_claim_next(
     ``ticket_transition(claimed=True)``.
     """
     source, move = single_move(TicketAction.CALL)
-    queue = selectors.ticket_call_order(
+    queue_sql, queue_params = _claim_queue_sql(
         counter=counter, ranks=ranks, aged_before=aged_before, day=day
-    ).values("id")[:1]
-    if connection.features.has_select_for_update_skip_locked:
-        queue = queue.select_for_update(skip_locked=True)
-    queue_sql, queue_params = queue.query.get_compiler(connection=connection).as_sql()
+    )
     stamp = connection.ops.adapt_datetimefield_value(now)
     table = Ticket._meta.db_table
     # table and column names are ours; every value is a parameter
@@ -557,6 +555,56 @@ def _ticket_claim_next(
     ]
     claimed = list(Ticket.objects.raw(sql, params))
     return claimed[0] if claimed else None
+
+
+def _claim_queue_sql(
+    *, counter: Counter, ranks: dict[int, int], aged_before: dt.datetime, day: dt.date
+) -> tuple[str, list[Any]]:
+    """
+    Return the SQL and parameters of the first row of
+    ``selectors.ticket_call_order`` (locked, skipping locked rows, where the
+    database can).
+
+    Compiling that queryset costs about a millisecond; its text depends
+    only on the counter, its hall and its category ranks, so it is compiled
+    once per those (``_claim_queue_compiled``) with stand-in values for the
+    day and the aging limit, whose places are then filled in here.
+    """
+    sql, template, day_at, aged_at = _claim_queue_compiled(
+        connection.alias, counter.pk, counter.hall_id, tuple(ranks.items())
+    )
+    params = list(template)
+    params[day_at] = connection.ops.adapt_datefield_value(day)
+    params[aged_at] = connection.ops.adapt_datetimefield_value(aged_before)
+    return sql, params
+
+
+_STAND_IN_DAY = dt.date(1901, 1, 2)
+_STAND_IN_AGED = dt.datetime(1901, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=512)
+def _claim_queue_compiled(
+    alias: str, counter_id: int, hall_id: int, ranks: tuple[tuple[int, int], ...]
+) -> tuple[str, tuple[Any, ...], int, int]:
+    """Compile the call order with stand-ins; see ``_claim_queue_sql``."""
+    queue = selectors.ticket_call_order(
+        counter=Counter(pk=counter_id, hall_id=hall_id),
+        ranks=dict(ranks),
+        aged_before=_STAND_IN_AGED,
+        day=_STAND_IN_DAY,
+    ).values("id")[:1]
+    ops = connections[alias].ops
+    if connections[alias].features.has_select_for_update_skip_locked:
+        queue = queue.select_for_update(skip_locked=True)
+    sql, params = queue.query.get_compiler(using=alias).as_sql()
+    day = ops.adapt_datefield_value(_STAND_IN_DAY)
+    aged = ops.adapt_datetimefield_value(_STAND_IN_AGED)
+    day_at = [i for i, p in enumerate(params) if p == day]
+    aged_at = [i for i, p in enumerate(params) if p == aged]
+    if len(day_at) != 1 or len(aged_at) != 1:
+        raise RuntimeError("the call order must use the day and aging limit once")
+    return sql, tuple(params), day_at[0], aged_at[0]
 
 
 @transaction.atomic

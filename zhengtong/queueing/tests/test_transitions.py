@@ -18,6 +18,13 @@ from .factories import MONDAY, at, hall_setup
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def frozen_moment():
+    """The clock of these tests: Monday of the story, 10:00, the hall open."""
+    return at(MONDAY, 10)
+
+
 S = Ticket.Status
 STAFF, HOLDER, SYSTEM, PUBLIC = "staff", "holder", "system", "public"
 COUNTER = {STAFF, SYSTEM}
@@ -329,7 +336,9 @@ def test_only_ticket_transition_assigns_a_ticket_status():
     # the desk's own call-order queryset
     assert raw_status_sql == {("queueing/services.py", "_ticket_claim_next")}
     claim = services._ticket_claim_next.__code__
-    assert {"single_move", "ticket_call_order"} <= set(claim.co_names)
+    assert {"single_move", "_claim_queue_sql"} <= set(claim.co_names)
+    compiled = services._claim_queue_compiled.__wrapped__.__code__
+    assert "ticket_call_order" in compiled.co_names
 
 
 # What the hot paths cost -------------------------------------------------------
@@ -385,3 +394,27 @@ def test_moves_keep_their_display_events(
         services.ticket_resume(ticket=ticket, actor=setup.staff)
         services.ticket_finish(ticket=ticket, actor=setup.staff, matter="x")
     assert sent == ["issue", "call", "recall", "resume", "finish"]
+
+
+def test_claim_sql_is_the_desk_queryset_compiled():
+    """The claim's SELECT is the desk's queryset, compiled (cached per counter)."""
+    from django.db import connection, transaction
+
+    from zhengtong.queueing import selectors
+
+    setup = hall_setup()
+    counter = setup.counters[1]
+    ranks = selectors.counter_category_ranks(counter_id=counter.pk)
+    with transaction.atomic():  # FOR UPDATE compiles inside a transaction only
+        for minute in (0, 17, 45):
+            aged = at(MONDAY, 9, minute)
+            claim = services._claim_queue_sql(
+                counter=counter, ranks=ranks, aged_before=aged, day=MONDAY
+            )
+            desk = selectors.ticket_call_order(
+                counter=counter, ranks=ranks, aged_before=aged, day=MONDAY
+            ).values("id")[:1]
+            if connection.features.has_select_for_update_skip_locked:
+                desk = desk.select_for_update(skip_locked=True)
+            sql, params = desk.query.get_compiler(connection=connection).as_sql()
+            assert claim == (sql, list(params))
