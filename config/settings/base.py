@@ -52,12 +52,11 @@ INSTALLED_APPS = [
     "zhengtong.demo",
 ]
 
+# One list that every request passes, pages and API alike (tested:
+# zhengtong/api/tests/test_middleware.py).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The API's fast lane (zhengtong/api/fast.py): the most frequent API writes
-    # are answered here; middleware below does not see them.
-    "zhengtong.api.fast.FastLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -211,6 +210,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Strict JSON (no NaN, Infinity, duplicate keys, …): zhengtong/api/parsers.py
+    "DEFAULT_PARSER_CLASSES": [
+        "zhengtong.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "zhengtong.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,7 +12,9 @@ Both answer with the case detail, like every action.
 """
 
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
+
+from zhengtong.api.parsers import StrictJSONParser
 
 from .apis import ReasonInput, _action
 from .services_instant import case_convert_to_committed
@@ -48,7 +50,7 @@ CaseConvertToCommittedApi = _action(
 CaseToleranceSupplyApi = _action(
     "补齐容缺材料", ToleranceSupplyInput, _tolerance_supply
 )
-CaseToleranceSupplyApi.parser_classes = [MultiPartParser, FormParser, JSONParser]
+CaseToleranceSupplyApi.parser_classes = [MultiPartParser, FormParser, StrictJSONParser]
 for _cls, _name in (
     (CaseConvertToCommittedApi, "CaseConvertToCommittedApi"),
     (CaseToleranceSupplyApi, "CaseToleranceSupplyApi"),

@@ -1,15 +1,26 @@
-"""Output shapes of the cases API (shape only; no logic)."""
+"""
+Output shapes of the cases API (shape only; no logic): the one definition
+each operation renders with (``zhengtong.api.shapes``) and the OpenAPI schema
+describes. Nested outputs of the detail render the plain rows of
+``selectors.case_detail_lists_get`` as well as model instances.
+"""
+
+from typing import Any
 
 from rest_framework import serializers
 
 from zhengtong.core.masking import mask_id_number, mask_phone
 
-from .constants import Lamp, Status
+from .constants import Lamp, Status, SuspensionKind
 
 PROVISIONAL_HELP = (
     "为 true 时该期限跨过尚未公布放假安排的年份，按法定节假日推定；"
     "国务院通知导入后依法校正（事件 deadline_recomputed）。"
 )
+
+
+_STATUS_LABELS = dict(Status.choices)
+_SUSPENSION_LABELS = dict(SuspensionKind.choices)
 
 
 class CaseCreatedOutput(serializers.Serializer):
@@ -19,32 +30,65 @@ class CaseCreatedOutput(serializers.Serializer):
     query_code = serializers.CharField()
 
 
+# The columns a case list reads (``values()``), in the names its output uses.
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "applicant_name",
+    "status",
+    "channel",
+    "lamp",
+    "received_date",
+    "due_date",
+    "item_version__name",
+    "current_assignee__display_name",
+    "current_assignee__username",
+)
+
+
+def _value(obj: Any, name: str) -> Any:
+    """Read ``name`` of a plain row (dict) or of a model instance."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
+# One line of a case list, rendered from a ``LIST_COLUMNS`` row.
 class CaseListItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    item_name = serializers.CharField(source="item_version.name")
+    item_name = serializers.CharField(source="item_version__name")
     applicant_name = serializers.CharField()
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.SerializerMethodField()
     channel = serializers.CharField()
     lamp = serializers.CharField()
     received_date = serializers.DateField()
     due_date = serializers.DateField()
     current_assignee = serializers.SerializerMethodField()
 
-    def get_current_assignee(self, obj) -> str:
-        return str(obj.current_assignee) if obj.current_assignee_id else ""
+    def get_status_label(self, row: dict) -> str:
+        return str(_STATUS_LABELS.get(row["status"], row["status"]))
+
+    def get_current_assignee(self, row: dict) -> str:
+        return (
+            row["current_assignee__display_name"]
+            or row["current_assignee__username"]
+            or ""
+        )
 
 
 class SuspensionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.SerializerMethodField()
     reason = serializers.CharField()
     expected_days = serializers.IntegerField(allow_null=True)
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
     working_days = serializers.IntegerField()
+
+    def get_kind_label(self, obj) -> str:
+        kind = _value(obj, "kind")
+        return str(_SUSPENSION_LABELS.get(kind, kind))
 
 
 class ExtensionOutput(serializers.Serializer):
@@ -70,6 +114,8 @@ class StepOutput(serializers.Serializer):
     opinion = serializers.CharField()
 
     def get_assignee(self, obj) -> str:
+        if isinstance(obj, dict):  # a row of selectors.case_detail_lists_get
+            return obj["assignee"] or ""
         return str(obj.assignee) if obj.assignee_id else ""
 
 
@@ -86,7 +132,7 @@ class CaseMaterialOutput(serializers.Serializer):
     download_url = serializers.SerializerMethodField()
 
     def get_download_url(self, obj) -> str:
-        return f"/api/v1/cases/materials/{obj.pk}/download/"
+        return f"/api/v1/cases/materials/{_value(obj, 'id')}/download/"
 
 
 class SupplementRequestOutput(serializers.Serializer):

@@ -1,12 +1,9 @@
 """Thin REST APIs of the queue; logic lives in services and selectors."""
 
 import datetime as dt
-import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -16,28 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.accounts.constants import Role
-from zhengtong.api.fast import (
-    answers_json,
-    json_object,
-    json_response,
-    lane_user,
-    token_user,
-)
+from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
 from . import selectors, services
 from .models import Appointment, Category, ServiceRule, Ticket
-
-PHONE_RE = re.compile(r"1[0-9]{10}")
-
-
-def _validate(serializer_class: type[serializers.Serializer], data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 # Output shapes -------------------------------------------------------------
 
@@ -148,61 +130,14 @@ class TicketOutput(serializers.ModelSerializer):
         )
 
 
-def _datetime_out(value: dt.datetime | None) -> str | None:
-    # What DRF's DateTimeField gives: local time, ISO 8601, "Z" for UTC.
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-# what get_status_display() / get_priority_display() return, without their
-# per-call hashing of the choices
-_STATUS_LABELS = dict(Ticket.Status.choices)
-_PRIORITY_LABELS = dict(Ticket.Priority.choices)
-
-
 def ticket_output(ticket: Ticket) -> dict[str, Any]:
     """
-    Return ``TicketOutput(ticket).data`` without building a serializer.
-
-    The ticket answers of issue and calling are the hot paths of the queue;
-    building the ModelSerializer's fields cost more than the ticket's SQL.
-    ``TicketOutput`` stays the documented shape (OpenAPI) and the tests check
-    that both give the same data. A new ticket's ``waiting_ahead`` may come
-    with it from the display broadcast (``ticket._ahead``, read in the same
-    statement as the hall's counts).
+    Return ``TicketOutput`` of ``ticket`` (the answer of issue, calling and
+    every ticket action). A new ticket's ``waiting_ahead`` may come with it
+    from the display broadcast (``ticket._ahead``, read in the same statement
+    as the hall's counts).
     """
-    ahead = getattr(ticket, "_ahead", None)
-    if ahead is None:
-        ahead = selectors.ticket_waiting_ahead(ticket=ticket)
-    return {
-        "id": ticket.pk,
-        "number": ticket.number,
-        "token": ticket.token,
-        "category": ticket.category.code,
-        "category_name": ticket.category.name,
-        "status": ticket.status,
-        "status_label": str(_STATUS_LABELS.get(ticket.status, ticket.status)),
-        "priority": ticket.priority,
-        "priority_label": str(_PRIORITY_LABELS.get(ticket.priority, ticket.priority)),
-        "channel": ticket.channel,
-        "service_date": ticket.service_date.isoformat(),
-        "arrival_at": _datetime_out(ticket.arrival_at),
-        "called_at": _datetime_out(ticket.called_at),
-        "served_at": _datetime_out(ticket.served_at),
-        "finished_at": _datetime_out(ticket.finished_at),
-        "counter": ticket.counter.number if ticket.counter_id else None,
-        "recall_count": ticket.recall_count,
-        "transfer_count": ticket.transfer_count,
-        "matter": ticket.matter,
-        "case_id": ticket.case_id,
-        "phone": mask_phone(ticket.phone) if ticket.phone else "",
-        "waiting_ahead": ahead,
-        "estimated_wait_minutes": selectors.ticket_estimated_wait_minutes(
-            ticket=ticket, ahead=ahead
-        ),
-    }
+    return rendered(TicketOutput, ticket)
 
 
 class AppointmentOutput(serializers.ModelSerializer):
@@ -294,39 +229,13 @@ class TicketIssueApi(APIView):
             r"^1\d{10}$", required=False, allow_blank=True, default=""
         )
 
-    @classmethod
-    def fast_lane(cls, request: HttpRequest) -> HttpResponse | None:
-        """
-        Issue the usual ticket without DRF's machinery (``api.fast``): the
-        kiosk (no credentials, no session cookie) or a valid ``Token`` header,
-        and a JSON object that the plain checks of ``input_lean`` accept.
-        Anything else returns None and takes the DRF path (sessions with
-        their CSRF check, bad tokens, other bodies), which answers as ever.
-        """
-        user = lane_user(request)
-        if user is None:
-            return None
-        data = json_object(request)
-        checked = cls.input_lean(data) if data is not None else None
-        if checked is None:
-            return None
-        try:
-            ticket = cls.issue(user, checked)
-            response = json_response(ticket_output(ticket), status=201, view_class=cls)
-        except ApplicationError as exc:
-            response = json_response(exc.as_dict(), status=exc.status, view_class=cls)
-        if not user.is_authenticated:
-            # DRF's session check looks at the (absent) session cookie
-            patch_vary_headers(response, ("Cookie",))
-        return response
-
     @extend_schema(
         summary="取号",
         request=InputSerializer,
         responses={201: TicketOutput},
     )
     def post(self, request: Request) -> Response:
-        ticket = self.issue(request.user, self.input(request.data))
+        ticket = self.issue(request.user, validated(self.InputSerializer, request.data))
         return Response(ticket_output(ticket), status=status.HTTP_201_CREATED)
 
     @staticmethod
@@ -349,48 +258,13 @@ class TicketIssueApi(APIView):
             actor=user if user.is_authenticated else "取号机",
         )
 
-    @staticmethod
-    def input_lean(data: Any) -> dict[str, Any] | None:
-        """
-        Return well-formed JSON input as it is, or None.
-
-        None means: the plain checks below do not accept it as it is (forms,
-        whitespace, wrong types, bad values); ``InputSerializer`` then gives
-        the usual answer.
-        """
-        if type(data) is not dict:
-            return None
-        category = data.get("category")
-        if type(category) is int:
-            category = str(category)
-        priority = data.get("priority", Ticket.Priority.NONE.value)
-        phone = data.get("phone", "")
-        if (
-            isinstance(category, str)
-            and 0 < len(category) <= 40
-            and category == category.strip()
-            and isinstance(priority, str)
-            and priority in Ticket.Priority.values
-            and isinstance(phone, str)
-            and (phone == "" or PHONE_RE.fullmatch(phone))
-        ):
-            return {"category": category, "priority": priority, "phone": phone}
-        return None
-
-    def input(self, data: Any) -> dict[str, Any]:
-        """Return the validated input; well-formed JSON skips the serializer."""
-        checked = self.input_lean(data)
-        if checked is not None:
-            return checked
-        return _validate(self.InputSerializer, data)
-
 
 class TicketTrackApi(APIView):
     """Follow a ticket by its token (the QR code on the printed ticket)."""
 
     @extend_schema(summary="查询排队号进度", responses=TicketOutput)
     def get(self, request: Request, token: str) -> Response:
-        return Response(TicketOutput(selectors.ticket_get_by_token(token=token)).data)
+        return Response(ticket_output(selectors.ticket_get_by_token(token=token)))
 
 
 class TicketMineApi(APIView):
@@ -403,33 +277,13 @@ class TicketMineApi(APIView):
         qs = selectors.ticket_list_for_applicant(
             user=request.user, day=timezone.localdate()
         )
-        return Response(TicketOutput(qs, many=True).data)
+        return Response(rendered_many(TicketOutput, qs))
 
 
 class CounterCallNextApi(APIView):
     """Call the next ticket at a counter (staff assigned there)."""
 
     permission_classes = [IsAuthenticated]
-
-    @classmethod
-    def fast_lane(cls, request: HttpRequest, counter_id: Any) -> HttpResponse | None:
-        """
-        Call the next ticket without DRF's machinery (``api.fast``) for a
-        valid ``Token`` header and a JSON answer; anything else (sessions,
-        bad tokens, negotiated answers) takes the DRF path.
-        """
-        if not answers_json(request):
-            return None
-        user = token_user(request)
-        if user is None:
-            return None
-        try:
-            ticket = cls.call_next(user, counter_id)
-        except ApplicationError as exc:
-            return json_response(exc.as_dict(), status=exc.status, view_class=cls)
-        if ticket is None:  # nobody waiting
-            return json_response(None, status=204, view_class=cls)
-        return json_response(ticket_output(ticket), status=200, view_class=cls)
 
     @extend_schema(
         summary="叫号（下一位）",
@@ -495,7 +349,7 @@ class ReasonInput(serializers.Serializer):
 class TicketHoldApi(_TicketActionApi):
     @extend_schema(summary="暂停办理", request=ReasonInput, responses=TicketOutput)
     def post(self, request: Request, ticket_id: int) -> Response:
-        data = _validate(ReasonInput, request.data)
+        data = validated(ReasonInput, request.data)
         return self.done(
             services.ticket_hold(
                 ticket=self.ticket(request, ticket_id),
@@ -527,7 +381,7 @@ class TicketTransferApi(_TicketActionApi):
         summary="转移到其他类别或窗口", request=InputSerializer, responses=TicketOutput
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        data = _validate(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         ticket = self.ticket(request, ticket_id)
         category = (
             selectors.category_get_by_ref(ref=data["category"])
@@ -561,7 +415,7 @@ class TicketFinishApi(_TicketActionApi):
         summary="办结并记录办理事项", request=InputSerializer, responses=TicketOutput
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        data = _validate(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         ticket = self.ticket(request, ticket_id)
         item = None
         if data.get("service_item"):
@@ -600,7 +454,7 @@ class TicketCancelApi(APIView):
                 user=request.user, ticket_id=ticket_id
             )
         return Response(
-            TicketOutput(services.ticket_cancel(ticket=ticket, actor=request.user)).data
+            ticket_output(services.ticket_cancel(ticket=ticket, actor=request.user))
         )
 
 
@@ -658,7 +512,7 @@ class AppointmentListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         if not request.user.has_role(Role.APPLICANT):
             raise PermissionDeniedError("请使用申请人账号预约。")
-        data = _validate(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         appointment = services.appointment_book(
             applicant=request.user,
             category=selectors.category_get_by_ref(ref=data["category"]),
@@ -696,12 +550,12 @@ class AppointmentCheckInApi(APIView):
         summary="预约签到取号", request=InputSerializer, responses={201: TicketOutput}
     )
     def post(self, request: Request) -> Response:
-        data = _validate(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         ticket = services.appointment_check_in(
             code=data["code"],
             actor=request.user if request.user.is_authenticated else "取号机",
         )
-        return Response(TicketOutput(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(ticket_output(ticket), status=status.HTTP_201_CREATED)
 
 
 # Statistics -----------------------------------------------------------------
