@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 
 from .db import row_insert
@@ -132,20 +132,18 @@ def audit_record_many(
         raise ValueError("audit_record_many: one event per stream")
     heads: dict[str, tuple[int, str]] = {}
     for start in range(0, len(streams), 900):  # SQLite's variable limit
-        chunk = streams[start : start + 900]
-        latest = (
-            AuditEvent.objects.filter(stream__in=chunk)
-            .values("stream")
-            .annotate(top=models.Max("seq"))
-        )
-        wanted = models.Q()
-        for row in latest:
-            wanted |= models.Q(stream=row["stream"], seq=row["top"])
-        if latest:
-            for stream, seq, hash_ in AuditEvent.objects.filter(wanted).values_list(
-                "stream", "seq", "hash"
-            ):
-                heads[stream] = (seq, hash_)
+        # Newest first, so the first row of a stream is its head.  PostgreSQL
+        # keeps only that row (DISTINCT ON: one ordered scan of the unique
+        # index); elsewhere the older events of these streams are skipped
+        # here.  (A Max() per stream and then an OR of 900 (stream, seq)
+        # pairs cost 40 times as much on PostgreSQL: docs/performance.md.)
+        query = AuditEvent.objects.filter(
+            stream__in=streams[start : start + 900]
+        ).order_by("-stream", "-seq")
+        if connections[query.db].features.can_distinct_on_fields:
+            query = query.distinct("stream")
+        for stream, seq, hash_ in query.values_list("stream", "seq", "hash"):
+            heads.setdefault(stream, (seq, hash_))
     events = []
     for stream, entry in zip(streams, entries, strict=True):
         obj = entry["obj"]

@@ -80,3 +80,26 @@ def test_append_that_loses_a_race_reads_the_new_head(monkeypatch):
         "mine",
     ]
     assert list(audit_verify(stream="test:1")) == []
+
+
+def test_batch_append_follows_the_newest_event_of_each_stream():
+    """audit_record_many: streams with several, one and no events before."""
+    from django.contrib.auth.models import Group
+
+    from zhengtong.core.audit import audit_record_many, audit_stream_for
+
+    groups = [Group.objects.create(name=name) for name in ("多条", "一条", "无")]
+    for i in range(3):
+        audit_record(action=f"step{i}", obj=groups[0])
+    audit_record(action="step0", obj=groups[1])
+    written = audit_record_many(
+        [{"obj": g, "reason": "批量校正"} for g in groups], action="batch"
+    )
+    assert written == 3
+    batch = {
+        e.stream: e for e in AuditEvent.objects.filter(action="batch").order_by("id")
+    }
+    assert [batch[audit_stream_for(g)].seq for g in groups] == [4, 2, 1]
+    head = AuditEvent.objects.get(stream=audit_stream_for(groups[0]), seq=3)
+    assert batch[audit_stream_for(groups[0])].prev_hash == head.hash
+    assert list(audit_verify()) == []
