@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 from zhengtong.accounts.constants import Role
 from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
-from zhengtong.accounts.services import applicant_walk_in_get_or_create
 from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import ServiceItem
@@ -221,27 +220,19 @@ class CaseCounterIntakeApi(APIView):
     def post(self, request: Request) -> Response:
         v = validated(self.InputSerializer, request.data)
         item = _item_by_code(v["item_code"])
-        files = [(None, f) for f in request.FILES.getlist("files")]
-        from django.db import transaction
-
-        with transaction.atomic():
-            applicant = applicant_walk_in_get_or_create(
-                display_name=v["display_name"],
-                id_type=v["id_type"],
-                id_number=v["id_number"],
-                phone=v["phone"],
-                subject_kind=v["subject_kind"],
-                org_name=v["org_name"],
-                credit_code=v["credit_code"],
-                actor=request.user,
-            )
-            case = services.case_counter_intake(
-                actor=request.user,
-                applicant=applicant,
-                item=item,
-                form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
-                files=files,
-            )
+        case = services.case_counter_intake_walk_in(
+            actor=request.user,
+            item=item,
+            display_name=v["display_name"],
+            id_type=v["id_type"],
+            id_number=v["id_number"],
+            phone=v["phone"],
+            subject_kind=v["subject_kind"],
+            org_name=v["org_name"],
+            credit_code=v["credit_code"],
+            form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
+            files=[(None, f) for f in request.FILES.getlist("files")],
+        )
         return Response(_created(case), status=201)
 
 

@@ -8,7 +8,7 @@ extension within the Art. 42 limit) stay in the services; their
 
 from django import forms
 
-from zhengtong.accounts.identity import IdType, id_document_problem
+from zhengtong.accounts.identity import IdType, SubjectKind, id_document_problem
 
 from .constants import DeliveryMethod, SuspensionKind
 
@@ -335,18 +335,31 @@ class DeliverForm(forms.Form):
 
 
 class IntakeApplicantForm(MaterialUploadMixin, forms.Form):
-    """Counter intake: the walk-in applicant, the matter and the scans."""
+    """
+    Counter intake: the walk-in applicant (a person, or a company with its
+    统一社会信用代码, checked by the service), the matter and the scans.
+    """
 
+    subject_kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=SubjectKind.choices,
+        initial=SubjectKind.PERSON,
+        required=False,  # absent: a person
+    )
     display_name = forms.CharField(
-        label="申请人姓名",
+        label="申请人姓名（单位申请填经办人）",
         max_length=100,
         error_messages={"required": "请填写申请人姓名。"},
+    )
+    org_name = forms.CharField(label="单位名称", max_length=200, required=False)
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=18, required=False
     )
     id_type = forms.ChoiceField(
         label="证件类型", choices=IdType.choices, initial=IdType.RESIDENT_ID
     )
     id_number = forms.CharField(
-        label="证件号码", max_length=40, error_messages={"required": "请填写证件号码。"}
+        label="证件号码（单位申请可不填）", max_length=40, required=False
     )
     phone = forms.RegexField(
         label="联系电话",
@@ -368,8 +381,20 @@ class IntakeApplicantForm(MaterialUploadMixin, forms.Form):
     def clean_id_number(self) -> str:
         return self.cleaned_data["id_number"].strip().upper()
 
+    def clean_credit_code(self) -> str:
+        return self.cleaned_data["credit_code"].strip().upper()
+
     def clean(self):
         data = super().clean()
+        data["subject_kind"] = data.get("subject_kind") or SubjectKind.PERSON
+        enterprise = data["subject_kind"] == SubjectKind.ENTERPRISE
+        if enterprise:
+            if not (data.get("org_name") or "").strip():
+                self.add_error("org_name", "请填写单位名称。")
+            if not data.get("credit_code"):
+                self.add_error("credit_code", "请填写统一社会信用代码。")
+        elif not data.get("id_number") and "id_number" not in self.errors:
+            self.add_error("id_number", "请填写证件号码。")
         if data.get("id_type") and data.get("id_number"):
             problem = id_document_problem(data["id_type"], data["id_number"])
             if problem:

@@ -1,33 +1,26 @@
 """
 Reads of cases with the visibility rules; the only way a view gets a Case.
 
-Visibility: applicants see their own cases and those they are the agent of;
-counter staff and reviewers see their department's cases and cases whose
-current step is theirs; supervisors (read-only), centre administrators and
-superusers see all. Anything else is "not found" (404).
+Visibility is decided once, in ``permissions.case_visibility_terms``: the
+query filter (``case_visibility_q``) and the object check
+(``permissions.can_see_case``) are both derived from it. A case the user may
+not see is "not found" (404).
 """
 
 import hmac
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from zhengtong.accounts.constants import Role
-from zhengtong.catalog.models import (
-    Department,
-    Material,
-    Region,
-    ServiceItem,
-    ServiceItemVersion,
+from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
+from zhengtong.accounts.models import User
+from zhengtong.catalog.models import Material, ServiceItem
+from zhengtong.catalog.selectors_application import (  # noqa: F401
+    _items_read,  # the item memory, cleared by tests (see docs/cases.md)
+    item_for_application_get,  # kept importable here; defined in catalog
 )
-from zhengtong.catalog.search import catalogue_signature_current
 from zhengtong.core.errors import NotFoundError
 from zhengtong.core.models import AuditEvent
 
@@ -41,6 +34,13 @@ from .models import (
     CaseSuspension,
     Notification,
     SupplementRequest,
+)
+from .permissions import (
+    NOT_VISIBLE,
+    can_see_case,
+    case_visibility_q,
+    case_visibility_terms,
+    is_department_staff,
 )
 from .workflow import case_allowed_actions
 
@@ -67,166 +67,16 @@ class Inbox:
     }
 
 
-# The columns case_create() reads of an item, its current version, the
-# departments and the region codes. One plain statement: the equivalent ORM
-# select_related over four tables cost more CPU to compile than the whole
-# insert of the case.
-_ITEM_SQL = """
-SELECT i.id, i.item_code, i.region_id, i.department_id, i.current_version_id,
-       ir.code,
-       v.status, v.department_id, v.handling_mode, v.promised_days,
-       v.statutory_days, v.name,
-       vd.region_id, vdr.code,
-       idp.region_id, idr.code,
-       v.promised_unit, v.statutory_unit
-FROM catalog_serviceitem i
-LEFT JOIN catalog_region ir ON ir.id = i.region_id
-LEFT JOIN catalog_serviceitemversion v ON v.id = i.current_version_id
-LEFT JOIN catalog_department vd ON vd.id = v.department_id
-LEFT JOIN catalog_region vdr ON vdr.id = vd.region_id
-LEFT JOIN catalog_department idp ON idp.id = i.department_id
-LEFT JOIN catalog_region idr ON idr.id = idp.region_id
-WHERE i.item_code = %s
-"""
-
-
-def _loaded(model, **values):
-    """Return a ``model`` instance with only ``values`` loaded (from_db order)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db("default", names, [values[name] for name in names])
-
-
-def _department(pk, region_id, region_code) -> Department:
-    department = _loaded(Department, id=pk, region_id=region_id)
-    if region_id is not None:
-        department.region = _loaded(Region, id=region_id, code=region_code)
-    return department
-
-
-# code -> (catalogue signature, monotonic time read, item)
-_items_read: dict[str, tuple[tuple, float, ServiceItem]] = {}
-_ITEMS_READ_MAX = 5000
-
-
-def item_for_application_get(*, code: str) -> ServiceItem | None:
-    """
-    Return the item with ``code`` and what an application needs of it.
-
-    The item comes with its current version, departments and regions loaded
-    (only the fields ``services.case_create`` reads; others load on access),
-    or None when no item has this code.
-
-    The answer is kept in this process's memory while the catalogue is
-    unchanged and for at most ``CASES_ITEM_CACHE_SECONDS`` (default 30 s; 0
-    turns the memory off), so calls may share one instance: read it, never
-    change it. A new or withdrawn version changes the catalogue signature,
-    which the next application sees within the signature's re-check time
-    (1 s); the age limit bounds how long a renamed department or a changed
-    region code can be missed. Unknown codes are never remembered.
-
-    中文：按事项编码取申请所需事项信息
-    """
-    max_age = float(getattr(settings, "CASES_ITEM_CACHE_SECONDS", 30))
-    if max_age > 0:
-        signature = catalogue_signature_current()
-        now = time.monotonic()
-        hit = _items_read.get(code)
-        if hit is not None and hit[0] == signature and now - hit[1] < max_age:
-            return hit[2]
-    with connection.cursor() as cursor:
-        cursor.execute(_ITEM_SQL, [code])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    item = _item_from_row(row)
-    if max_age > 0:
-        if len(_items_read) >= _ITEMS_READ_MAX:
-            _items_read.clear()
-        _items_read[code] = (signature, now, item)
-    return item
-
-
-def _item_from_row(row: tuple) -> ServiceItem:
-    """Return the item, version, departments and regions of one _ITEM_SQL row."""
-    (item_id, item_code, region_id, dept_id, version_id, region_code) = row[:6]
-    item = _loaded(
-        ServiceItem,
-        id=item_id,
-        item_code=item_code,
-        region_id=region_id,
-        department_id=dept_id,
-        current_version_id=version_id,
-    )
-    if region_id is not None:
-        item.region = _loaded(Region, id=region_id, code=region_code)
-    if dept_id is not None:
-        item.department = _department(dept_id, row[14], row[15])
-    if version_id is not None:
-        status, v_dept_id, mode, promised, statutory, name = row[6:12]
-        version = _loaded(
-            ServiceItemVersion,
-            id=version_id,
-            item_id=item_id,
-            status=status,
-            department_id=v_dept_id,
-            handling_mode=mode,
-            promised_days=promised,
-            statutory_days=statutory,
-            name=name,
-            promised_unit=row[16],
-            statutory_unit=row[17],
-        )
-        if v_dept_id is not None:
-            version.department = _department(v_dept_id, row[12], row[13])
-        item.current_version = version
-    return item
-
-
-def _sees_all(user) -> bool:
-    return (
-        user.is_superuser
-        or user.has_role(Role.CENTRE_ADMIN)
-        or user.has_role(Role.SUPERVISOR)
-    )
-
-
-def _is_dept_staff(user) -> bool:
-    return user.department_id is not None and (
-        user.has_role(Role.COUNTER_STAFF) or user.has_role(Role.REVIEWER)
-    )
-
-
-def case_visibility_q(user) -> Q | None:
-    """
-    Return the filter of cases ``user`` may see (None: all of them).
-
-    中文：办件可见范围
-    """
-    if _sees_all(user):
-        return None
-    q = Q(applicant=user) | Q(agent=user)
-    if _is_dept_staff(user):
-        q |= Q(department_id=user.department_id) | Q(current_assignee=user)
-    return q
-
-
-def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
-    """
-    Return the case if ``user`` may see it, else raise NotFoundError (404).
-
-    中文：获取办件（含权限）
-    """
+def _case_id_or_404(user, case_id: Any) -> int:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise NotFoundError("办件不存在或无权查看。")
+        raise NotFoundError(NOT_VISIBLE)
     try:
-        case_id = int(case_id)
+        return int(case_id)
     except (TypeError, ValueError):
-        raise NotFoundError("办件不存在或无权查看。") from None
-    # No users: pages and services use the snapshot fields (applicant_name,
-    # ...) and the *_id columns; agent and current assignee are rare and load
-    # on access. Each joined user (25 columns) cost ~1.8 ms of CPU to compile
-    # and load, more than fetching it on the few pages that show it.
-    qs = Case.objects.select_related("item", "item_version", "department")
+        raise NotFoundError(NOT_VISIBLE) from None
+
+
+def _case_visible_get(user, case_id: int, qs: QuerySet[Case]) -> Case:
     q = case_visibility_q(user)
     if q is not None:
         qs = qs.filter(q)
@@ -235,37 +85,44 @@ def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
         # select_related, which cost more than the query itself)
         return qs.filter(pk=case_id).order_by().get()
     except Case.DoesNotExist:
-        raise NotFoundError("办件不存在或无权查看。") from None
+        raise NotFoundError(NOT_VISIBLE) from None
+
+
+def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
+    """
+    Return the case if ``user`` may see it, else raise NotFoundError (404).
+
+    中文：获取办件（含权限）
+    """
+    case_id = _case_id_or_404(user, case_id)
+    # No users: pages and services use the snapshot fields (applicant_name,
+    # ...) and the *_id columns; agent and current assignee are rare and load
+    # on access. Each joined user (25 columns) cost ~1.8 ms of CPU to compile
+    # and load, more than fetching it on the few pages that show it.
+    qs = Case.objects.select_related("item", "item_version", "department")
+    return _case_visible_get(user, case_id, qs)
 
 
 def case_visible_to(*, user, case: Case) -> bool:
     """
-    Return True when ``case_visibility_q(user)`` holds for the loaded ``case``.
+    Return True when ``case_visibility_q(user)`` holds for the loaded ``case``
+    (``permissions.can_see_case``).
 
     中文：办件是否可见
     """
-    if _sees_all(user):
-        return True
-    if user.pk in (case.applicant_id, case.agent_id):
-        return True
-    return _is_dept_staff(user) and (
-        case.department_id == user.department_id or case.current_assignee_id == user.pk
-    )
+    return can_see_case(user=user, case=case)
 
 
-# The case row and the four names the detail API shows of its item, version
-# and department, in one plain statement: the ORM select_related over the three
-# tables (every column of each) cost ~3 ms of CPU to compile and load against
-# ~1 ms for this. Case.objects.raw() converts the columns as the ORM does.
-_CASE_FOR_DETAIL_SQL = """
-SELECT c.*, i.item_code AS detail_item_code, v.name AS detail_version_name,
-       v.version AS detail_version, d.name AS detail_department_name
-FROM cases_case c
-JOIN catalog_serviceitem i ON i.id = c.item_id
-JOIN catalog_serviceitemversion v ON v.id = c.item_version_id
-JOIN catalog_department d ON d.id = c.department_id
-WHERE c.id = %s
-"""
+# Of the item, version and department the detail API shows four names: only
+# those columns are loaded with the case (the rest would load on access), one
+# statement, no other app's table named here.
+_DETAIL_ONLY = (
+    *(f.name for f in Case._meta.concrete_fields),
+    "item__item_code",
+    "item_version__name",
+    "item_version__version",
+    "department__name",
+)
 
 
 def case_for_detail_get(*, user, case_id: Any) -> Case:
@@ -279,27 +136,11 @@ def case_for_detail_get(*, user, case_id: Any) -> Case:
 
     中文：获取办件（详情接口，含权限）
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise NotFoundError("办件不存在或无权查看。")
-    try:
-        case_id = int(case_id)
-    except (TypeError, ValueError):
-        raise NotFoundError("办件不存在或无权查看。") from None
-    found = list(Case.objects.raw(_CASE_FOR_DETAIL_SQL, [case_id]))
-    if not found or not case_visible_to(user=user, case=found[0]):
-        raise NotFoundError("办件不存在或无权查看。")
-    case = found[0]
-    case.item = _loaded(ServiceItem, id=case.item_id, item_code=case.detail_item_code)
-    case.item_version = _loaded(
-        ServiceItemVersion,
-        id=case.item_version_id,
-        name=case.detail_version_name,
-        version=case.detail_version,
+    case_id = _case_id_or_404(user, case_id)
+    qs = Case.objects.select_related("item", "item_version", "department").only(
+        *_DETAIL_ONLY
     )
-    case.department = _loaded(
-        Department, id=case.department_id, name=case.detail_department_name
-    )
-    return case
+    return _case_visible_get(user, case_id, qs)
 
 
 def case_list_for_user(
@@ -321,12 +162,12 @@ def case_list_for_user(
     qs = Case.objects.select_related("item_version", "current_assignee").order_by("-id")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    sees_all = _sees_all(user)
+    sees_all = case_visibility_terms(user).sees_all
     if inbox and inbox != Inbox.ALL:
         if inbox == Inbox.MINE:
             # the condition of the partial index case_assignee_running
             qs = qs.filter(current_assignee=user, status__in=CLOCK_STATUSES)
-        elif sees_all or _is_dept_staff(user):
+        elif sees_all or is_department_staff(user):
             if not sees_all:
                 qs = qs.filter(department_id=user.department_id)
             if inbox == Inbox.INTAKE:
@@ -481,65 +322,38 @@ def case_detail_get(*, user, case_id: Any, documents: bool = True) -> CaseDetail
     )
 
 
-# The per-case lists of the detail API as plain SQL, one statement each (the
-# checklist order comes from a join, not a second query). Compiling the ORM
-# equivalents (all columns, users joined for a name) cost the detail API more
-# CPU than PostgreSQL spent running them. Portable SQL (PostgreSQL and SQLite);
-# values come out as the ORM gives them: aware datetimes, decoded JSON.
-_DETAIL_SQL = {
-    # uploaded files: per checklist material in checklist order (order, id),
-    # then the files tied to no material; files of a material outside the
-    # case's item version are not listed (as in case_checklist_get)
-    "materials": """
-        SELECT f.id, f.material_id, f.name, f.original_name, f.content_type,
-               f.size, f.sha256, f.round, f.uploaded_at
-        FROM cases_casematerial f
-        LEFT JOIN catalog_material m ON m.id = f.material_id
-        WHERE f.case_id = %s AND (f.material_id IS NULL OR m.version_id = %s)
-        ORDER BY CASE WHEN f.material_id IS NULL THEN 1 ELSE 0 END,
-                 m."order", m.id, f.id""",
-    "steps": """
-        SELECT s.id, s."order", s.name, s.role, s.status, s.assignee_id,
-               u.display_name, u.username, s.started_on, s.due_date,
-               s.due_date_provisional, s.lamp,
-               s.completed_at, s.opinion
-        FROM cases_casestep s LEFT JOIN accounts_user u ON u.id = s.assignee_id
-        WHERE s.case_id = %s ORDER BY s."order", s.id""",
-    "suspensions": """
-        SELECT id, kind, reason, expected_days, started_on, ended_on, working_days
-        FROM cases_casesuspension WHERE case_id = %s ORDER BY started_on, id""",
-    "extensions": """
-        SELECT e.id, e.days, e.reason, e.approved_by_id, u.display_name,
-               u.username, e.approved_at
-        FROM cases_caseextension e LEFT JOIN accounts_user u ON u.id = e.approved_by_id
-        WHERE e.case_id = %s ORDER BY e.id""",
-    "supplement_requests": """
-        SELECT id, items, reason, requested_at, answered_at, answer_note
-        FROM cases_supplementrequest WHERE case_id = %s ORDER BY id""",
-    "events": """
-        SELECT seq, action, from_state, to_state, actor_label, created_at, reason,
-               details, hash
-        FROM core_auditevent WHERE stream = %s ORDER BY seq""",
-}
-# (list, column) pairs holding datetimes and JSON, converted like the ORM does
-_DETAIL_DATETIMES = {
-    "materials": ("uploaded_at",),
-    "steps": ("completed_at",),
-    "extensions": ("approved_at",),
-    "supplement_requests": ("requested_at", "answered_at"),
-    "events": ("created_at",),
-}
-_DETAIL_JSON = {
-    "supplement_requests": ("items", SupplementRequest, "items"),
-    "events": ("details", AuditEvent, "details"),
-}
-
-
 def _user_label(user_id, display_name, username) -> str | None:
     """Return str(user) from its columns (None without a user)."""
     if user_id is None:
         return None
     return display_name or username
+
+
+_STEP_COLUMNS = (
+    "id",
+    "order",
+    "name",
+    "role",
+    "status",
+    "assignee_id",
+    "assignee__display_name",
+    "assignee__username",
+    "started_on",
+    "due_date",
+    "due_date_provisional",
+    "lamp",
+    "completed_at",
+    "opinion",
+)
+_EXTENSION_COLUMNS = (
+    "id",
+    "days",
+    "reason",
+    "approved_by_id",
+    "approved_by__display_name",
+    "approved_by__username",
+    "approved_at",
+)
 
 
 def case_detail_lists_get(*, case: Case) -> dict[str, list[dict[str, Any]]]:
@@ -550,48 +364,98 @@ def case_detail_lists_get(*, case: Case) -> dict[str, list[dict[str, Any]]]:
     suspensions, extensions, supplement_requests, events (the timeline).
     ``steps`` rows carry ``assignee`` and ``extensions`` rows ``approved_by``
     as the user's name (None without a user). Same rows and order as
-    ``case_detail_get``; the caller has checked visibility.
+    ``case_detail_get``; the caller has checked visibility. One query per
+    list, values only (no model instances).
 
     中文：办件详情列表（精简读取）
     """
-    params = {
-        "materials": [case.pk, case.item_version_id],
-        "events": [f"cases.case:{case.pk}"],
-    }
-    lists: dict[str, list[dict[str, Any]]] = {}
-    with connection.cursor() as cursor:
-        for name, sql in _DETAIL_SQL.items():
-            cursor.execute(sql, params.get(name, [case.pk]))
-            columns = [col[0] for col in cursor.description]
-            lists[name] = [
-                dict(zip(columns, row, strict=True)) for row in cursor.fetchall()
-            ]
-    for name, columns in _DETAIL_DATETIMES.items():
-        for row in lists[name]:
-            for column in columns:
-                row[column] = _aware(row[column])
-    for name, (column, model, field_name) in _DETAIL_JSON.items():
-        field = model._meta.get_field(field_name)
-        for row in lists[name]:
-            row[column] = field.from_db_value(row[column], None, connection)
-    for row in lists["steps"]:
+    materials = (
+        CaseMaterial.objects.filter(case_id=case.pk)
+        # files of a material outside the case's item version are not listed
+        .filter(
+            Q(material_id__isnull=True) | Q(material__version_id=case.item_version_id)
+        )
+        .order_by(
+            F("material__order").asc(nulls_last=True),
+            F("material_id").asc(nulls_last=True),
+            "id",
+        )
+        .values(
+            "id",
+            "material_id",
+            "name",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "round",
+            "uploaded_at",
+        )
+    )
+    steps = []
+    for row in (
+        CaseStep.objects.filter(case_id=case.pk)
+        .order_by("order", "id")
+        .values(*_STEP_COLUMNS)
+    ):
         row["assignee"] = _user_label(
-            row.pop("assignee_id"), row.pop("display_name"), row.pop("username")
+            row.pop("assignee_id"),
+            row.pop("assignee__display_name"),
+            row.pop("assignee__username"),
         )
-    for row in lists["extensions"]:
+        steps.append(row)
+    extensions = []
+    for row in (
+        CaseExtension.objects.filter(case_id=case.pk)
+        .order_by("id")
+        .values(*_EXTENSION_COLUMNS)
+    ):
         row["approved_by"] = _user_label(
-            row.pop("approved_by_id"), row.pop("display_name"), row.pop("username")
+            row.pop("approved_by_id"),
+            row.pop("approved_by__display_name"),
+            row.pop("approved_by__username"),
         )
-    return lists
-
-
-def _aware(value):
-    """Return a datetime column as the ORM does: aware (SQLite stores naive ones)."""
-    if isinstance(value, str):  # a backend without a datetime converter
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, connection.timezone)
-    return value
+        extensions.append(row)
+    return {
+        "materials": list(materials),
+        "steps": steps,
+        "suspensions": list(
+            CaseSuspension.objects.filter(case_id=case.pk)
+            .order_by("started_on", "id")
+            .values(
+                "id",
+                "kind",
+                "reason",
+                "expected_days",
+                "started_on",
+                "ended_on",
+                "working_days",
+            )
+        ),
+        "extensions": extensions,
+        "supplement_requests": list(
+            SupplementRequest.objects.filter(case_id=case.pk)
+            .order_by("id")
+            .values(
+                "id", "items", "reason", "requested_at", "answered_at", "answer_note"
+            )
+        ),
+        "events": list(
+            AuditEvent.objects.filter(stream=f"cases.case:{case.pk}")
+            .order_by("seq")
+            .values(
+                "seq",
+                "action",
+                "from_state",
+                "to_state",
+                "actor_label",
+                "created_at",
+                "reason",
+                "details",
+                "hash",
+            )
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -730,6 +594,53 @@ def case_step_list_for_user(*, user) -> QuerySet[CaseStep]:
     )
 
 
+def case_list_mine(*, user: User) -> QuerySet[Case]:
+    """
+    Return the cases the user filed as applicant or agent, newest first.
+
+    中文：我的办件
+    """
+    return (
+        case_list_for_user(user=user)
+        .filter(Q(applicant=user) | Q(agent=user))
+        .select_related(None)
+        .select_related("item_version")
+    )
+
+
+def case_draft_find(*, user: User, item: ServiceItem) -> Case | None:
+    """
+    Return the user's newest draft for ``item`` (to resume it), or None.
+
+    中文：查找申请草稿
+    """
+    return (
+        case_list_for_user(user=user, status=Status.DRAFT)
+        .filter(applicant=user, item=item)
+        .first()
+    )
+
+
+def staff_list_for_department(*, department_id: int) -> QuerySet[User]:
+    """
+    Return the active members of staff of a department (for reassignment).
+
+    中文：部门在岗人员
+    """
+    return (
+        User.objects.filter(
+            is_active=True,
+            department_id=department_id,
+            groups__name__in=[
+                ROLE_GROUP_NAMES[Role.COUNTER_STAFF],
+                ROLE_GROUP_NAMES[Role.REVIEWER],
+            ],
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
 __all__ = [
     "CaseDetail",
     "ChecklistRow",
@@ -741,9 +652,11 @@ __all__ = [
     "case_count_capped",
     "case_detail_get",
     "case_document_get_for_user",
+    "case_draft_find",
     "case_get_for_user",
     "case_inbox_counts",
     "case_list_for_user",
+    "case_list_mine",
     "case_material_get_for_user",
     "case_public_lookup",
     "case_step_list_for_user",
@@ -751,4 +664,5 @@ __all__ = [
     "case_visibility_q",
     "item_for_application_get",
     "notification_list_for_user",
+    "staff_list_for_department",
 ]

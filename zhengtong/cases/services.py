@@ -18,8 +18,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
+from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
-from zhengtong.accounts.services import agent_may_act_for, staff_effective_assignee
+from zhengtong.accounts.services import (
+    agent_may_act_for,
+    applicant_walk_in_get_or_create,
+    staff_effective_assignee,
+)
 from zhengtong.catalog.constants import (
     DayUnit,
     HandlingMode,
@@ -31,7 +36,7 @@ from zhengtong.core.audit import audit_record
 from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError
 
-from . import clock
+from . import clock, permissions
 from .constants import (
     CLOCK_STATUSES,
     Action,
@@ -165,9 +170,16 @@ def case_create(
     case created first. ``agent`` files for ``applicant`` and needs an
     authorisation in force.
 
+    Who: an applicant account for itself or as agent
+    (``permissions.check_submit``), or intake staff of the item's department
+    (``permissions.check_intake``, walk-in applications).
+
     中文：创建办件（网上申请／草稿）
     """
     now, today = _now(now)
+    self_service = actor.pk in (applicant.pk, getattr(agent, "pk", None))
+    if self_service:
+        permissions.check_submit(user=actor)
     idempotency_key = (idempotency_key or "").strip()[:80]
     if idempotency_key:
         existing = Case.objects.filter(
@@ -189,6 +201,8 @@ def case_create(
         raise ApplicationError("invalid_form_data", "申请表内容格式有误。")
     version = _version_for(item)
     department = version.department or item.department
+    if not self_service:
+        permissions.check_intake(user=actor, department=department)
     region_code = (
         (getattr(item.region, "code", "") if item.region_id else "")
         or getattr(department.region, "code", "")
@@ -273,6 +287,42 @@ def case_draft_update(*, case: Case, actor: User, form_data: dict) -> Case:
     audit_record(
         action="form_update", obj=case, actor=actor, details={"keys": sorted(form_data)}
     )
+    return case
+
+
+@transaction.atomic
+def case_draft_save(
+    *,
+    applicant: User,
+    item: ServiceItem,
+    case: Case | None,
+    form_data: dict[str, Any],
+    files: Iterable[tuple[Material | int | None, Any]] = (),
+    submit: bool = False,
+    channel: str = Channel.ONLINE,
+) -> Case:
+    """
+    Create or update an online draft, attach files and optionally submit.
+
+    All in one transaction: a rejected file leaves the draft as it was.
+
+    中文：保存申请（草稿或提交）
+    """
+    if case is None:
+        case = case_create(
+            applicant=applicant,
+            item=item,
+            actor=applicant,
+            channel=channel,
+            form_data=form_data,
+            submit=False,
+        )
+    else:
+        case = case_draft_update(case=case, actor=applicant, form_data=form_data)
+    for material, upload in files:
+        case_material_add(case=case, actor=applicant, file=upload, material=material)
+    if submit:
+        case = case_submit(case=case, actor=applicant)
     return case
 
 
@@ -367,6 +417,7 @@ def case_submit(*, case: Case, actor: User, now: datetime | None = None) -> Case
     """
     now, today = _now(now)
     case = _lock(case)
+    permissions.check_submit(user=actor, department=case.department_id)
     transition_check(case=case, action=Action.SUBMIT, user=actor)
     _snapshot_applicant(case, case.applicant)
     _received(case, now, today)
@@ -404,24 +455,17 @@ def case_counter_intake(
     """
     Register a walk-in application at the counter and attach scans.
 
-    ``actor`` must be intake staff of the item's department. ``files`` are
+    ``actor`` must be intake staff of the item's department
+    (``permissions.check_intake``). ``files`` are
     (checklist material or id or None, uploaded file) pairs. All or nothing:
     a rejected file leaves no case behind.
 
     中文：窗口收件
     """
-    version = _version_for(item)
-    department = version.department or item.department
-    is_admin = actor.is_superuser or actor.has_role(Role.CENTRE_ADMIN)
-    is_staff_here = actor.department_id == department.pk and (
-        actor.has_role(Role.COUNTER_STAFF) or actor.has_role(Role.REVIEWER)
+    _version_for(item)
+    permissions.check_intake(
+        user=actor, department=permissions.item_department_id(item)
     )
-    if not (is_admin or is_staff_here):
-        raise ApplicationError(
-            ErrorCode.NOT_PERMITTED,
-            "只有本部门窗口人员可以办理该事项的收件。",
-            status=403,
-        )
     with transaction.atomic():
         case = case_create(
             applicant=applicant,
@@ -439,6 +483,61 @@ def case_counter_intake(
         for material, upload in files:
             case_material_add(case=case, actor=actor, file=upload, material=material)
         return case_submit(case=case, actor=actor, now=now)
+
+
+@transaction.atomic
+def case_counter_intake_walk_in(
+    *,
+    actor: User,
+    item: ServiceItem,
+    display_name: str,
+    id_type: str = IdType.RESIDENT_ID,
+    id_number: str = "",
+    phone: str = "",
+    subject_kind: str = SubjectKind.PERSON,
+    org_name: str = "",
+    credit_code: str = "",
+    form_data: dict | None = None,
+    files: Iterable[tuple[Material | int | None, Any]] = (),
+    now: datetime | None = None,
+) -> Case:
+    """
+    Register a walk-in applicant (a person, or a company by its 统一社会信用代码)
+    and their case at the counter, all or nothing.
+
+    The one walk-in intake of every door (workbench page, API). ``actor``
+    must be intake staff of the item's department; this is checked before
+    any applicant account is created. A company's credit code is checked
+    by ``accounts.services.applicant_walk_in_get_or_create``; the ID of its
+    representative is optional.
+
+    中文：窗口代为收件（登记申请人并创建办件）
+    """
+    _version_for(item)
+    permissions.check_intake(
+        user=actor, department=permissions.item_department_id(item)
+    )
+    id_number = (id_number or "").strip()
+    if subject_kind == SubjectKind.ENTERPRISE and not id_number:
+        id_type = ""
+    applicant = applicant_walk_in_get_or_create(
+        display_name=display_name,
+        id_type=id_type,
+        id_number=id_number,
+        phone=phone,
+        subject_kind=subject_kind,
+        org_name=org_name,
+        credit_code=credit_code,
+        actor=actor,
+    )
+    return case_counter_intake(
+        actor=actor,
+        applicant=applicant,
+        item=item,
+        form_data=form_data,
+        files=list(files),
+        now=now,
+    )
 
 
 # -- intake (Art. 32) -------------------------------------------------------

@@ -1,9 +1,9 @@
 """
 Applicant pages of cases (申请人端) and the public lookup (办件查询).
 
-Views are thin: they read through ``selectors``, write through ``services``
-(or the compositions in ``services_ui``) and show any ``ApplicationError``
-as a Chinese message next to the form, never as a server error.
+Views are thin: they read through ``selectors``, write through ``services``,
+ask ``permissions`` what to show, and show any ``ApplicationError`` as a
+Chinese message next to the form, never as a server error.
 """
 
 import mimetypes
@@ -19,13 +19,12 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from zhengtong.accounts.constants import Role
 from zhengtong.accounts.throttle import client_ip
 from zhengtong.catalog.selectors import item_get_public
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.masking import mask_id_number, mask_phone
 
-from . import clock, selectors, services, services_ui
+from . import clock, permissions, selectors, services
 from .constants import Action, DocumentKind, Lamp, Status
 from .documents import document_render
 from .forms import (
@@ -187,7 +186,7 @@ class CaseApplyView(LoginRequiredMixin, View):
         }
 
     def _refusal(self, request, item) -> HttpResponse | None:
-        if not request.user.has_role(Role.APPLICANT):
+        if not permissions.can_submit(user=request.user):
             return render(request, PAGES + "not_applicant.html", status=403)
         if not item.online_available:
             return render(
@@ -200,7 +199,7 @@ class CaseApplyView(LoginRequiredMixin, View):
         refusal = self._refusal(request, item)
         if refusal is not None:
             return refusal
-        draft = services_ui.case_draft_find(user=request.user, item=item)
+        draft = selectors.case_draft_find(user=request.user, item=item)
         initial = {
             "contact_name": request.user.subject_name,
             "contact_phone": request.user.phone,
@@ -218,7 +217,7 @@ class CaseApplyView(LoginRequiredMixin, View):
         refusal = self._refusal(request, item)
         if refusal is not None:
             return refusal
-        draft = services_ui.case_draft_find(user=request.user, item=item)
+        draft = selectors.case_draft_find(user=request.user, item=item)
         materials = list(item.current_version.materials.order_by("order", "id"))
         form = ApplyForm(request.POST, request.FILES, materials=materials)
         submit = request.POST.get("do") == "submit"
@@ -226,7 +225,7 @@ class CaseApplyView(LoginRequiredMixin, View):
             ctx = self._context(request, item, form, draft)
             return render(request, PAGES + "apply.html", ctx, status=400)
         try:
-            case = services_ui.case_draft_save(
+            case = services.case_draft_save(
                 applicant=request.user,
                 item=item,
                 case=draft,
@@ -251,7 +250,7 @@ class CaseMineView(LoginRequiredMixin, View):
     """My cases: status, due date and lamp."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        cases = list(services_ui.case_list_mine(user=request.user)[:100])
+        cases = list(selectors.case_list_mine(user=request.user)[:100])
         notices = list(selectors.notification_list_for_user(user=request.user)[:8])
         return render(
             request,

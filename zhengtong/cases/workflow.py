@@ -2,7 +2,8 @@
 The transition table of a case and the one function that enforces it.
 
 ``TRANSITIONS`` maps (from status, action) to the status it leads to and the
-kinds of actor allowed to perform it. ``case_transition`` is the only code
+kinds of actor allowed to perform it (who the user is to the case comes
+from ``permissions.case_actor_kinds``). ``case_transition`` is the only code
 that changes ``Case.status``; services call it and then do their own work.
 
 Refusals (stable codes, see ``constants.ErrorCode``), checked in this order:
@@ -19,11 +20,11 @@ Refusals (stable codes, see ``constants.ErrorCode``), checked in this order:
 from dataclasses import dataclass
 from typing import Any
 
-from zhengtong.accounts.constants import Role
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
 
 from .constants import CLOCK_STATUSES, Action, ActorKind, ErrorCode, Status
+from .permissions import case_actor_kinds
 
 A, K, S = Action, ActorKind, Status
 STAFF_INTAKE = frozenset({K.INTAKE, K.REVIEWER, K.ADMIN})
@@ -97,36 +98,6 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 ACTION_ACTORS: dict[str, frozenset] = {}
 for (_state, _action), _tr in TRANSITIONS.items():
     ACTION_ACTORS[_action] = ACTION_ACTORS.get(_action, frozenset()) | _tr.actors
-
-
-def case_actor_kinds(*, case, user) -> frozenset:
-    """
-    Return the actor kinds ``user`` holds for ``case`` (None is the system).
-
-    中文：操作人身份
-    """
-    if user is None:
-        return frozenset({K.SYSTEM})
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    kinds: set[str] = set()
-    if user.pk in (case.applicant_id, case.agent_id):
-        kinds.add(K.APPLICANT)
-    is_admin = user.is_superuser or user.has_role(Role.CENTRE_ADMIN)
-    if is_admin:
-        kinds.update({K.ADMIN, K.EXTENSION_APPROVER})
-    same_dept = user.department_id is not None and (
-        user.department_id == case.department_id
-    )
-    if same_dept and user.has_role(Role.COUNTER_STAFF):
-        kinds.add(K.INTAKE)
-    if same_dept and user.has_role(Role.REVIEWER):
-        kinds.add(K.REVIEWER)
-        if user.has_perm("cases.approve_extension"):
-            kinds.add(K.EXTENSION_APPROVER)
-    if case.current_assignee_id is not None and case.current_assignee_id == user.pk:
-        kinds.add(K.ASSIGNEE)
-    return frozenset(kinds)
 
 
 def transition_check(*, case, action: str, user) -> Transition:

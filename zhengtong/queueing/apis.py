@@ -12,13 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhengtong.accounts.constants import Role
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Appointment, Category, ServiceRule, Ticket
 
 # Output shapes -------------------------------------------------------------
@@ -242,7 +241,7 @@ class TicketIssueApi(APIView):
     def issue(user: Any, data: dict[str, Any]) -> Ticket:
         """Issue a ticket for validated ``data`` on behalf of ``user``."""
         category = selectors.category_get_by_ref(ref=data["category"])
-        if selectors.staff_may_call(user=user):
+        if permissions.can_call_tickets(user=user):
             channel, applicant = Ticket.Channel.STAFF, None
         elif user.is_authenticated:
             channel, applicant = Ticket.Channel.MOBILE, user
@@ -510,8 +509,7 @@ class AppointmentListCreateApi(APIView):
         summary="预约", request=InputSerializer, responses={201: AppointmentOutput}
     )
     def post(self, request: Request) -> Response:
-        if not request.user.has_role(Role.APPLICANT):
-            raise PermissionDeniedError("请使用申请人账号预约。")
+        permissions.check_book_appointment(user=request.user)
         data = validated(self.InputSerializer, request.data)
         appointment = services.appointment_book(
             applicant=request.user,
@@ -573,13 +571,7 @@ class QueueStatsDailyApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        if not (
-            user.is_superuser
-            or any(
-                user.has_role(r)
-                for r in (Role.CENTRE_ADMIN, Role.SUPERVISOR, Role.COUNTER_STAFF)
-            )
-        ):
+        if not permissions.can_see_queue_stats(user=user):
             raise PermissionDeniedError()
         raw = request.query_params.get("date")
         try:

@@ -19,6 +19,7 @@ in this order by ``services.ticket_transition_check``:
 中文：排队号状态流转表
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -54,7 +55,7 @@ class ActorKind(models.TextChoices):
     Who performs a move.
 
     ``public`` is anyone at all (the kiosk, a phone, staff); ``staff`` a
-    窗口人员 (``selectors.staff_may_call``; which counter is checked by the
+    窗口人员 (``permissions.can_call_tickets``; which counter is checked by the
     door through ``counter_get_for_staff`` / ``ticket_get_for_staff``);
     ``holder`` the applicant the ticket was issued to; ``system`` no
     person (scheduled tasks and the demo seeding: actor None or a label).
@@ -79,7 +80,7 @@ class Transition:
     quiet: bool = False  # True: the displays are not told (nothing they show)
 
 
-def _t(to: str, actors, quiet: bool = False) -> Transition:
+def _t(to: str, actors: Iterable[str], quiet: bool = False) -> Transition:
     return Transition(to, frozenset(actors), quiet)
 
 

@@ -15,7 +15,7 @@ from django.views import View
 from zhengtong.catalog.models import Counter
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
-from zhengtong.queueing import selectors, services
+from zhengtong.queueing import permissions, selectors, services
 from zhengtong.queueing.models import Category, Ticket
 
 
@@ -58,7 +58,7 @@ class QueueDeskView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         counters = selectors.counter_list_for_staff(user=request.user)
-        if not selectors.staff_may_call(user=request.user) or not counters:
+        if not permissions.can_call_tickets(user=request.user) or not counters:
             return render(request, "workbench/queue/no_counter.html", status=403)
         wanted = request.GET.get("counter", "")
         counter = next((c for c in counters if str(c.pk) == wanted), counters[0])

@@ -20,11 +20,11 @@ from django.views import View
 
 from zhengtong.accounts.constants import STAFF_ROLES, Role
 from zhengtong.cases import (
+    permissions,
     selectors,
     services,
     services_instant,
     services_tolerance,
-    services_ui,
 )
 from zhengtong.cases.constants import Action, DocumentKind, Lamp, Outcome, Status
 from zhengtong.cases.forms import (
@@ -140,21 +140,10 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
             "q": q,
             "next_before": page[-1].pk if has_more and page else None,
             "paged": before.isdigit(),
-            "can_intake": _may_intake(user),
+            "can_intake": permissions.can_intake(user=user),
             "my_steps": list(selectors.case_step_list_for_user(user=user)[:10]),
         }
         return render(request, TEMPLATES + "home.html", context)
-
-
-def _may_intake(user) -> bool:
-    return user.is_superuser or (
-        user.department_id is not None
-        and (
-            user.has_role(Role.COUNTER_STAFF)
-            or user.has_role(Role.REVIEWER)
-            or user.has_role(Role.CENTRE_ADMIN)
-        )
-    )
 
 
 # -- actions ----------------------------------------------------------------
@@ -486,7 +475,7 @@ def _form_kwargs(spec: ActionSpec, detail: CaseDetail) -> dict[str, Any]:
         active = next((s for s in detail.steps if s.status == "active"), None)
         department_id = active.department_id if active else detail.case.department_id
         return {
-            "assignees": services_ui.staff_list_for_department(
+            "assignees": selectors.staff_list_for_department(
                 department_id=department_id
             )
         }
@@ -667,13 +656,12 @@ class WorkbenchIntakeView(StaffRequiredMixin, View):
     """Counter intake, step 1: find the item the walk-in applicant wants."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not _may_intake(request.user):
+        if not permissions.can_intake(user=request.user):
             return render(request, "workbench/forbidden.html", status=403)
         q = (request.GET.get("q") or "").strip()[:60]
-        department_id = (
-            None if request.user.is_superuser else request.user.department_id
+        items = item_list_public(
+            q=q or None, department_id=permissions.intake_department_id(request.user)
         )
-        items = item_list_public(q=q or None, department_id=department_id)
         return render(
             request,
             TEMPLATES + "intake_items.html",
@@ -710,29 +698,36 @@ class WorkbenchIntakeItemView(StaffRequiredMixin, View):
         )
 
     def get(self, request: HttpRequest, item_id: int) -> HttpResponse:
-        if not _may_intake(request.user):
+        if not permissions.can_intake(user=request.user):
             return render(request, "workbench/forbidden.html", status=403)
         item = self._item(item_id)
+        if not permissions.can_intake_item(user=request.user, item=item):
+            return render(request, "workbench/forbidden.html", status=403)
         materials = item.current_version.materials.order_by("order", "id")
         return self._render(request, item, IntakeApplicantForm(materials=materials))
 
     def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
-        if not _may_intake(request.user):
+        if not permissions.can_intake(user=request.user):
             return render(request, "workbench/forbidden.html", status=403)
         item = self._item(item_id)
+        if not permissions.can_intake_item(user=request.user, item=item):
+            return render(request, "workbench/forbidden.html", status=403)
         materials = item.current_version.materials.order_by("order", "id")
         form = IntakeApplicantForm(request.POST, request.FILES, materials=materials)
         if not form.is_valid():
             return self._render(request, item, form, status=400)
         data = form.cleaned_data
         try:
-            case = services_ui.case_counter_intake_walk_in(
+            case = services.case_counter_intake_walk_in(
                 actor=request.user,
                 item=item,
                 display_name=data["display_name"],
                 id_type=data["id_type"],
                 id_number=data["id_number"],
                 phone=data.get("phone", ""),
+                subject_kind=data["subject_kind"],
+                org_name=data.get("org_name", ""),
+                credit_code=data.get("credit_code", ""),
                 form_data={"matter": data.get("matter", "")},
                 files=form.material_files(),
             )

@@ -337,8 +337,10 @@ def test_remembered_item_expires(world, item_memory, monkeypatch):
     region.code = "511699000000"
     region.save(update_fields=["code"])
     assert selectors.item_for_application_get(code=world.item.item_code) is first
-    real = selectors.time.monotonic
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: real() + 31)
+    from zhengtong.catalog import selectors_application
+
+    real = selectors_application.time.monotonic
+    monkeypatch.setattr(selectors_application.time, "monotonic", lambda: real() + 31)
     later = selectors.item_for_application_get(code=world.item.item_code)
     assert later is not first
     assert later.department.region.code == "511699000000"

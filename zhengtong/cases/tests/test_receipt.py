@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from pypdf import PdfReader, PdfWriter
 
-from zhengtong.cases import services, services_ui
+from zhengtong.cases import services
 from zhengtong.cases.constants import DocumentKind
 from zhengtong.cases.documents import document_render
 from zhengtong.catalog.tests.factories import CounterFactory
@@ -59,7 +59,7 @@ def walk_in(world):
     world.counter.counters.add(counter)
     first, second = world.materials
     with travel(2026, 6, 15, 9, 40):
-        return services_ui.case_counter_intake_walk_in(
+        return services.case_counter_intake_walk_in(
             actor=world.counter,
             item=world.item,
             display_name="王五",

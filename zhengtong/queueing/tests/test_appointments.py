@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 
-from zhengtong.core.errors import ApplicationError
+from zhengtong.accounts.constants import Role
+from zhengtong.accounts.models import User
+from zhengtong.accounts.services import user_create
+from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.sms import ConsoleSmsBackend
 from zhengtong.queueing import selectors, services
 from zhengtong.queueing.models import Appointment, Ticket
@@ -64,6 +67,16 @@ class TestSlots:
         assert len(appointment.code) == 8
 
 
+def another_applicant(setup, n: int):
+    """Return applicant number ``n`` besides ``setup.applicant`` (only they book)."""
+    user = User.objects.filter(username=f"app{n}_{setup.applicant.pk}").first()
+    return user or user_create(
+        username=f"app{n}_{setup.applicant.pk}",
+        password="pw-123456",
+        roles=[Role.APPLICANT],
+    )
+
+
 def book(setup, slot, now, user=None, code="A"):
     return services.appointment_book(
         applicant=user or setup.applicant,
@@ -82,24 +95,35 @@ class TestBooking:
         with pytest.raises(ApplicationError) as exc:
             book(setup, at(MONDAY, 11), now)
         assert exc.value.code == "already_booked"
-        book(setup, slot, now, user=setup.staff)
+        book(setup, slot, now, user=another_applicant(setup, 1))
         with pytest.raises(ApplicationError) as exc:
-            book(setup, slot, now, user=setup.other_staff)
+            book(setup, slot, now, user=another_applicant(setup, 2))
         assert exc.value.code == "slot_full"
         with pytest.raises(ApplicationError) as exc:
-            book(setup, at(MONDAY, 9), at(MONDAY, 9, 30), user=setup.other_staff)
+            book(
+                setup,
+                at(MONDAY, 9),
+                at(MONDAY, 9, 30),
+                user=another_applicant(setup, 2),
+            )
         assert exc.value.code == "slot_in_past"
         with pytest.raises(ApplicationError) as exc:
-            book(setup, at(MONDAY, 9, 5), now, user=setup.other_staff)
+            book(setup, at(MONDAY, 9, 5), now, user=another_applicant(setup, 2))
         assert exc.value.code == "invalid_slot"
+
+    def test_only_applicant_accounts_book(self):
+        setup = hall_setup()
+        with pytest.raises(PermissionDeniedError, match="请使用申请人账号预约"):
+            book(setup, at(MONDAY, 10), at(MONDAY, 8), user=setup.staff)
+        assert not Appointment.objects.exists()
 
     def test_cancel_frees_the_slot(self):
         setup = hall_setup()
         now = at(MONDAY, 8)
         a = book(setup, at(MONDAY, 10), now)
-        book(setup, at(MONDAY, 10), now, user=setup.staff)
+        book(setup, at(MONDAY, 10), now, user=another_applicant(setup, 1))
         services.appointment_cancel(appointment=a, actor=setup.applicant, now=now)
-        assert book(setup, at(MONDAY, 10), now, user=setup.other_staff)
+        assert book(setup, at(MONDAY, 10), now, user=another_applicant(setup, 2))
         with pytest.raises(ApplicationError) as exc:
             services.appointment_cancel(appointment=a, actor=setup.applicant, now=now)
         assert exc.value.code == "invalid_appointment_state"

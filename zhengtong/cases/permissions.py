@@ -1,0 +1,280 @@
+"""
+Who may do what with cases: every rule written once.
+
+Services call the ``check_*`` / ``access_*`` functions (they raise the
+refusal); pages and APIs ask the ``can_*`` functions to show or hide a menu
+entry or a button. A new door therefore cannot skip a rule: it lives in the
+service. Status changes are decided by the transition table in
+``workflow.py`` from the actor kinds returned by ``case_actor_kinds`` below.
+
+The rules:
+
+- **Intake staff** (窗口收件人员) of a department: an active member of staff
+  with the 窗口人员 (counter staff) role in that department. Nobody else
+  takes in a walk-in application: not reviewers, not centre administrators
+  (with or without a department), not superusers; any of them who also holds
+  the counter role in the department is intake staff there.
+- **Submitting** (提交申请) for oneself or as agent needs an applicant account
+  (申请人); intake staff submit at the counter on an applicant's behalf.
+- **Visibility** (办件可见范围): applicants see their own cases and those they
+  are the agent of; counter staff and reviewers see their department's cases
+  and cases whose current step is theirs; supervisors, centre administrators
+  and superusers see all. ``case_visibility_terms`` is the one definition;
+  the query filter and the object check are both derived from it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from zhengtong.accounts.constants import Role
+from zhengtong.core.errors import ApplicationError, NotFoundError
+
+from .constants import ActorKind, ErrorCode
+
+K = ActorKind
+NOT_VISIBLE = "办件不存在或无权查看。"
+
+
+def _active(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
+
+
+def _department_id(department: Any) -> int | None:
+    return getattr(department, "pk", department)
+
+
+def is_centre_wide(user: Any) -> bool:
+    """
+    Return True for superusers and centre administrators (all departments).
+
+    中文：中心管理员
+    """
+    return _active(user) and (user.is_superuser or user.has_role(Role.CENTRE_ADMIN))
+
+
+def is_department_staff(user: Any) -> bool:
+    """
+    Return True for counter staff and reviewers who belong to a department.
+
+    中文：部门工作人员
+    """
+    return (
+        _active(user)
+        and user.department_id is not None
+        and (user.has_role(Role.COUNTER_STAFF) or user.has_role(Role.REVIEWER))
+    )
+
+
+# -- intake -----------------------------------------------------------------
+
+
+def can_intake(*, user: Any, department: Any = None) -> bool:
+    """
+    Return True when ``user`` is intake staff of ``department``.
+
+    Without ``department``: whether the user takes in walk-in applications
+    at all (the workbench shows 窗口收件). ``department`` may be a
+    Department or its id.
+
+    中文：可否窗口收件
+    """
+    if not _active(user) or user.department_id is None:
+        return False
+    if not user.has_role(Role.COUNTER_STAFF):
+        return False
+    wanted = _department_id(department)
+    return wanted is None or wanted == user.department_id
+
+
+def item_department_id(item: Any) -> int | None:
+    """
+    Return the department that takes in applications for ``item`` (its
+    current version's department, else the item's).
+
+    中文：事项受理部门
+    """
+    version = item.current_version
+    return (version.department_id if version is not None else None) or (
+        item.department_id
+    )
+
+
+def can_intake_item(*, user: Any, item: Any) -> bool:
+    """
+    Return True when ``user`` is intake staff for ``item``'s department.
+
+    中文：可否办理该事项的窗口收件
+    """
+    return can_intake(user=user, department=item_department_id(item))
+
+
+def check_intake(*, user: Any, department: Any) -> None:
+    """
+    Raise ``not_permitted`` (403) unless ``user`` is intake staff there.
+
+    中文：检查窗口收件权限
+    """
+    if not can_intake(user=user, department=department):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED,
+            "只有本部门窗口人员可以办理该事项的收件。",
+            status=403,
+        )
+
+
+def intake_department_id(user: Any) -> int | None:
+    """
+    Return the department whose items ``user`` takes in (None: none).
+
+    中文：收件部门
+    """
+    return user.department_id if can_intake(user=user) else None
+
+
+# -- submitting -------------------------------------------------------------
+
+
+def can_submit(*, user: Any) -> bool:
+    """
+    Return True when ``user`` may file an application (an applicant account).
+
+    中文：可否提交申请
+    """
+    return _active(user) and user.has_role(Role.APPLICANT)
+
+
+def check_submit(*, user: Any, department: Any = None) -> None:
+    """
+    Raise ``not_permitted`` (403) unless ``user`` may submit.
+
+    An applicant account submits for itself or as agent; with
+    ``department`` (the case's), intake staff of it submit at the counter.
+
+    中文：检查提交申请权限
+    """
+    if can_submit(user=user):
+        return
+    if department is not None and can_intake(user=user, department=department):
+        return
+    raise ApplicationError(
+        ErrorCode.NOT_PERMITTED, "只有申请人账号可以提交申请。", status=403
+    )
+
+
+# -- visibility -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisibilityTerms:
+    """
+    The cases a user may see: all of them, or those where one of ``terms``
+    holds (a column of the case equal to a value).
+
+    中文：办件可见条件
+    """
+
+    sees_all: bool
+    terms: tuple[tuple[str, int], ...] = ()
+
+
+def case_visibility_terms(user: Any) -> VisibilityTerms:
+    """
+    Return the one definition of which cases ``user`` may see.
+
+    中文：办件可见范围
+    """
+    if not _active(user):
+        return VisibilityTerms(sees_all=False)
+    if (
+        user.is_superuser
+        or user.has_role(Role.CENTRE_ADMIN)
+        or user.has_role(Role.SUPERVISOR)
+    ):
+        return VisibilityTerms(sees_all=True)
+    terms = [("applicant_id", user.pk), ("agent_id", user.pk)]
+    if is_department_staff(user):
+        terms += [
+            ("department_id", user.department_id),
+            ("current_assignee_id", user.pk),
+        ]
+    return VisibilityTerms(sees_all=False, terms=tuple(terms))
+
+
+def case_visibility_q(user: Any) -> Q | None:
+    """
+    Return the filter of cases ``user`` may see (None: all of them).
+
+    中文：办件可见范围（查询条件）
+    """
+    visible = case_visibility_terms(user)
+    if visible.sees_all:
+        return None
+    q: Q | None = None
+    for column, value in visible.terms:
+        term = Q(**{column: value})
+        q = term if q is None else q | term
+    return q if q is not None else Q(pk__in=[])
+
+
+def can_see_case(*, user: Any, case: Any) -> bool:
+    """
+    Return True when ``case_visibility_q(user)`` holds for the loaded ``case``.
+
+    中文：办件是否可见
+    """
+    visible = case_visibility_terms(user)
+    if visible.sees_all:
+        return True
+    return any(
+        value is not None and getattr(case, column) == value
+        for column, value in visible.terms
+    )
+
+
+def access_case(*, user: Any, case: Any) -> Any:
+    """
+    Return ``case`` if ``user`` may see it, else raise NotFoundError (404).
+
+    中文：办件访问检查
+    """
+    if case is None or not can_see_case(user=user, case=case):
+        raise NotFoundError(NOT_VISIBLE)
+    return case
+
+
+# -- who the user is to a case (the transition table's actor kinds) ---------
+
+
+def case_actor_kinds(*, case: Any, user: Any) -> frozenset:
+    """
+    Return the actor kinds ``user`` holds for ``case`` (None is the system).
+
+    中文：操作人身份
+    """
+    if user is None:
+        return frozenset({K.SYSTEM})
+    if not _active(user):
+        return frozenset()
+    kinds: set[str] = set()
+    if user.pk in (case.applicant_id, case.agent_id):
+        kinds.add(K.APPLICANT)
+    if is_centre_wide(user):
+        kinds.update({K.ADMIN, K.EXTENSION_APPROVER})
+    if can_intake(user=user, department=case.department_id):
+        kinds.add(K.INTAKE)
+    same_dept = user.department_id is not None and (
+        user.department_id == case.department_id
+    )
+    if same_dept and user.has_role(Role.REVIEWER):
+        kinds.add(K.REVIEWER)
+        if user.has_perm("cases.approve_extension"):
+            kinds.add(K.EXTENSION_APPROVER)
+    if case.current_assignee_id is not None and case.current_assignee_id == user.pk:
+        kinds.add(K.ASSIGNEE)
+    return frozenset(kinds)

@@ -1,0 +1,27 @@
+"""
+Template filters that ask the domain permissions modules (menus, buttons).
+
+Templates only ask; the rule itself lives in ``cases.permissions`` and
+``queueing.permissions`` and is enforced by the services.
+"""
+
+from typing import Any
+
+from django import template
+
+from zhengtong.cases import permissions as case_permissions
+from zhengtong.queueing import permissions as queue_permissions
+
+register = template.Library()
+
+
+@register.filter
+def may_intake(user: Any) -> bool:
+    """Return True when ``user`` takes in walk-in applications (窗口收件)."""
+    return case_permissions.can_intake(user=user)
+
+
+@register.filter
+def may_call_tickets(user: Any) -> bool:
+    """Return True when ``user`` may call tickets at a counter (叫号)."""
+    return queue_permissions.can_call_tickets(user=user)
