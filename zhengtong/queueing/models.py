@@ -665,6 +665,10 @@ class Ticket(BaseModel):
     )
     case_id = models.BigIntegerField(_("关联办件"), null=True, blank=True)
 
+    # waiting ahead of a new ticket, kept from its issue broadcast
+    # (services._broadcast) for the API answer; not a column
+    _ahead: int
+
     class Meta:
         verbose_name = _("排队号")
         verbose_name_plural = _("排队号")

@@ -20,7 +20,7 @@ from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
-from . import permissions, selectors
+from . import selectors
 from .broadcast import display_send, sends_on_server_loop
 from .coalesce import HallUpdates
 from .models import (
@@ -138,8 +138,8 @@ def _actor_may(kinds: frozenset, ticket: Ticket | None, actor: Any) -> bool:
         and ticket.applicant_id == actor.pk
     ):
         return True
-    # the doors asked can_call_tickets on the same user already (roles cached)
-    return ActorKind.STAFF in kinds and permissions.can_call_tickets(user=actor)
+    # the doors asked staff_may_call on the same user already (roles cached)
+    return ActorKind.STAFF in kinds and selectors.staff_may_call(user=actor)
 
 
 def ticket_transition_check(
@@ -727,7 +727,8 @@ def ticket_resume(
     ticket = _lock(ticket)
     ticket_transition_check(ticket=ticket, action=TicketAction.RESUME, actor=actor)
     if (
-        Ticket.objects.filter(
+        ticket.counter_id is not None
+        and Ticket.objects.filter(
             counter_id=ticket.counter_id,
             status__in=[S.CALLED, S.SERVING],
             service_date=ticket.service_date,
@@ -943,14 +944,11 @@ def appointment_book(
     """
     Book a slot of ``category`` for ``applicant``.
 
-    Refused for accounts that are not applicants
-    (``permissions.check_book_appointment``), past or unknown slots, full
-    slots, a second booking the same day in the same category, and while the
-    no-show policy blocks the user.
+    Refused for past or unknown slots, full slots, a second booking the same
+    day in the same category, and while the no-show policy blocks the user.
 
     中文：预约
     """
-    permissions.check_book_appointment(user=applicant)
     now = now or timezone.now()
     if not category.active:
         raise ApplicationError("unknown_category", "业务类别不存在或已停用。")
