@@ -24,10 +24,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from zhengtong.accounts.constants import Role
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 
+from . import permissions
 from .cache import config_cached
 from .models import (
     Appointment,
@@ -151,13 +151,6 @@ def counter_list_for_staff(*, user: Any) -> list[Counter]:
     return sorted(counters, key=counter_sort_key)
 
 
-def staff_may_call(*, user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.has_role(Role.COUNTER_STAFF) or user.is_superuser)
-    )
-
-
 def _pk(value: Any) -> int:
     """A primary key from user input; ValueError unless a positive 64-bit integer."""
     pk = int(value)
@@ -186,7 +179,7 @@ def counter_get_for_staff(*, user: Any, counter_id: Any) -> Counter:
         raise NotFoundError("窗口不存在。") from None
     if not counter.is_active:
         raise NotFoundError("窗口不存在。")
-    if not staff_may_call(user=user) or pk not in _staff_counter_ids(
+    if not permissions.can_call_tickets(user=user) or pk not in _staff_counter_ids(
         user_id=getattr(user, "pk", None)
     ):
         raise PermissionDeniedError("您未被安排在该窗口，不能在此叫号。")
@@ -202,8 +195,7 @@ def ticket_get_for_staff(*, user: Any, ticket_id: Any) -> Ticket:
 
     中文：获取窗口排队号
     """
-    if not staff_may_call(user=user):
-        raise PermissionDeniedError("只有窗口人员可以操作排队号。")
+    permissions.check_call_tickets(user=user)
     try:
         ticket = ticket_row_get(ticket_id=_pk(ticket_id))
     except (Ticket.DoesNotExist, TypeError, ValueError):

@@ -20,7 +20,7 @@ from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 from zhengtong.core.masking import mask_phone
 
-from . import selectors
+from . import permissions, selectors
 from .broadcast import display_send, sends_on_server_loop
 from .coalesce import HallUpdates
 from .models import (
@@ -138,8 +138,8 @@ def _actor_may(kinds: frozenset, ticket: Ticket | None, actor: Any) -> bool:
         and ticket.applicant_id == actor.pk
     ):
         return True
-    # the doors asked staff_may_call on the same user already (roles cached)
-    return ActorKind.STAFF in kinds and selectors.staff_may_call(user=actor)
+    # the doors asked can_call_tickets on the same user already (roles cached)
+    return ActorKind.STAFF in kinds and permissions.can_call_tickets(user=actor)
 
 
 def ticket_transition_check(
@@ -944,11 +944,14 @@ def appointment_book(
     """
     Book a slot of ``category`` for ``applicant``.
 
-    Refused for past or unknown slots, full slots, a second booking the same
-    day in the same category, and while the no-show policy blocks the user.
+    Refused for accounts that are not applicants
+    (``permissions.check_book_appointment``), past or unknown slots, full
+    slots, a second booking the same day in the same category, and while the
+    no-show policy blocks the user.
 
     中文：预约
     """
+    permissions.check_book_appointment(user=applicant)
     now = now or timezone.now()
     if not category.active:
         raise ApplicationError("unknown_category", "业务类别不存在或已停用。")

@@ -55,7 +55,7 @@ class ActorKind(models.TextChoices):
     Who performs a move.
 
     ``public`` is anyone at all (the kiosk, a phone, staff); ``staff`` a
-    窗口人员 (``selectors.staff_may_call``; which counter is checked by the
+    窗口人员 (``permissions.can_call_tickets``; which counter is checked by the
     door through ``counter_get_for_staff`` / ``ticket_get_for_staff``);
     ``holder`` the applicant the ticket was issued to; ``system`` no
     person (scheduled tasks and the demo seeding: actor None or a label).
