@@ -67,7 +67,7 @@ class Inbox:
     }
 
 
-def _case_id_or_404(user, case_id: Any) -> int:
+def _case_id_or_404(user: Any, case_id: Any) -> int:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise NotFoundError(NOT_VISIBLE)
     try:
@@ -76,7 +76,7 @@ def _case_id_or_404(user, case_id: Any) -> int:
         raise NotFoundError(NOT_VISIBLE) from None
 
 
-def _case_visible_get(user, case_id: int, qs: QuerySet[Case]) -> Case:
+def _case_visible_get(user: Any, case_id: int, qs: QuerySet[Case]) -> Case:
     q = case_visibility_q(user)
     if q is not None:
         qs = qs.filter(q)
@@ -88,7 +88,7 @@ def _case_visible_get(user, case_id: int, qs: QuerySet[Case]) -> Case:
         raise NotFoundError(NOT_VISIBLE) from None
 
 
-def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
+def case_get_for_user(*, user: Any, case_id: Any, for_update: bool = False) -> Case:
     """
     Return the case if ``user`` may see it, else raise NotFoundError (404).
 
@@ -103,7 +103,7 @@ def case_get_for_user(*, user, case_id: Any, for_update: bool = False) -> Case:
     return _case_visible_get(user, case_id, qs)
 
 
-def case_visible_to(*, user, case: Case) -> bool:
+def case_visible_to(*, user: Any, case: Case) -> bool:
     """
     Return True when ``case_visibility_q(user)`` holds for the loaded ``case``
     (``permissions.can_see_case``).
@@ -125,7 +125,7 @@ _DETAIL_ONLY = (
 )
 
 
-def case_for_detail_get(*, user, case_id: Any) -> Case:
+def case_for_detail_get(*, user: Any, case_id: Any) -> Case:
     """
     Return the case for the detail API if ``user`` may see it, else raise
     NotFoundError (404), as ``case_get_for_user``.
@@ -145,7 +145,7 @@ def case_for_detail_get(*, user, case_id: Any) -> Case:
 
 def case_list_for_user(
     *,
-    user,
+    user: Any,
     inbox: str | None = None,
     status: str | None = None,
     q: str | None = None,
@@ -203,7 +203,7 @@ def case_count_capped(qs: QuerySet, cap: int = 1000) -> int:
     return qs.order_by()[:cap].count()
 
 
-def case_inbox_counts(*, user, cap: int = 1000) -> dict[str, int]:
+def case_inbox_counts(*, user: Any, cap: int = 1000) -> dict[str, int]:
     """
     Return the (capped) number of cases in each inbox of ``user``.
 
@@ -296,7 +296,7 @@ def case_clock_summary(*, case: Case, today: date | None = None) -> dict[str, An
     }
 
 
-def case_detail_get(*, user, case_id: Any, documents: bool = True) -> CaseDetail:
+def case_detail_get(*, user: Any, case_id: Any, documents: bool = True) -> CaseDetail:
     """
     Return everything a detail page shows, with the user's allowed actions.
 
@@ -322,7 +322,9 @@ def case_detail_get(*, user, case_id: Any, documents: bool = True) -> CaseDetail
     )
 
 
-def _user_label(user_id, display_name, username) -> str | None:
+def _user_label(
+    user_id: int | None, display_name: str | None, username: str | None
+) -> str | None:
     """Return str(user) from its columns (None without a user)."""
     if user_id is None:
         return None
@@ -535,7 +537,7 @@ def case_public_lookup(*, number: str, query_code: str) -> PublicCaseStatus | No
     )
 
 
-def case_document_get_for_user(*, user, document_id: Any) -> CaseDocument:
+def case_document_get_for_user(*, user: Any, document_id: Any) -> CaseDocument:
     """
     Return a notice if ``user`` may see its case, else NotFoundError.
 
@@ -552,7 +554,7 @@ def case_document_get_for_user(*, user, document_id: Any) -> CaseDocument:
     return CaseDocument.objects.select_related("case").get(pk=document_id)
 
 
-def case_material_get_for_user(*, user, material_id: Any) -> CaseMaterial:
+def case_material_get_for_user(*, user: Any, material_id: Any) -> CaseMaterial:
     """
     Return an uploaded file if ``user`` may see its case, else NotFoundError.
 
@@ -570,7 +572,7 @@ def case_material_get_for_user(*, user, material_id: Any) -> CaseMaterial:
 
 
 def notification_list_for_user(
-    *, user, unread_only: bool = False
+    *, user: Any, unread_only: bool = False
 ) -> QuerySet[Notification]:
     """
     Return the user's in-app notifications, newest first.
@@ -581,7 +583,7 @@ def notification_list_for_user(
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
-def case_step_list_for_user(*, user) -> QuerySet[CaseStep]:
+def case_step_list_for_user(*, user: Any) -> QuerySet[CaseStep]:
     """
     Return the active steps assigned to ``user`` (我的待办 by step).
 

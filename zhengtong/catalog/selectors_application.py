@@ -8,12 +8,16 @@ owns those tables, so the statement lives here, once; other apps call
 """
 
 import time
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Model
 
 from .models import Department, Region, ServiceItem, ServiceItemVersion
 from .search import catalogue_signature_current
+
+_M = TypeVar("_M", bound=Model)
 
 # The columns an application (cases.services.case_create) reads of an item, its current version, the
 # departments and the region codes. One plain statement: the equivalent ORM
@@ -38,13 +42,13 @@ WHERE i.item_code = %s
 """
 
 
-def _loaded(model, **values):
+def _loaded(model: type[_M], **values: Any) -> _M:
     """Return a ``model`` instance with only ``values`` loaded (from_db order)."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
     return model.from_db("default", names, [values[name] for name in names])
 
 
-def _department(pk, region_id, region_code) -> Department:
+def _department(pk: int, region_id: int | None, region_code: str | None) -> Department:
     department = _loaded(Department, id=pk, region_id=region_id)
     if region_id is not None:
         department.region = _loaded(Region, id=region_id, code=region_code)
