@@ -108,8 +108,8 @@ class TestIssueEvents:
         s = hall_setup()
         open_all_day(s.hall)
         # a long interval: the kept event is sent by flush() below, not the thread
-        kept = HallUpdates(services._send_kept_issue, interval=lambda: 60)
-        monkeypatch.setattr(services, "_issue_updates", kept)
+        kept = HallUpdates(services.display._send_kept_issue, interval=lambda: 60)
+        monkeypatch.setattr(services.display, "_issue_updates", kept)
         layer = get_channel_layer()
         channel = async_to_sync(layer.new_channel)()
         group = services.hall_group(s.hall.pk)
@@ -144,8 +144,8 @@ class TestIssueEvents:
     ):
         s = hall_setup()
         open_all_day(s.hall)
-        kept = HallUpdates(services._send_kept_issue, interval=lambda: 60)
-        monkeypatch.setattr(services, "_issue_updates", kept)
+        kept = HallUpdates(services.display._send_kept_issue, interval=lambda: 60)
+        monkeypatch.setattr(services.display, "_issue_updates", kept)
         for _ in range(2):
             with django_capture_on_commit_callbacks(execute=True):
                 services.ticket_issue(

@@ -195,9 +195,11 @@ class TestNumbering:
         category = setup.categories["A"]
         day = timezone.localdate()
         assert not DailySequence.objects.filter(category=category).exists()
-        assert services._next_seq(category=category, day=day) == 1
-        assert services._next_seq(category=category, day=day) == 2
-        assert services._next_seq(category=category, day=day + dt.timedelta(1)) == 1
+        assert services.issue._next_seq(category=category, day=day) == 1
+        assert services.issue._next_seq(category=category, day=day) == 2
+        assert (
+            services.issue._next_seq(category=category, day=day + dt.timedelta(1)) == 1
+        )
         row = DailySequence.objects.get(category=category, service_date=day)
         assert row.last_seq == 2
 
@@ -426,7 +428,7 @@ class TestLockedReload:
             category=setup.categories["A"], channel=Ticket.Channel.KIOSK
         )
         called = services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
-        locked = services._lock(issued)
+        locked = services.transition._lock(issued)
         stored = Ticket.objects.select_related("category", "counter", "hall").get(
             pk=issued.pk
         )
@@ -436,7 +438,7 @@ class TestLockedReload:
         assert locked.counter == stored.counter == called.counter
         assert locked.hall == stored.hall
         with pytest.raises(Ticket.DoesNotExist):
-            services._lock(Ticket(pk=10**12))
+            services.transition._lock(Ticket(pk=10**12))
 
     def test_a_renamed_counter_shows_in_the_next_event(self, setup):
         services.ticket_issue(category=setup.categories["A"], channel="kiosk")
