@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhengtong.accounts.constants import Role
 from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
 from zhengtong.api.parsers import StrictJSONParser
@@ -22,7 +21,7 @@ from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .constants import Channel, Outcome
 from .documents import document_render
 from .models import CaseStep, Notification
@@ -149,10 +148,7 @@ class CaseListCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = request.user
-        if not user.has_role(Role.APPLICANT):
-            raise ApplicationError(
-                "not_permitted", "只有申请人账号可以提交申请。", status=403
-            )
+        permissions.check_submit(user=user)  # before the body: 403 comes first
         v = validated(CaseCreateInput, request.data)
         applicant, agent = user, None
         if v.get("applicant_id") and v["applicant_id"] != user.pk:
