@@ -22,8 +22,6 @@ from ..models import (
 )
 from .issue import ticket_issue
 
-# Appointments -------------------------------------------------------------
-
 
 @transaction.atomic
 def appointment_book(

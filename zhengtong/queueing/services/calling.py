@@ -14,9 +14,7 @@ from zhengtong.catalog.models import Counter
 from zhengtong.core.errors import ApplicationError
 
 from .. import selectors
-from ..models import (
-    Ticket,
-)
+from ..models import Ticket
 from ..workflow import (
     TicketAction,
     single_move,
@@ -25,8 +23,6 @@ from .transition import ticket_transition, ticket_transition_check
 
 S = Ticket.Status
 
-
-# Calling ------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -14,9 +14,7 @@ from django.utils import timezone
 from .. import selectors
 from ..broadcast import display_send, sends_on_server_loop
 from ..coalesce import HallUpdates
-from ..models import (
-    Ticket,
-)
+from ..models import Ticket
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,7 @@ from ..models import (
     CounterCategory,
     Ticket,
 )
-from ..workflow import (
-    TicketAction,
-)
+from ..workflow import TicketAction
 from .transition import _lock, ticket_transition, ticket_transition_check
 
 S = Ticket.Status

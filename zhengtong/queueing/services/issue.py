@@ -18,9 +18,7 @@ from ..models import (
     Category,
     Ticket,
 )
-from ..workflow import (
-    TicketAction,
-)
+from ..workflow import TicketAction
 from ..writelock import sqlite_writer_turn
 from .transition import ticket_transition
 
@@ -29,8 +27,6 @@ def _priority_class(priority: str, appointment: Appointment | None) -> int:
     return 0 if (priority != Ticket.Priority.NONE or appointment is not None) else 1
 
 
-
-# Issue --------------------------------------------------------------------
 
 
 def _next_seq(*, category: Category, day: dt.date) -> int:

@@ -10,9 +10,7 @@ from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
 
 from .. import permissions, selectors
-from ..models import (
-    Ticket,
-)
+from ..models import Ticket
 from ..workflow import (
     ACTION_ACTORS,
     NEW,
@@ -23,8 +21,6 @@ from ..workflow import (
     transition_find,
 )
 from .display import _notify
-
-# Transitions --------------------------------------------------------------
 
 
 def _actor_may(kinds: frozenset, ticket: Ticket | None, actor: Any) -> bool:
