@@ -2,8 +2,9 @@
 The transition table of a queue ticket.
 
 ``TRANSITIONS`` maps (from status, action) to the status it leads to, the
-kinds of actor allowed to perform it and the display event it sends.
-``services.ticket_transition`` is the only code that changes
+kinds of actor allowed to perform it and whether the displays are told
+(with an event named after the action). ``services.ticket_transition``
+(``services/transition.py``) is the only code that changes
 ``Ticket.status``; the two one-statement fast paths (the ticket insert of
 ``ticket_issue`` and the claim of ``ticket_call_next``) take their from and
 to statuses from here through ``single_move``.
@@ -128,12 +129,3 @@ def single_move(action: str) -> tuple[str, Transition]:
 def transition_find(*, status: str, action: str) -> Transition | None:
     """Return the move ``action`` makes from ``status``, or None."""
     return TRANSITIONS.get((status, action))
-
-
-def ticket_allowed_actions(*, status: str) -> list[str]:
-    """
-    Return the actions possible in ``status`` (whoever performs them).
-
-    中文：可执行操作
-    """
-    return [action for (state, action) in TRANSITIONS if state == status]
