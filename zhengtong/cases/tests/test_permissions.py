@@ -416,3 +416,32 @@ def test_submission_and_detail_cost_the_queries_they_did_before(
         response = client.get(f"/api/v1/cases/{case_id}/")
     assert response.status_code == 200
     assert response.json()["item_code"] == people.item.item_code
+
+
+# -- visibility at every door ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "page"),
+    [
+        ("other_applicant", "/cases/{id}/"),
+        ("foreign_reviewer", "/workbench/cases/{id}/"),
+    ],
+)
+def test_a_case_out_of_sight_is_not_found_at_every_door(client, people, name, page):
+    case = services.case_create(
+        applicant=people.applicant, item=people.item, actor=people.applicant
+    )
+    user = people.get(name)
+    assert permissions.can_see_case(user=user, case=case) is False
+    with pytest.raises(NotFoundError, match="办件不存在或无权查看。"):
+        permissions.access_case(user=user, case=case)
+    with pytest.raises(NotFoundError):
+        selectors.case_get_for_user(user=user, case_id=case.pk)
+    client.force_login(user)
+    assert client.get(page.format(id=case.pk)).status_code == 404
+    response = client_for(user).get(f"/api/v1/cases/{case.pk}/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    owner = people.get("applicant")
+    assert permissions.access_case(user=owner, case=case) is case
