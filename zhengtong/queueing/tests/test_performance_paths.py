@@ -152,6 +152,22 @@ class TestConfigCache:
         assert "上午" in [s.label for s in sessions]
 
 
+class TestTicketOutput:
+    def test_rendered_ticket_equals_the_serializer_data(self, setup):
+        from zhengtong.queueing.apis import TicketOutput, ticket_output
+
+        issued = take({"category": "general", "phone": "13800000000"}).json()
+        take({"category": "general", "priority": "elderly"})
+        ticket = Ticket.objects.get(pk=issued["id"])
+        assert ticket_output(ticket) == TicketOutput(ticket).data
+        called = services.ticket_call_next(counter=setup.counters[0], actor=setup.staff)
+        assert ticket_output(called) == TicketOutput(called).data
+        reloaded = Ticket.objects.select_related("category", "counter").get(
+            pk=called.pk
+        )
+        assert ticket_output(reloaded) == TicketOutput(reloaded).data
+
+
 class TestTicketIssueInput:
     @pytest.mark.parametrize(
         "payload",
