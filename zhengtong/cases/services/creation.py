@@ -1,0 +1,431 @@
+"""Creating cases: drafts, materials, submission, walk-in intake."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from zhengtong.accounts.identity import IdType, SubjectKind
+from zhengtong.accounts.models import User
+from zhengtong.accounts.services import (
+    agent_may_act_for,
+    applicant_walk_in_get_or_create,
+)
+from zhengtong.catalog.constants import (
+    DayUnit,
+)
+from zhengtong.catalog.models import Material, ServiceItem
+from zhengtong.core.audit import audit_record
+from zhengtong.core.db import row_insert
+from zhengtong.core.errors import ApplicationError
+
+from .. import permissions
+from ..constants import (
+    Action,
+    Channel,
+    ErrorCode,
+    Status,
+)
+from ..models import (
+    Case,
+    CaseMaterial,
+)
+from ..numbering import case_number_format, query_code_new, sequence_next
+from ..receipts import receipt_issue
+from ..uploads import material_file_check
+from ..workflow import case_transition, transition_check
+from ._base import _lock, _notify, _now, _received, _snapshot_applicant, _version_for
+
+# -- creation, drafts, materials ------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    applicant: User,
+    item: ServiceItem,
+    actor: User,
+    channel: str = Channel.ONLINE,
+    form_data: dict | None = None,
+    agent: User | None = None,
+    submit: bool = True,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """
+    Create a case for ``item`` (a draft, or submitted at once).
+
+    The number is allocated here (region-year-sequence, race-safe). With an
+    ``idempotency_key`` a repeated call by the same applicant returns the
+    case created first. ``agent`` files for ``applicant`` and needs an
+    authorisation in force.
+
+    Who: an applicant account for itself or as agent
+    (``permissions.check_submit``), or intake staff of the item's department
+    (``permissions.check_intake``, walk-in applications).
+
+    中文：创建办件（网上申请／草稿）
+    """
+    now, today = _now(now)
+    self_service = actor.pk in (applicant.pk, getattr(agent, "pk", None))
+    if self_service:
+        permissions.check_submit(user=actor)
+    idempotency_key = (idempotency_key or "").strip()[:80]
+    if idempotency_key:
+        existing = Case.objects.filter(
+            applicant=applicant, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+    if channel not in Channel.values:
+        raise ApplicationError("invalid_channel", "申请渠道无效。")
+    if agent is not None and not agent_may_act_for(
+        agent=agent, principal=applicant, day=today
+    ):
+        raise ApplicationError(
+            ErrorCode.AGENT_NOT_AUTHORISED,
+            "您没有该申请人有效的代理授权，不能代为申请。",
+            status=403,
+        )
+    if form_data is not None and not isinstance(form_data, dict):
+        raise ApplicationError("invalid_form_data", "申请表内容格式有误。")
+    version = _version_for(item)
+    department = version.department or item.department
+    if not self_service:
+        permissions.check_intake(user=actor, department=department)
+    region_code = (
+        (getattr(item.region, "code", "") if item.region_id else "")
+        or getattr(department.region, "code", "")
+        or "000000"
+    )
+    case = Case(
+        query_code=query_code_new(),
+        item=item,
+        item_version=version,
+        department=department,
+        region_code=region_code,
+        applicant=applicant,
+        agent=agent,
+        created_by=actor if actor.pk != applicant.pk else None,
+        channel=channel,
+        form_data=form_data or {},
+        status=Status.DRAFT,
+        handling_mode=version.handling_mode or "",
+        promised_days=version.promised_days,
+        statutory_days=version.statutory_days,
+        promised_unit=version.promised_unit or DayUnit.WORKING,
+        statutory_unit=version.statutory_unit or DayUnit.WORKING,
+        idempotency_key=idempotency_key,
+    )
+    _snapshot_applicant(case, applicant)
+    if submit:
+        _received(case, now, today)
+        case.status = Status.SUBMITTED
+    # Last before the insert: the sequence row stays locked until commit, so
+    # concurrent submissions queue only for the insert, the audit row and the
+    # commit, not for building the case.
+    seq = sequence_next(scope=region_code[:6], year=today.year)
+    case.number = case_number_format(region_code=region_code, year=today.year, seq=seq)
+    try:
+        if idempotency_key:  # a concurrent twin may win: keep the outer transaction
+            with transaction.atomic():
+                row_insert(case)
+        else:
+            row_insert(case)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(
+                applicant=applicant, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing
+        raise
+    audit_record(
+        action="create" if not submit else Action.SUBMIT,
+        obj=case,
+        actor=actor,
+        to_state=case.status,
+        details={"channel": channel, "item": item.item_code, "number": case.number},
+        new_stream=True,  # the case row was inserted just above
+    )
+    if submit:
+        receipt_issue(case=case, actor=actor, now=now, with_materials=False)
+        _notify(case, "submitted")
+    return case
+
+
+@transaction.atomic
+def case_draft_update(*, case: Case, actor: User, form_data: dict) -> Case:
+    """
+    Replace the form data of a draft (or of a case awaiting supplement).
+
+    中文：保存草稿
+    """
+    case = _lock(case)
+    if actor.pk not in (case.applicant_id, case.agent_id):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED, "只有申请人可以修改申请表。", status=403
+        )
+    if case.status not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION, "申请已提交，不能再修改申请表。", status=409
+        )
+    if not isinstance(form_data, dict):
+        raise ApplicationError("invalid_form_data", "申请表内容格式有误。")
+    case.form_data = form_data
+    case.save(update_fields=["form_data", "updated_at"])
+    audit_record(
+        action="form_update", obj=case, actor=actor, details={"keys": sorted(form_data)}
+    )
+    return case
+
+
+@transaction.atomic
+def case_draft_save(
+    *,
+    applicant: User,
+    item: ServiceItem,
+    case: Case | None,
+    form_data: dict[str, Any],
+    files: Iterable[tuple[Material | int | None, Any]] = (),
+    submit: bool = False,
+    channel: str = Channel.ONLINE,
+) -> Case:
+    """
+    Create or update an online draft, attach files and optionally submit.
+
+    All in one transaction: a rejected file leaves the draft as it was.
+
+    中文：保存申请（草稿或提交）
+    """
+    if case is None:
+        case = case_create(
+            applicant=applicant,
+            item=item,
+            actor=applicant,
+            channel=channel,
+            form_data=form_data,
+            submit=False,
+        )
+    else:
+        case = case_draft_update(case=case, actor=applicant, form_data=form_data)
+    for material, upload in files:
+        case_material_add(case=case, actor=applicant, file=upload, material=material)
+    if submit:
+        case = case_submit(case=case, actor=applicant)
+    return case
+
+
+MATERIAL_EDIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
+
+
+@transaction.atomic
+def case_material_add(
+    *,
+    case: Case,
+    actor: User,
+    file,
+    material: Material | int | None = None,
+    name: str = "",
+) -> CaseMaterial:
+    """
+    Attach an uploaded file to a case after checking type and size.
+
+    Applicants add files to drafts and while a supplement is requested;
+    intake staff of the department also while the case awaits intake
+    (counter scanning). Earlier files are kept.
+
+    中文：上传申请材料
+    """
+    case = _lock(case)
+    from ..workflow import case_actor_kinds
+
+    kinds = case_actor_kinds(case=case, user=actor)
+    allowed = (
+        "applicant" in kinds
+        and case.status in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED)
+    ) or (
+        kinds & {"intake", "reviewer", "admin"}
+        and case.status in MATERIAL_EDIT_STATUSES
+    )
+    if not allowed:
+        if not kinds:
+            raise ApplicationError(
+                ErrorCode.NOT_PERMITTED, "您无权为该办件上传材料。", status=403
+            )
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            f"办件当前状态为“{Status(case.status).label}”，不能上传材料。",
+            status=409,
+        )
+    if isinstance(material, int):
+        material = Material.objects.filter(
+            pk=material, version=case.item_version_id
+        ).first()
+        if material is None:
+            raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
+    elif material is not None and material.version_id != case.item_version_id:
+        raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
+    original_name = getattr(file, "name", "") or "file"
+    checked = material_file_check(file, name=original_name)
+    label = (name or "").strip() or (material.name if material else original_name)
+    rounds = case.supplement_requests.count()
+    row = CaseMaterial(
+        case=case,
+        material=material,
+        name=label[:500],
+        original_name=original_name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        round=rounds,
+        uploaded_by=actor,
+    )
+    row.file.save(f"upload.{checked.kind}", file, save=False)
+    row.save()
+    audit_record(
+        action="material_add",
+        obj=case,
+        actor=actor,
+        details={
+            "material_id": getattr(material, "pk", None),
+            "name": row.name,
+            "sha256": checked.sha256,
+            "size": checked.size,
+            "content_type": checked.content_type,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def case_submit(*, case: Case, actor: User, now: datetime | None = None) -> Case:
+    """
+    Submit a draft; the receipt date starts the 5-day intake clock.
+
+    中文：提交申请
+    """
+    now, today = _now(now)
+    case = _lock(case)
+    permissions.check_submit(user=actor, department=case.department_id)
+    transition_check(case=case, action=Action.SUBMIT, user=actor)
+    _snapshot_applicant(case, case.applicant)
+    _received(case, now, today)
+    case_transition(
+        case=case,
+        action=Action.SUBMIT,
+        actor=actor,
+        update_fields=[
+            "submitted_at",
+            "received_date",
+            "intake_due_date",
+            "due_date_provisional",
+            "applicant_name",
+            "applicant_id_type",
+            "applicant_id_number",
+            "applicant_phone",
+        ],
+    )
+    receipt_issue(case=case, actor=actor, now=now)
+    _notify(case, "submitted")
+    return case
+
+
+def case_counter_intake(
+    *,
+    actor: User,
+    applicant: User,
+    item: ServiceItem,
+    form_data: dict | None = None,
+    files: Iterable[tuple[Material | int | None, Any]] = (),
+    agent: User | None = None,
+    channel: str = Channel.COUNTER,
+    now: datetime | None = None,
+) -> Case:
+    """
+    Register a walk-in application at the counter and attach scans.
+
+    ``actor`` must be intake staff of the item's department
+    (``permissions.check_intake``). ``files`` are
+    (checklist material or id or None, uploaded file) pairs. All or nothing:
+    a rejected file leaves no case behind.
+
+    中文：窗口收件
+    """
+    _version_for(item)
+    permissions.check_intake(
+        user=actor, department=permissions.item_department_id(item)
+    )
+    with transaction.atomic():
+        case = case_create(
+            applicant=applicant,
+            item=item,
+            actor=actor,
+            channel=channel,
+            form_data=form_data,
+            agent=None,
+            submit=False,
+            now=now,
+        )
+        if agent is not None:
+            case.agent = agent
+            case.save(update_fields=["agent"])
+        for material, upload in files:
+            case_material_add(case=case, actor=actor, file=upload, material=material)
+        return case_submit(case=case, actor=actor, now=now)
+
+
+@transaction.atomic
+def case_counter_intake_walk_in(
+    *,
+    actor: User,
+    item: ServiceItem,
+    display_name: str,
+    id_type: str = IdType.RESIDENT_ID,
+    id_number: str = "",
+    phone: str = "",
+    subject_kind: str = SubjectKind.PERSON,
+    org_name: str = "",
+    credit_code: str = "",
+    form_data: dict | None = None,
+    files: Iterable[tuple[Material | int | None, Any]] = (),
+    now: datetime | None = None,
+) -> Case:
+    """
+    Register a walk-in applicant (a person, or a company by its 统一社会信用代码)
+    and their case at the counter, all or nothing.
+
+    The one walk-in intake of every door (workbench page, API). ``actor``
+    must be intake staff of the item's department; this is checked before
+    any applicant account is created. A company's credit code is checked
+    by ``accounts.services.applicant_walk_in_get_or_create``; the ID of its
+    representative is optional.
+
+    中文：窗口代为收件（登记申请人并创建办件）
+    """
+    _version_for(item)
+    permissions.check_intake(
+        user=actor, department=permissions.item_department_id(item)
+    )
+    id_number = (id_number or "").strip()
+    if subject_kind == SubjectKind.ENTERPRISE and not id_number:
+        id_type = ""
+    applicant = applicant_walk_in_get_or_create(
+        display_name=display_name,
+        id_type=id_type,
+        id_number=id_number,
+        phone=phone,
+        subject_kind=subject_kind,
+        org_name=org_name,
+        credit_code=credit_code,
+        actor=actor,
+    )
+    return case_counter_intake(
+        actor=actor,
+        applicant=applicant,
+        item=item,
+        form_data=form_data,
+        files=list(files),
+        now=now,
+    )

@@ -1,0 +1,287 @@
+"""Decision and after: decide, certificate, delivery, conclusion, withdrawal, termination."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhengtong.accounts.models import User
+from zhengtong.core.errors import ApplicationError
+
+from .. import clock
+from ..constants import (
+    Action,
+    DeliveryMethod,
+    DocumentKind,
+    ErrorCode,
+    Lamp,
+    Outcome,
+    Status,
+    StepStatus,
+)
+from ..models import (
+    Case,
+    CaseDocument,
+    CaseStep,
+)
+from ..workflow import case_transition, transition_check
+from ._base import _issue, _lock, _notify, _now, _require
+
+# -- decision and after ----------------------------------------------------
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    case: Case,
+    actor: User,
+    outcome: str,
+    reason: str = "",
+    result_number: str = "",
+    valid_until: date | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """
+    Decide: approve (准予许可) or deny (不予许可, with reasons and remedies).
+
+    Open steps are closed. Approval starts the Art. 44 certificate clock
+    (10 working days from the decision).
+
+    中文：作出许可决定
+    """
+    now, today = _now(now)
+    case = _lock(case)
+    if outcome not in Outcome.values:
+        raise ApplicationError(
+            ErrorCode.INVALID_OUTCOME, "决定结果须为 approve（准予）或 deny（不予）。"
+        )
+    action = Action.APPROVE if outcome == Outcome.APPROVE else Action.DENY
+    transition_check(case=case, action=action, user=actor)
+    if outcome == Outcome.DENY:
+        reason = _require(reason, "不予许可的理由")
+    if valid_until is not None and valid_until < today:
+        raise ApplicationError("invalid_valid_until", "有效期不能早于决定日期。")
+    CaseStep.objects.filter(
+        case=case, status__in=(StepStatus.ACTIVE, StepStatus.PENDING)
+    ).update(status=StepStatus.CLOSED, lamp=Lamp.NONE)
+    cal = clock.calendar()
+    case.outcome = outcome
+    case.decided_at = now
+    case.decision_reason = (reason or "").strip()
+    case.current_assignee = None
+    kind = DocumentKind.APPROVAL if outcome == Outcome.APPROVE else DocumentKind.DENIAL
+    if outcome == Outcome.APPROVE:
+        case.certificate_due_date = clock.add_days(
+            cal, today, clock.CERTIFICATE_LIMIT_DAYS
+        )
+        case.result_valid_until = valid_until
+        case.lamp = clock.lamp_for(cal, case.certificate_due_date, today)
+    else:
+        case.lamp = Lamp.NONE
+    case.due_date_provisional = clock.case_dates_provisional(cal, case)
+    case_transition(
+        case=case,
+        action=action,
+        actor=actor,
+        reason=reason,
+        details={
+            "outcome": outcome,
+            "on_time": case.due_date is None or today <= case.due_date,
+        },
+        update_fields=[
+            "outcome",
+            "decided_at",
+            "decision_reason",
+            "current_assignee",
+            "certificate_due_date",
+            "result_valid_until",
+            "lamp",
+            "due_date_provisional",
+        ],
+    )
+    document = _issue(
+        case,
+        kind,
+        actor,
+        today,
+        reason=case.decision_reason,
+        result_name=case.item_version.result_name or case.item_version.name,
+        valid_until=valid_until,
+        decided_on=today,
+    )
+    case.result_number = (result_number or "").strip()[:100] or document.number
+    case.save(update_fields=["result_number"])
+    CaseDocument.objects.filter(pk=document.pk).update(
+        context={**document.context, "result_number": case.result_number}
+    )
+    _notify(case, action)
+    return case
+
+
+@transaction.atomic
+def case_certificate_issue(
+    *, case: Case, actor: User, result_number: str = "", now: datetime | None = None
+) -> Case:
+    """
+    Record that the certificate was issued (Art. 44 clock stops).
+
+    中文：颁发证件
+    """
+    now, today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.ISSUE_CERTIFICATE, user=actor)
+    if case.certificate_issued_at is not None:
+        raise ApplicationError("certificate_already_issued", "证件已颁发。", status=409)
+    case.certificate_issued_at = now
+    if result_number.strip():
+        case.result_number = result_number.strip()[:100]
+    case.lamp = Lamp.NONE
+    case_transition(
+        case=case,
+        action=Action.ISSUE_CERTIFICATE,
+        actor=actor,
+        details={
+            "result_number": case.result_number,
+            "on_time": case.certificate_due_date is None
+            or today <= case.certificate_due_date,
+        },
+        update_fields=["certificate_issued_at", "result_number", "lamp"],
+    )
+    _notify(case, "certificate_issued")
+    return case
+
+
+@transaction.atomic
+def case_deliver(
+    *,
+    case: Case,
+    actor: User,
+    method: str,
+    tracking: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """
+    Record delivery of the result: counter pickup, mail (tracking) or download.
+
+    中文：送达
+    """
+    now, _today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.DELIVER, user=actor)
+    if method not in DeliveryMethod.values:
+        raise ApplicationError(
+            ErrorCode.INVALID_DELIVERY, "送达方式须为窗口领取、邮寄送达或网上下载。"
+        )
+    tracking = (tracking or "").strip()
+    if method == DeliveryMethod.MAIL and not tracking:
+        raise ApplicationError(ErrorCode.TRACKING_REQUIRED, "邮寄送达须填写快递单号。")
+    case.delivery_method = method
+    case.delivery_tracking = tracking[:60]
+    case.delivered_at = now
+    case_transition(
+        case=case,
+        action=Action.DELIVER,
+        actor=actor,
+        details={"method": method, "tracking": case.delivery_tracking},
+        update_fields=["delivery_method", "delivery_tracking", "delivered_at"],
+    )
+    _notify(case, "delivered")
+    return case
+
+
+@transaction.atomic
+def case_conclude(
+    *, case: Case, actor: User, note: str = "", now: datetime | None = None
+) -> Case:
+    """
+    Conclude (办结) a decided case; an approval's certificate counts as issued.
+
+    中文：办结
+    """
+    now, _today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.CONCLUDE, user=actor)
+    if case.status == Status.DECIDED_APPROVED and case.certificate_issued_at is None:
+        case.certificate_issued_at = now
+    case.concluded_at = now
+    case.lamp = Lamp.NONE
+    case_transition(
+        case=case,
+        action=Action.CONCLUDE,
+        actor=actor,
+        reason=note,
+        details={
+            "on_time": case.due_date is None
+            or timezone.localdate(case.decided_at or now) <= case.due_date
+        },
+        update_fields=["certificate_issued_at", "concluded_at", "lamp"],
+    )
+    _notify(case, "concluded")
+    return case
+
+
+def _stop_everything(case: Case, today: date) -> None:
+    CaseStep.objects.filter(
+        case=case, status__in=(StepStatus.ACTIVE, StepStatus.PENDING)
+    ).update(status=StepStatus.CLOSED, lamp=Lamp.NONE)
+    cal = None
+    for suspension in case.suspensions.filter(ended_on__isnull=True):
+        cal = cal or clock.calendar()
+        suspension.ended_on = today
+        suspension.working_days = clock.suspension_excluded_days(
+            cal, suspension.started_on, today, today
+        )
+        suspension.save(update_fields=["ended_on", "working_days"])
+    case.lamp = Lamp.NONE
+    case.current_assignee = None
+
+
+@transaction.atomic
+def case_withdraw(
+    *, case: Case, actor: User, reason: str = "", now: datetime | None = None
+) -> Case:
+    """
+    Withdraw the application (applicant or agent, before the decision).
+
+    中文：撤回申请
+    """
+    now, today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.WITHDRAW, user=actor)
+    _stop_everything(case, today)
+    case.closing_reason = (reason or "").strip() or "申请人撤回申请"
+    case_transition(
+        case=case,
+        action=Action.WITHDRAW,
+        actor=actor,
+        reason=case.closing_reason,
+        update_fields=["closing_reason", "lamp", "current_assignee"],
+    )
+    _notify(case, "withdrawn")
+    return case
+
+
+@transaction.atomic
+def case_terminate(
+    *, case: Case, actor: User, reason: str, now: datetime | None = None
+) -> Case:
+    """
+    Terminate handling with a reason (e.g. the applicant died or dissolved).
+
+    中文：终止办理
+    """
+    now, today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.TERMINATE, user=actor)
+    reason = _require(reason, "终止理由")
+    _stop_everything(case, today)
+    case.closing_reason = reason
+    case_transition(
+        case=case,
+        action=Action.TERMINATE,
+        actor=actor,
+        reason=reason,
+        update_fields=["closing_reason", "lamp", "current_assignee"],
+    )
+    _notify(case, "terminated")
+    return case
