@@ -43,6 +43,8 @@ from .constants import CLOCK_STATUSES, OPEN_STATUSES, Status, StepStatus
 from .models import Case, CaseStep, CaseSuspension, Notification
 
 BATCH = 1000
+# Statuses in which the Art. 32 intake decision is still pending.
+INTAKE_STATUSES = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
 EVENT = "deadline_recomputed"
 DATE_FIELDS = (
     "intake_due_date",
@@ -109,9 +111,10 @@ def case_dates_recompute(
     中文：按新日历计算办件期限
     """
     new = {name: row[name] for name in WRITTEN}
-    new["intake_due_date"] = _reanchor(
-        before, after, row["received_date"], row["intake_due_date"]
-    )
+    if row["status"] in INTAKE_STATUSES:
+        new["intake_due_date"] = _reanchor(
+            before, after, row["received_date"], row["intake_due_date"]
+        )
     new["tolerance_due_date"] = _reanchor(
         before, after, row["accepted_date"], row["tolerance_due_date"]
     )
@@ -120,7 +123,13 @@ def case_dates_recompute(
         new["certificate_due_date"] = _reanchor(
             before, after, decided_on, row["certificate_due_date"]
         )
-    if row["accepted_date"] is not None and row["due_date"] is not None:
+    # A decided case keeps the dates it was decided against (on time or not is
+    # history); only a running clock moves.
+    if (
+        row["status"] in CLOCK_STATUSES
+        and row["accepted_date"] is not None
+        and row["due_date"] is not None
+    ):
         result = clock.clock_compute(
             after,
             start=row["accepted_date"],
