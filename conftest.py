@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,10 @@ import time_machine
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY_TRAVEL = pytest.StashKey[time_machine.travel]()
+# Monday 2026-03-02 10:00 in Shanghai: an ordinary working day inside the
+# shipped (official) calendar, far from any holiday or year end; the day most
+# case tests' ``now=`` use.
+STORY_MOMENT = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,6 +73,34 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if value:
         return f"clock moved by --today: {session_start(value).isoformat()}"
     return None
+
+
+@pytest.fixture
+def frozen_moment() -> datetime:
+    """Return the moment ``frozen_today`` stops the clock at.
+
+    ``STORY_MOMENT`` unless overridden: an app's tests/conftest.py, a module or
+    a class defines its own ``frozen_moment`` fixture for its story, one test
+    uses ``@pytest.mark.parametrize("frozen_moment", [...])``.
+    """
+    return STORY_MOMENT
+
+
+@pytest.fixture
+def frozen_today(frozen_moment: datetime) -> Iterator[time_machine.Traveller]:
+    """Run one test on the day of ``frozen_moment``, whatever the real date.
+
+    The clock starts at ``frozen_moment`` and runs on from there (tick=True):
+    today is fixed, yet two writes still get different timestamps, as in
+    production (a stopped clock would hide a change behind an equal
+    ``updated_at``). Dates, ``timezone.now()``, ``time.time()`` and C-level
+    callers all see it, ``--today`` included. The traveller moves on with
+    ``.shift(timedelta)`` or ``.move_to(datetime, tick=False)``.
+    """
+    if frozen_moment.tzinfo is None:
+        raise ValueError("frozen_moment must be an aware datetime (Asia/Shanghai)")
+    with time_machine.travel(frozen_moment, tick=True) as traveller:
+        yield traveller
 
 
 def is_postgres() -> bool:
