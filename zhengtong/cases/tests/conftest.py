@@ -21,6 +21,16 @@ def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
     return datetime(y, m, d, hour, tzinfo=TZ)
 
 
+@pytest.fixture(autouse=True)
+def _cases_day(frozen_today):
+    """Run every cases test on Monday 2026-03-02 10:00 (root ``frozen_today``).
+
+    Every path of a case counts deadlines from today (submission, acceptance,
+    lamps, notices), so no cases test may see the real date. A test with
+    another story overrides ``frozen_moment``.
+    """
+
+
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

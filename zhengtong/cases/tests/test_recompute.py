@@ -34,6 +34,15 @@ NOTICE_2027 = [
 
 
 @pytest.fixture
+def frozen_moment():
+    """Put every test on the story's day, 10 December 2026.
+
+    A login made outside a ``travel`` block must still be valid inside it.
+    """
+    return at(2026, 12, 10)
+
+
+@pytest.fixture
 def item20(world):
     return ServiceItemFactory(
         department=world.dept, published__promised_days=20, published__statutory_days=20
