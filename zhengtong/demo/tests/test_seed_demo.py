@@ -11,7 +11,9 @@ from zhengtong.cases.models import Case
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
 from zhengtong.queueing.models import Ticket
 
-pytestmark = pytest.mark.django_db
+# The demo is seeded "as of today" (cases accepted days ago, a yellow lamp):
+# an ordinary Monday of the shipped calendar (root ``frozen_today``).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_seed_demo_is_complete_and_idempotent():

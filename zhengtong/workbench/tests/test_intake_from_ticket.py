@@ -8,7 +8,13 @@ from zhengtong.queueing import services as queue_services
 from zhengtong.queueing.models import StaffCounterAssignment, Ticket
 from zhengtong.queueing.tests.factories import MONDAY, at, hall_setup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+@pytest.fixture
+def frozen_moment():
+    """The counter takes the application right after calling the ticket."""
+    return at(MONDAY, 10)
 
 
 def _called_ticket(counter_user) -> Ticket:
