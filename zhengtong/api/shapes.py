@@ -89,7 +89,12 @@ def _plan(cls: type[serializers.Serializer]) -> list[tuple[str, Any, Any]]:
             attrs = field.source_attrs
             plain = type(field).get_attribute is serializers.Field.get_attribute
             read = _read(attrs[0]) if plain and len(attrs) == 1 else field.get_attribute
-            plan.append((field.field_name, read, field.to_representation))
+            if isinstance(field, serializers.SerializerMethodField):
+                # what its to_representation does: the serializer's get_<name>
+                to_representation = getattr(field.parent, field.method_name)
+            else:
+                to_representation = field.to_representation
+            plan.append((field.field_name, read, to_representation))
         cache[cls] = plan
     return plan
 
