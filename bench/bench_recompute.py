@@ -84,7 +84,7 @@ STEP_NULLS = "assignee_id started_at started_on due_date completed_at completed_
 DATES = "intake_due_date tolerance_due_date due_date statutory_due_date certificate_due_date"
 # Functions of cases.recompute timed during the load (those it has; a call
 # inside another one counts for the outer one only).
-PHASES = "case_dates_recompute _messages _update_rows _rows_update audit_record_many _steps_recompute"
+PHASES = "case_dates_recompute _messages _applicant_messages _digest_messages _update_rows _rows_update audit_record_many rows_insert _steps_recompute"
 
 
 def at(d: date, hour: int = 10) -> datetime:

@@ -16,8 +16,9 @@ stored date on or after the first changed day, in id order, in batches:
 
 Only rows whose values change are written (one UPDATE per batch), each moved
 case gets one ``deadline_recomputed`` audit event (old and new dates, the
-notice), its handler an in-app message (「紧急」 when a date moved earlier)
-and its applicant one when a date they were told moved.  Each batch is one
+notice) and its applicant an in-app message when a date they were told
+moved; each handler gets one digest at the end (how many of their cases
+moved, 「【紧急】」 when any moved earlier, the case numbers).  Each batch is one
 transaction holding its case rows locked; no case row is read twice.
 
 中文：放假安排变更后校正办件期限
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -43,6 +45,7 @@ from .constants import CLOCK_STATUSES, OPEN_STATUSES, Status, StepStatus
 from .models import Case, CaseStep, CaseSuspension, Notification
 
 BATCH = 1000
+DIGEST_NUMBERS = 20  # case numbers listed in a handler's digest
 # Statuses in which the Art. 32 intake decision is still pending.
 INTAKE_STATUSES = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
 EVENT = "deadline_recomputed"
@@ -221,45 +224,78 @@ def _steps_recompute(
     return moved
 
 
-def _messages(
-    row: dict[str, Any], changes: dict[str, tuple[Any, Any]], notice: str
-) -> list[Notification]:
-    """In-app messages for the handler and, for told dates, the applicant."""
-    lines = "；".join(
-        f"{LABELS[name]}由 {old:%Y-%m-%d} 改为 {new:%Y-%m-%d}"
-        for name, (old, new) in changes.items()
-        if name in LABELS and old and new
+def _changes_text(changes: dict[str, tuple[Any, Any]], names) -> str:
+    """「承诺办结日由 2027-01-08 改为 2027-01-09；…」 for the dates named."""
+    return "；".join(
+        f"{LABELS[n]}由 {changes[n][0]:%Y-%m-%d} 改为 {changes[n][1]:%Y-%m-%d}"
+        for n in names
+        if n in changes and changes[n][0] and changes[n][1]
     )
-    earlier = any(new < old for old, new in changes.values() if old and new)
+
+
+def _applicant_messages(
+    row: dict[str, Any], changes: dict[str, tuple[Any, Any]]
+) -> list[Notification]:
+    """The applicant's (and agent's) message when a date they were told moved."""
+    told = [n for n in TOLD.get(row["status"], ()) if n in changes]
+    if not told:
+        return []
+    text = _changes_text(changes, told)
+    return [
+        Notification(
+            user_id=user_id,
+            case_id=row["id"],
+            event=EVENT,
+            title=f"办件 {row['number']} 的期限已依法校正",
+            text=f"国务院放假安排公布后，您的办件 {row['number']} {text}。",
+        )
+        for user_id in {row["applicant_id"], row["agent_id"]} - {None}
+    ]
+
+
+@dataclass
+class _Digest:
+    """What one handler is told at the end of a recompute (case numbers, earlier first)."""
+
+    moved: int = 0
+    earlier: int = 0
+    earlier_numbers: list[str] = field(default_factory=list)
+    other_numbers: list[str] = field(default_factory=list)
+
+    def add(self, number: str, *, earlier: bool) -> None:
+        self.moved += 1
+        if earlier:
+            self.earlier += 1
+        numbers = self.earlier_numbers if earlier else self.other_numbers
+        if len(numbers) < DIGEST_NUMBERS:
+            numbers.append(number)
+
+
+def _digest_messages(digests: dict[int, _Digest], notice: str) -> list[Notification]:
+    """
+    One in-app digest per handler: how many of their cases moved, which first.
+
+    「【紧急】」 and 「其中 M 个提前，请优先办理」 when any moved earlier; the
+    case numbers listed are the first 20 (those moved earlier first), then 「等」.
+
+    中文：期限校正汇总消息（每位承办人一条）
+    """
     out = []
-    if row["current_assignee_id"]:
-        title = ("【紧急】" if earlier else "") + f"办件 {row['number']} 期限已校正"
+    for user_id, d in digests.items():
+        head = f"{d.moved} 个办件期限已依法校正"
+        if d.earlier:
+            head += f"（其中 {d.earlier} 个提前，请优先办理）"
+        numbers = (d.earlier_numbers + d.other_numbers)[:DIGEST_NUMBERS]
+        listed = "、".join(numbers) + ("等" if d.moved > len(numbers) else "")
+        basis = f"依据{notice}，" if notice else ""
         out.append(
             Notification(
-                user_id=row["current_assignee_id"],
-                case_id=row["id"],
-                event=EVENT,
-                title=title[:200],
-                text=f"依据{notice}：{lines}。"
-                + ("期限提前，请优先办理。" if earlier else ""),
-            )
-        )
-    told = [n for n in TOLD.get(row["status"], ()) if n in changes]
-    if told:
-        text = "；".join(
-            f"{LABELS[n]}由 {changes[n][0]:%Y-%m-%d} 改为 {changes[n][1]:%Y-%m-%d}"
-            for n in told
-            if changes[n][0] and changes[n][1]
-        )
-        out.extend(
-            Notification(
                 user_id=user_id,
-                case_id=row["id"],
+                case_id=None,
                 event=EVENT,
-                title=f"办件 {row['number']} 的期限已依法校正",
-                text=f"国务院放假安排公布后，您的办件 {row['number']} {text}。",
+                title=(("【紧急】" if d.earlier else "") + head)[:200],
+                text=f"{basis}{head}：{listed}。",
             )
-            for user_id in {row["applicant_id"], row["agent_id"]} - {None}
         )
     return out
 
@@ -283,6 +319,7 @@ def cases_recompute(
     count = RecomputeCount(label="办件")
     steps_count = RecomputeCount(label="办理环节")
     condition = _candidates(first_changed)
+    digests: dict[int, _Digest] = defaultdict(_Digest)
     last_id = 0
     while True:
         with transaction.atomic():
@@ -311,10 +348,15 @@ def cases_recompute(
                 if not changes:
                     continue
                 count.moved += 1
-                if any(b < a for a, b in changes.values() if a and b):
+                earlier = any(b < a for a, b in changes.values() if a and b)
+                if earlier:
                     count.earlier += 1
                 else:
                     count.later += 1
+                if row["current_assignee_id"]:
+                    digests[row["current_assignee_id"]].add(
+                        row["number"], earlier=earlier
+                    )
                 audits.append(
                     {
                         # known by its id only: Case(pk=…) would build
@@ -333,7 +375,7 @@ def cases_recompute(
                         },
                     }
                 )
-                messages.extend(_messages(row, changes, notice))
+                messages.extend(_applicant_messages(row, changes))
             count.checked += len(rows)
             _rows_update(Case, WRITTEN, updates)
             audit_record_many(audits, actor=actor, action=EVENT)
@@ -347,6 +389,10 @@ def cases_recompute(
                     steps_count.earlier += 1
                 else:
                     steps_count.later += 1
+    if digests:
+        messages = _digest_messages(digests, notice)
+        Notification.objects.bulk_create(messages, batch_size=500)
+        count.notified += len(messages)
     return [count, steps_count]
 
 

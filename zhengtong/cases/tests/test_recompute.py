@@ -176,11 +176,50 @@ def test_a_date_that_moves_earlier_is_urgent_for_the_handler(world, december_cas
         )
     case = Case.objects.get(pk=december_case.pk)
     assert case.due_date == date(2027, 1, 7)
+    # The handler gets one digest for the whole load, urgent because a
+    # date moved earlier; the details of the change are in the audit event.
     urgent = Notification.objects.get(
         user_id=december_case.current_assignee_id, event="deadline_recomputed"
     )
     assert urgent.title.startswith("【紧急】")
-    assert "2027-01-08 改为 2027-01-07" in urgent.text
+    assert "1 个办件期限已依法校正（其中 1 个提前，请优先办理）" in urgent.text
+    assert december_case.number in urgent.text
+    event = AuditEvent.objects.get(
+        stream=f"cases.case:{case.pk}", action="deadline_recomputed"
+    )
+    assert event.details["changes"]["due_date"] == ["2027-01-08", "2027-01-07"]
+
+
+def test_a_handler_gets_one_digest_for_all_their_moved_cases(world, item20):
+    """One message per handler per load, not one per case; later moves are not urgent."""
+    with time_machine.travel(at(2026, 12, 10), tick=False):
+        cases = []
+        for _ in range(3):
+            case = complete_case(world, at(2026, 12, 10), item=item20)
+            cases.append(
+                services.case_accept(
+                    case=case, actor=world.counter, now=at(2026, 12, 10)
+                )
+            )
+    handler = cases[0].current_assignee_id
+    assert handler is not None
+    # the same handler for all three (intake spreads them otherwise)
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        current_assignee_id=handler
+    )
+    with time_machine.travel(at(2026, 12, 15), tick=False):
+        _load()
+    digest = Notification.objects.get(user_id=handler, event="deadline_recomputed")
+    assert digest.title == "3 个办件期限已依法校正"
+    assert "提前" not in digest.text
+    assert all(c.number in digest.text for c in cases)
+    # the applicant is still told once per case
+    assert (
+        Notification.objects.filter(
+            user=world.applicant, event="deadline_recomputed"
+        ).count()
+        == 3
+    )
 
 
 def test_pages_tag_provisional_dates_and_notices_print_the_line(
