@@ -37,6 +37,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from zhengtong.core.audit import audit_record_many
+from zhengtong.core.db import rows_insert
 from zhengtong.workdays.calc import WorkCalendar
 from zhengtong.workdays.recompute import RecomputeCount
 
@@ -233,22 +234,26 @@ def _changes_text(changes: dict[str, tuple[Any, Any]], names) -> str:
     )
 
 
+MESSAGE_COLUMNS = ("user_id", "case_id", "event", "title", "text")
+
+
 def _applicant_messages(
     row: dict[str, Any], changes: dict[str, tuple[Any, Any]]
-) -> list[Notification]:
-    """The applicant's (and agent's) message when a date they were told moved."""
+) -> list[tuple[Any, ...]]:
+    """
+    The applicant's (and agent's) message when a date they were told moved.
+
+    Rows of ``MESSAGE_COLUMNS`` for ``rows_insert``, not model instances.
+    """
     told = [n for n in TOLD.get(row["status"], ()) if n in changes]
     if not told:
         return []
     text = _changes_text(changes, told)
+    number = row["number"]
+    title = f"办件 {number} 的期限已依法校正"
+    body = f"国务院放假安排公布后，您的办件 {number} {text}。"
     return [
-        Notification(
-            user_id=user_id,
-            case_id=row["id"],
-            event=EVENT,
-            title=f"办件 {row['number']} 的期限已依法校正",
-            text=f"国务院放假安排公布后，您的办件 {row['number']} {text}。",
-        )
+        (user_id, row["id"], EVENT, title, body)
         for user_id in {row["applicant_id"], row["agent_id"]} - {None}
     ]
 
@@ -271,7 +276,7 @@ class _Digest:
             numbers.append(number)
 
 
-def _digest_messages(digests: dict[int, _Digest], notice: str) -> list[Notification]:
+def _digest_messages(digests: dict[int, _Digest], notice: str) -> list[tuple[Any, ...]]:
     """
     One in-app digest per handler: how many of their cases moved, which first.
 
@@ -288,15 +293,8 @@ def _digest_messages(digests: dict[int, _Digest], notice: str) -> list[Notificat
         numbers = (d.earlier_numbers + d.other_numbers)[:DIGEST_NUMBERS]
         listed = "、".join(numbers) + ("等" if d.moved > len(numbers) else "")
         basis = f"依据{notice}，" if notice else ""
-        out.append(
-            Notification(
-                user_id=user_id,
-                case_id=None,
-                event=EVENT,
-                title=(("【紧急】" if d.earlier else "") + head)[:200],
-                text=f"{basis}{head}：{listed}。",
-            )
-        )
+        title = (("【紧急】" if d.earlier else "") + head)[:200]
+        out.append((user_id, None, EVENT, title, f"{basis}{head}：{listed}。"))
     return out
 
 
@@ -320,6 +318,7 @@ def cases_recompute(
     steps_count = RecomputeCount(label="办理环节")
     condition = _candidates(first_changed)
     digests: dict[int, _Digest] = defaultdict(_Digest)
+    reason = f"依据{notice}校正期限"
     last_id = 0
     while True:
         with transaction.atomic():
@@ -359,12 +358,10 @@ def cases_recompute(
                     )
                 audits.append(
                     {
-                        # known by its id only: Case(pk=…) would build
-                        # every field's default (0.1 ms a case)
-                        "obj": Case.from_db(None, ["id"], [row["id"]]),
+                        "pk": row["id"],
                         "from_state": row["status"],
                         "to_state": row["status"],
-                        "reason": f"依据{notice}校正期限",
+                        "reason": reason,
                         "details": {
                             "notice": notice,
                             "changes": {
@@ -378,9 +375,8 @@ def cases_recompute(
                 messages.extend(_applicant_messages(row, changes))
             count.checked += len(rows)
             _rows_update(Case, WRITTEN, updates)
-            audit_record_many(audits, actor=actor, action=EVENT)
-            if messages:
-                Notification.objects.bulk_create(messages, batch_size=500)
+            audit_record_many(audits, actor=actor, action=EVENT, model=Case)
+            rows_insert(Notification, MESSAGE_COLUMNS, messages)
             count.notified += len(messages)
             for due, old in _steps_recompute(ids, before, after, today):
                 steps_count.checked += 1
@@ -390,9 +386,9 @@ def cases_recompute(
                 else:
                     steps_count.later += 1
     if digests:
-        messages = _digest_messages(digests, notice)
-        Notification.objects.bulk_create(messages, batch_size=500)
-        count.notified += len(messages)
+        count.notified += rows_insert(
+            Notification, MESSAGE_COLUMNS, _digest_messages(digests, notice)
+        )
     return [count, steps_count]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connections, models
 from django.utils import timezone
 
-from .db import row_insert
+from .db import row_insert, rows_insert
 from .models import AuditEvent
 
 
@@ -23,23 +23,69 @@ def audit_stream_for(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _canonical_text(
+    *,
+    stream: str,
+    seq: int,
+    prev: str,
+    at: str,
+    actor: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    from_state: str,
+    to_state: str,
+    reason: str,
+    details_json: str,
+) -> bytes:
+    """
+    The canonical form of an event, with its details already JSON text.
+
+    Byte for byte ``json.dumps(payload, ensure_ascii=False, sort_keys=True,
+    default=str)`` of the whole payload (the details JSON text was made by
+    ``_dumps``: keys sorted, the same separators): the keys before
+    ``details`` and those after it are encoded apart and joined around it,
+    so a batch encodes each event's details once for the hash and the row.
+    """
+    before = _dumps(
+        {"action": action, "actor": actor, "actor_label": actor_label, "at": at}
+    )
+    after = _dumps(
+        {
+            "from": from_state,
+            "object_id": object_id,
+            "object_type": object_type,
+            "prev": prev,
+            "reason": reason,
+            "seq": seq,
+            "stream": stream,
+            "to": to_state,
+        }
+    )
+    return f'{before[:-1]}, "details": {details_json}, {after[1:]}'.encode()
+
+
 def _canonical(event: AuditEvent) -> bytes:
-    payload = {
-        "stream": event.stream,
-        "seq": event.seq,
-        "prev": event.prev_hash,
-        "at": event.created_at.isoformat(),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "from": event.from_state,
-        "to": event.to_state,
-        "reason": event.reason,
-        "details": event.details,
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return _canonical_text(
+        stream=event.stream,
+        seq=event.seq,
+        prev=event.prev_hash,
+        at=event.created_at.isoformat(),
+        actor=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        reason=event.reason,
+        details_json=_dumps(event.details),
+    )
 
 
 def audit_hash(event: AuditEvent) -> str:
@@ -109,25 +155,40 @@ def audit_record(
 
 
 def audit_record_many(
-    entries: list[dict[str, Any]], *, actor: Any = None, action: str
+    entries: list[dict[str, Any]],
+    *,
+    actor: Any = None,
+    action: str,
+    model: type[models.Model] | None = None,
 ) -> int:
     """
     Append one event to each of many chains at once (a batch job).
 
-    ``entries`` are dicts with ``obj`` (saved model instance) and any of
-    ``from_state``, ``to_state``, ``reason``, ``details``; each ``obj`` at
-    most once.  The heads of all streams are read in one statement and the
-    events written in one bulk insert.  The caller must hold the rows of the
-    objects locked (or be the only writer, as on SQLite), so that no other
-    writer appends to those streams meanwhile.
+    ``entries`` are dicts with ``obj`` (saved model instance) — or, when
+    ``model`` is given, ``pk`` (its primary key: no instance needed) — and
+    any of ``from_state``, ``to_state``, ``reason``, ``details``; each
+    object at most once.  The heads of all streams are read in one
+    statement; each event's details are JSON-encoded once (for its hash and
+    its row) and the events written as plain rows in one ``rows_insert``
+    (COPY on PostgreSQL).  The caller must hold the rows of the objects
+    locked (or be the only writer, as on SQLite), so that no other writer
+    appends to those streams meanwhile.
 
     中文：批量记录审计事件
     """
     if not entries:
         return 0
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor_obj.pk if actor_obj is not None else None
     label = _actor_label(actor, actor_obj)
-    streams = [audit_stream_for(entry["obj"]) for entry in entries]
+    if model is not None:
+        object_type = model._meta.label_lower
+        object_ids = [str(entry["pk"]) for entry in entries]
+        types = [object_type] * len(entries)
+    else:
+        object_ids = [str(entry["obj"].pk) for entry in entries]
+        types = [entry["obj"]._meta.label_lower for entry in entries]
+    streams = [f"{t}:{i}" for t, i in zip(types, object_ids, strict=True)]
     if len(set(streams)) != len(streams):
         raise ValueError("audit_record_many: one event per stream")
     heads: dict[str, tuple[int, str]] = {}
@@ -144,28 +205,61 @@ def audit_record_many(
             query = query.distinct("stream")
         for stream, seq, hash_ in query.values_list("stream", "seq", "hash"):
             heads.setdefault(stream, (seq, hash_))
-    events = []
-    for stream, entry in zip(streams, entries, strict=True):
-        obj = entry["obj"]
-        event = AuditEvent(
-            stream=stream,
-            actor=actor_obj,
-            actor_label=label,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            from_state=entry.get("from_state", "") or "",
-            to_state=entry.get("to_state", "") or "",
-            reason=entry.get("reason", "") or "",
-            details=json.loads(
-                json.dumps(entry.get("details") or {}, ensure_ascii=False, default=str)
-            ),
-        )
+    now = timezone.now()
+    at = now.isoformat()
+    rows = []
+    for stream, object_type, object_id, entry in zip(
+        streams, types, object_ids, entries, strict=True
+    ):
+        from_state = entry.get("from_state", "") or ""
+        to_state = entry.get("to_state", "") or ""
+        reason = entry.get("reason", "") or ""
+        details_json = _dumps(entry.get("details") or {})
         seq, prev_hash = heads.get(stream, (0, ""))
-        _link(event, seq=seq + 1, prev_hash=prev_hash)
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
-    return len(events)
+        seq += 1
+        hash_ = hashlib.sha256(
+            _canonical_text(
+                stream=stream,
+                seq=seq,
+                prev=prev_hash,
+                at=at,
+                actor=actor_id,
+                actor_label=label,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                from_state=from_state,
+                to_state=to_state,
+                reason=reason,
+                details_json=details_json,
+            )
+        ).hexdigest()
+        rows.append(
+            (
+                stream, seq, now, actor_id, label, action, object_type, object_id,
+                from_state, to_state, reason, details_json, prev_hash, hash_,
+            )
+        )  # fmt: skip
+    rows_insert(AuditEvent, _MANY_COLUMNS, rows)
+    return len(rows)
+
+
+_MANY_COLUMNS = (
+    "stream",
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "from_state",
+    "to_state",
+    "reason",
+    "details",
+    "prev_hash",
+    "hash",
+)
 
 
 def _stream_head(stream: str) -> tuple[int, str]:

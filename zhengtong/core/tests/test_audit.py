@@ -103,3 +103,78 @@ def test_batch_append_follows_the_newest_event_of_each_stream():
     head = AuditEvent.objects.get(stream=audit_stream_for(groups[0]), seq=3)
     assert batch[audit_stream_for(groups[0])].prev_hash == head.hash
     assert list(audit_verify()) == []
+
+
+def test_the_canonical_form_is_the_whole_payload_encoded_at_once():
+    """Hashes of existing chains must not change: the spliced canonical form
+    equals json.dumps of the whole payload, nested and non-ASCII details too."""
+    import json
+    from datetime import date
+
+    from zhengtong.core.audit import _canonical
+
+    event = audit_record(
+        action="校正",
+        stream="test:canon",
+        from_state="accepted",
+        to_state="accepted",
+        reason="依据通知",
+        details={"z": [1, 2.5, None], "a": {"日期": date(2027, 1, 4), "b": True}},
+    )
+    event = AuditEvent.objects.get(pk=event.pk)
+    payload = {
+        "stream": event.stream,
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "from": event.from_state,
+        "to": event.to_state,
+        "reason": event.reason,
+        "details": event.details,
+    }
+    whole = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    assert _canonical(event) == whole.encode()
+
+
+def test_batch_append_by_primary_key_writes_verifiable_rows(django_user_model):
+    """audit_record_many(model=…, entries with pk): plain rows, same hashes."""
+    from datetime import date
+
+    from django.contrib.auth.models import Group
+
+    from zhengtong.core.audit import audit_hash, audit_record_many
+
+    user = django_user_model.objects.create_user(username="批量", password="x")
+    groups = [Group.objects.create(name=name) for name in ("甲", "乙")]
+    audit_record(action="step0", obj=groups[0])
+    written = audit_record_many(
+        [
+            {
+                "pk": g.pk,
+                "from_state": "a",
+                "to_state": "b",
+                "reason": "校正",
+                "details": {"changes": {"due_date": [date(2027, 1, 8), "2027-01-09"]}},
+            }
+            for g in groups
+        ],
+        actor=user,
+        action="batch",
+        model=Group,
+    )
+    assert written == 2
+    events = list(AuditEvent.objects.filter(action="batch").order_by("id"))
+    assert [(e.stream, e.seq) for e in events] == [
+        (f"auth.group:{groups[0].pk}", 2),
+        (f"auth.group:{groups[1].pk}", 1),
+    ]
+    first = events[0]
+    assert first.actor_id == user.pk and first.object_id == str(groups[0].pk)
+    assert first.details == {"changes": {"due_date": ["2027-01-08", "2027-01-09"]}}
+    assert all(audit_hash(e) == e.hash for e in events)
+    assert list(audit_verify()) == []
