@@ -55,7 +55,8 @@ INSERT INTO cases_case (
   outcome, decided_at, decision_reason, result_number, result_valid_until,
   certificate_due_date, certificate_issued_at, delivery_method, delivery_tracking,
   delivered_at, concluded_at, closing_reason, referral_authority, idempotency_key,
-  promised_unit, statutory_unit)
+  promised_unit, statutory_unit, due_date_provisional,
+  tolerance_status)
 SELECT
   t.at, t.at, '511602-B-' || lpad(g::text, 8, '0'), 'QC' || (g %% 9973)::text,
   (%(items)s::bigint[])[1 + g %% 20], (%(versions)s::bigint[])[1 + g %% 20],
@@ -70,7 +71,7 @@ SELECT
   CASE WHEN t.status IN ('accepted', 'under_review') THEN (%(staff)s::bigint[])[1 + (g %% 20) * 5 + t.who] END,
   '', NULL, '', '', NULL, NULL, NULL, '', '', NULL,
   CASE WHEN t.status = 'concluded' THEN t.at + interval '10 days' END, '', '', '',
-  'working', 'working'
+  'working', 'working', false, ''
 FROM generate_series(1, %(n)s) AS g
 CROSS JOIN LATERAL (
   SELECT now() - ((%(n)s - g) * interval '30 seconds') AS at, r.b AS bucket,
