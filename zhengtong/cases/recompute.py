@@ -210,9 +210,18 @@ def _steps_recompute(
 ) -> list[tuple[date, date]]:
     """Recompute the active steps of some cases; return (new, old) due dates moved."""
     writes, moved = [], []
-    for step_id, started_on, old, was_provisional in CaseStep.objects.filter(
-        case_id__in=case_ids, status=StepStatus.ACTIVE, due_date__isnull=False
-    ).values_list("id", "started_on", "due_date", "due_date_provisional"):
+    wanted = set(case_ids)
+    # The batch's id range (two parameters, not one per case: psycopg would
+    # parse a text of 1,000 placeholders each time); steps of cases in the
+    # range that are not in the batch are skipped here.
+    for case_id, step_id, started_on, old, was_provisional in CaseStep.objects.filter(
+        case_id__gte=case_ids[0],
+        case_id__lte=case_ids[-1],
+        status=StepStatus.ACTIVE,
+        due_date__isnull=False,
+    ).values_list("case_id", "id", "started_on", "due_date", "due_date_provisional"):
+        if case_id not in wanted:
+            continue
         due = _reanchor(before, after, started_on, old)
         provisional = after.is_provisional(due)
         if due != old or provisional != was_provisional:
@@ -332,9 +341,9 @@ def cases_recompute(
             ids = [r["id"] for r in rows]
             suspensions: dict[int, list] = defaultdict(list)
             for case_id, started, ended in CaseSuspension.objects.filter(
-                case_id__in=ids
+                case_id__gte=ids[0], case_id__lte=ids[-1]
             ).values_list("case_id", "started_on", "ended_on"):
-                suspensions[case_id].append((started, ended))
+                suspensions[case_id].append((started, ended))  # others unused
             updates, audits, messages = [], [], []
             for row in rows:
                 new = case_dates_recompute(

@@ -191,20 +191,7 @@ def audit_record_many(
     streams = [f"{t}:{i}" for t, i in zip(types, object_ids, strict=True)]
     if len(set(streams)) != len(streams):
         raise ValueError("audit_record_many: one event per stream")
-    heads: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(streams), 900):  # SQLite's variable limit
-        # Newest first, so the first row of a stream is its head.  PostgreSQL
-        # keeps only that row (DISTINCT ON: one ordered scan of the unique
-        # index); elsewhere the older events of these streams are skipped
-        # here.  (A Max() per stream and then an OR of 900 (stream, seq)
-        # pairs cost 40 times as much on PostgreSQL: docs/performance.md.)
-        query = AuditEvent.objects.filter(
-            stream__in=streams[start : start + 900]
-        ).order_by("-stream", "-seq")
-        if connections[query.db].features.can_distinct_on_fields:
-            query = query.distinct("stream")
-        for stream, seq, hash_ in query.values_list("stream", "seq", "hash"):
-            heads.setdefault(stream, (seq, hash_))
+    heads = _stream_heads(streams)
     now = timezone.now()
     at = now.isoformat()
     rows = []
@@ -260,6 +247,38 @@ _MANY_COLUMNS = (
     "prev_hash",
     "hash",
 )
+
+
+def _stream_heads(streams: list[str]) -> dict[str, tuple[int, str]]:
+    """Return {stream: (seq, hash)} of the last event of each of ``streams``."""
+    heads: dict[str, tuple[int, str]] = {}
+    connection = connections[AuditEvent.objects.db]
+    if connection.vendor == "postgresql":
+        # One array parameter: a short text psycopg caches and PostgreSQL
+        # prepares (an IN of 900 placeholders is parsed again on every call).
+        # Newest first per stream, DISTINCT ON keeps the head: one ordered
+        # scan of the unique (stream, seq) index.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT ON (stream) stream, seq, hash "  # noqa: S608 - our table
+                f"FROM {AuditEvent._meta.db_table} WHERE stream = ANY(%s) "
+                "ORDER BY stream DESC, seq DESC",
+                [streams],
+            )
+            for stream, seq, hash_ in cursor:
+                heads[stream] = (seq, hash_)
+        return heads
+    for start in range(0, len(streams), 900):  # SQLite's variable limit
+        # Newest first, so the first row of a stream is its head (the older
+        # events of these streams are skipped here).
+        query = AuditEvent.objects.filter(
+            stream__in=streams[start : start + 900]
+        ).order_by("-stream", "-seq")
+        if connections[query.db].features.can_distinct_on_fields:
+            query = query.distinct("stream")
+        for stream, seq, hash_ in query.values_list("stream", "seq", "hash"):
+            heads.setdefault(stream, (seq, hash_))
+    return heads
 
 
 def _stream_head(stream: str) -> tuple[int, str]:
