@@ -1,6 +1,5 @@
 """In-app notifications of a user."""
 
-
 from django.utils import timezone
 
 from zhengtong.accounts.models import User

@@ -24,7 +24,6 @@ from .transition import ticket_transition, ticket_transition_check
 S = Ticket.Status
 
 
-
 @transaction.atomic
 def ticket_call_next(
     *, counter: Counter, actor: Any, now: dt.datetime | None = None

@@ -27,8 +27,6 @@ def _priority_class(priority: str, appointment: Appointment | None) -> int:
     return 0 if (priority != Ticket.Priority.NONE or appointment is not None) else 1
 
 
-
-
 def _next_seq(*, category: Category, day: dt.date) -> int:
     """
     Increment and return the day's last number of ``category``.

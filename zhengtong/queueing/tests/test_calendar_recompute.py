@@ -50,9 +50,7 @@ def test_a_day_that_becomes_a_holiday_cancels_its_appointments_and_tells():
     assert tuesday.status == Appointment.Status.BOOKED
     event = AuditEvent.objects.get(action="appointment_calendar_cancel")
     assert "2027 年放假通知（测试）" in event.reason
-    assert any(
-        "已取消，请重新预约" in text for _phone, text in ConsoleSmsBackend.sent
-    )
+    assert any("已取消，请重新预约" in text for _phone, text in ConsoleSmsBackend.sent)
     counts = {c.label: c for c in result.recompute.counts}
     assert counts["预约（当日不再办公而取消）"].moved == 1
 
