@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
 from zhengtong.accounts.models import User
@@ -516,7 +517,7 @@ def case_public_lookup(*, number: str, query_code: str) -> PublicCaseStatus | No
     if case is None or not hmac.compare_digest(case.query_code, query_code):
         return None
     events = [
-        (PUBLIC_EVENTS[e.action], e.created_at.date().isoformat())
+        (PUBLIC_EVENTS[e.action], timezone.localdate(e.created_at).isoformat())
         for e in AuditEvent.objects.filter(stream=f"cases.case:{case.pk}").order_by(
             "seq"
         )
