@@ -229,8 +229,8 @@ def test_pages_tag_provisional_dates_and_notices_print_the_line(
 
     from zhengtong.cases.models import CaseDocument
 
-    client.force_login(world.counter)
     with time_machine.travel(at(2026, 12, 10, 15), tick=False):
+        client.force_login(world.counter)
         page = client.get(
             reverse("workbench:case-detail", args=[december_case.pk])
         ).content.decode()
