@@ -151,10 +151,10 @@ def raw_sql_load(clients: int, seconds: float) -> tuple[int, float, list[float]]
                         deemed_accepted, tolerated_materials, suspended_days, extension_days, lamp,
                         outcome, decision_reason, result_number, delivery_method, delivery_tracking,
                         closing_reason, referral_authority, idempotency_key, promised_days, statutory_days,
-                        promised_unit, statutory_unit)
+                        promised_unit, statutory_unit, due_date_provisional, tolerance_status)
                         VALUES (%s,%s,%s,%s,%s,%s,%s,'511602000000',%s,'申请人','','','', 'online','{}',
                         'submitted','','committed',%s,%s,%s,false,'[]',0,0,'','','','','','','','','',10,20,
-                        'working','working')
+                        'working','working',false,'')
                         RETURNING id""",
                         (
                             now,
