@@ -54,7 +54,6 @@ from .constants import (
     ToleranceStatus,
 )
 from .models import Case, CaseMaterial, Notification
-from .uploads import material_file_check
 from .workflow import case_actor_kinds, case_transition
 
 if TYPE_CHECKING:
@@ -207,39 +206,6 @@ def tolerance_missing_materials(*, case: Case) -> list[Material]:
     return list(Material.objects.filter(pk__in=ids).order_by("order", "id"))
 
 
-def _material_store(
-    case: Case, actor: User, material: Material | None, upload: Any
-) -> None:
-    original_name = getattr(upload, "name", "") or "file"
-    checked = material_file_check(upload, name=original_name)
-    row = CaseMaterial(
-        case=case,
-        material=material,
-        name=(material.name if material else original_name)[:500],
-        original_name=original_name[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        round=case.supplement_requests.count(),
-        uploaded_by=actor,
-    )
-    row.file.save(f"upload.{checked.kind}", upload, save=False)
-    row.save()
-    audit_record(
-        action="material_add",
-        obj=case,
-        actor=actor,
-        details={
-            "material_id": getattr(material, "pk", None),
-            "name": row.name,
-            "sha256": checked.sha256,
-            "size": checked.size,
-            "content_type": checked.content_type,
-            "tolerated": True,
-        },
-    )
-
-
 @transaction.atomic
 def case_tolerance_supply(
     *,
@@ -286,7 +252,13 @@ def case_tolerance_supply(
     if not pairs:
         raise ApplicationError("tolerance_no_files", "请上传需补齐的容缺材料。")
     for material, upload in pairs:
-        _material_store(case, actor, material, upload)
+        services._material_store(
+            case=case,
+            actor=actor,
+            file=upload,
+            material=material,
+            details={"tolerated": True},
+        )
     missing = _missing(case)
     if missing:
         audit_record(

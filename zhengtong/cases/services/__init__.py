@@ -33,6 +33,7 @@ from .clocks import (  # noqa: F401
 )
 from .creation import (  # noqa: F401
     MATERIAL_EDIT_STATUSES,
+    _material_store,
     case_counter_intake,
     case_counter_intake_walk_in,
     case_create,

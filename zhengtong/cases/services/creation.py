@@ -267,10 +267,24 @@ def case_material_add(
             raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
     elif material is not None and material.version_id != case.item_version_id:
         raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
+    return _material_store(
+        case=case, actor=actor, file=file, material=material, name=name
+    )
+
+
+def _material_store(
+    *,
+    case: Case,
+    actor: User,
+    file: Any,
+    material: Material | None,
+    name: str = "",
+    details: dict[str, Any] | None = None,
+) -> CaseMaterial:
+    """Check, store and audit one uploaded file of ``case`` (caller holds the lock)."""
     original_name = getattr(file, "name", "") or "file"
     checked = material_file_check(file, name=original_name)
     label = (name or "").strip() or (material.name if material else original_name)
-    rounds = case.supplement_requests.count()
     row = CaseMaterial(
         case=case,
         material=material,
@@ -279,7 +293,7 @@ def case_material_add(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
-        round=rounds,
+        round=case.supplement_requests.count(),
         uploaded_by=actor,
     )
     row.file.save(f"upload.{checked.kind}", file, save=False)
@@ -294,6 +308,7 @@ def case_material_add(
             "sha256": checked.sha256,
             "size": checked.size,
             "content_type": checked.content_type,
+            **(details or {}),
         },
     )
     return row
