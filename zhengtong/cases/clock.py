@@ -47,27 +47,29 @@ def calendar():
     return calendar_get()
 
 
+# The clock dates stored on a case (受理决定, 容缺补齐, 承诺, 法定, 发证).
+CASE_DATE_FIELDS = (
+    "intake_due_date",
+    "tolerance_due_date",
+    "due_date",
+    "statutory_due_date",
+    "certificate_due_date",
+)
+
+
 def case_dates_provisional(cal, case) -> bool:
     """
-    Return whether any clock date stored on ``case`` rests on a provisional day.
+    Return whether any clock date of ``case`` rests on a provisional day.
 
-    A date computed over a year whose holiday notice is not loaded is 推定
+    ``case`` is a Case or a dict with the ``CASE_DATE_FIELDS``.  A date
+    computed over a year whose holiday notice is not loaded is 推定
     (zhengtong.workdays: provisional years).  Provisional years follow the
     official ones, so a date is provisional exactly when it lies in one.
 
     中文：期限是否推定
     """
-    return any(
-        cal.is_provisional(d)
-        for d in (
-            case.intake_due_date,
-            case.tolerance_due_date,
-            case.due_date,
-            case.statutory_due_date,
-            case.certificate_due_date,
-        )
-        if d is not None
-    )
+    get = case.get if isinstance(case, dict) else lambda name: getattr(case, name)
+    return any(cal.is_provisional(get(name)) for name in CASE_DATE_FIELDS if get(name))
 
 
 def warning_days() -> int:

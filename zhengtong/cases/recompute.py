@@ -50,13 +50,7 @@ DIGEST_NUMBERS = 20  # case numbers listed in a handler's digest
 # Statuses in which the Art. 32 intake decision is still pending.
 INTAKE_STATUSES = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
 EVENT = "deadline_recomputed"
-DATE_FIELDS = (
-    "intake_due_date",
-    "tolerance_due_date",
-    "due_date",
-    "statutory_due_date",
-    "certificate_due_date",
-)
+DATE_FIELDS = clock.CASE_DATE_FIELDS
 LABELS = {
     "intake_due_date": "受理决定截止日",
     "tolerance_due_date": "容缺补齐期限",
@@ -152,9 +146,7 @@ def case_dates_recompute(
             new["lamp"] = result.lamp
     if row["status"] == Status.DECIDED_APPROVED and new["certificate_due_date"]:
         new["lamp"] = clock.lamp_for(after, new["certificate_due_date"], today)
-    new["due_date_provisional"] = any(
-        after.is_provisional(new[name]) for name in DATE_FIELDS if new[name]
-    )
+    new["due_date_provisional"] = clock.case_dates_provisional(after, new)
     return new
 
 
