@@ -93,7 +93,7 @@ def test_kiosk_counter_and_hall_display(asgi_server, page, browser, artifacts_di
     expect(page.get_by_role("heading", name="② 请选择办理业务")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "queue-1-kiosk.png"), full_page=True)
     page.locator("[data-category=general]").click()
-    expect(page.locator("[data-ticket-number]")).to_have_text("A001")
+    expect(page.locator("[data-ticket-number]")).to_have_text("A001", timeout=15_000)
     page.wait_for_function("window.__printed === true", timeout=5000)
     page.screenshot(path=str(artifacts_dir / "queue-2-ticket.png"), full_page=True)
     assert Ticket.objects.get().status == "waiting"
@@ -107,7 +107,7 @@ def test_kiosk_counter_and_hall_display(asgi_server, page, browser, artifacts_di
     desk.locator("form button[type=submit], form input[type=submit]").last.click()
     expect(desk).to_have_url(re.compile(r"/workbench/queue/"))
     desk.locator("[data-call-next]").click()
-    expect(desk.locator("[data-current-number]")).to_have_text("A001")
+    expect(desk.locator("[data-current-number]")).to_have_text("A001", timeout=15_000)
     desk.screenshot(
         path=str(artifacts_dir / "queue-3-counter-desk.png"), full_page=True
     )
