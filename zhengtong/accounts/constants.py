@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("审批人员")
     CENTRE_ADMIN = "centre_admin", _("中心管理员")
     SUPERVISOR = "supervisor", _("监察人员")
+    # 部门负责人 (本机关负责人): approves extensions (Art. 42), sees and answers
+    # supervision of their own department.
+    DEPARTMENT_HEAD = "department_head", _("部门负责人")
 
 
 ROLE_GROUP_NAMES: dict[str, str] = {
@@ -18,8 +21,15 @@ ROLE_GROUP_NAMES: dict[str, str] = {
     Role.REVIEWER: "审批人员",
     Role.CENTRE_ADMIN: "中心管理员",
     Role.SUPERVISOR: "监察人员",
+    Role.DEPARTMENT_HEAD: "部门负责人",
 }
-STAFF_ROLES = (Role.COUNTER_STAFF, Role.REVIEWER, Role.CENTRE_ADMIN, Role.SUPERVISOR)
+STAFF_ROLES = (
+    Role.COUNTER_STAFF,
+    Role.REVIEWER,
+    Role.CENTRE_ADMIN,
+    Role.SUPERVISOR,
+    Role.DEPARTMENT_HEAD,
+)
 # Permissions a role group holds ("app_label.codename"); others are granted to
 # individual users in the admin (e.g. a 窗口负责人 gets cases.convert_instant).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {

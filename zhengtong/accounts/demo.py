@@ -16,6 +16,7 @@ DEMO_ACCOUNTS = [
     ("counter", "王窗口（综合窗口）", [Role.COUNTER_STAFF], "区行政审批局", False),
     ("reviewer", "赵审批（审批人员）", [Role.REVIEWER], "区行政审批局", False),
     ("supervisor", "钱监察（监察人员）", [Role.SUPERVISOR], None, False),
+    ("head", "孙局长（部门负责人）", [Role.DEPARTMENT_HEAD], "区行政审批局", False),
 ]
 
 
