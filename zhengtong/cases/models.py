@@ -319,6 +319,20 @@ class CaseMaterial(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     round = models.PositiveSmallIntegerField(_("补正轮次"), default=0)
+    # A file handed in to answer a 补正 notice names the line it answers:
+    # the request and the line's index in its ``items``.
+    supplement_request = models.ForeignKey(
+        "SupplementRequest",
+        verbose_name=_("所答补正告知"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answer_files",
+        db_index=False,  # read with the case's files, never on its own
+    )
+    supplement_line = models.PositiveSmallIntegerField(
+        _("所答补正事项序号"), null=True, blank=True
+    )
     uploaded_by = models.ForeignKey(
         USER,
         verbose_name=_("上传人"),
