@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # domain
     "zhengtong.cases",
     "zhengtong.queueing",
+    "zhengtong.supervision",
     # presentation
     "zhengtong.portal",
     "zhengtong.workbench",

@@ -1,0 +1,1 @@
+"""Signals supervision listens to (filled in with the sync)."""
