@@ -33,5 +33,31 @@ STAFF_ROLES = (
 # Permissions a role group holds ("app_label.codename"); others are granted to
 # individual users in the admin (e.g. a 窗口负责人 gets cases.convert_instant).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.CENTRE_ADMIN: ("cases.convert_instant",),
+    Role.CENTRE_ADMIN: ("cases.convert_instant", "supervision.decide_breach"),
 }
+
+
+class IdentityStatus(models.TextChoices):
+    """
+    How far an account's identity is established (实名程度).
+
+    Accounts registered on the web start as 自我声明 (self-declared); a
+    verifier (``ACCOUNTS_IDENTITY_VERIFIER``) may raise them to 已实名认证.
+    Accounts made by staff (at the counter, in the admin, the demo) were
+    made by someone who saw the person: 工作人员核验. What self-declared
+    accounts may not do is listed in docs/accounts.md.
+
+    中文：实名状态
+    """
+
+    SELF_DECLARED = "self_declared", _("自我声明")
+    VERIFIED = "verified", _("已实名认证")
+    STAFF_CHECKED = "staff_checked", _("工作人员核验")
+
+
+class SmsPurpose(models.TextChoices):
+    """What an SMS verification code is for. 中文：短信验证码用途"""
+
+    REGISTER = "register", _("注册")
+    LOGIN = "login", _("登录")
+    RESET = "reset", _("重置密码")

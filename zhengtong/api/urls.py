@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/workdays/", include("zhengtong.workdays.api_urls")),
     path("v1/cases/", include("zhengtong.cases.api_urls")),
     path("v1/queue/", include("zhengtong.queueing.api_urls")),
+    path("v1/supervision/", include("zhengtong.supervision.api_urls")),
 ]

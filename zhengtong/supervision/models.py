@@ -546,6 +546,7 @@ class Breach(BaseModel):
         verbose_name = _("效能告诫／责任追究")
         verbose_name_plural = _("效能告诫／责任追究")
         ordering = ["-id"]
+        permissions = [("decide_breach", _("可认定效能告诫与责任追究"))]
         constraints = [
             # a rule proposes a breach once per evidence and person
             models.UniqueConstraint(
