@@ -56,11 +56,14 @@ class Action(models.TextChoices):
     STEP_REASSIGN = "step_reassign", _("改派承办人")
     SUSPEND = "suspend", _("特别程序（暂停计时）")
     RESUME = "resume", _("恢复计时")
-    EXTEND = "extend", _("延期")
+    EXTEND_REQUEST = "extend_request", _("申请延期")
+    EXTEND = "extend", _("批准延期")
+    EXTEND_REJECT = "extend_reject", _("驳回延期申请")
     APPROVE = "approve", _("准予许可")
     DENY = "deny", _("不予许可")
     ISSUE_CERTIFICATE = "issue_certificate", _("颁发证件")
     DELIVER = "deliver", _("送达")
+    DELIVERY_NOT_NEEDED = "delivery_not_needed", _("登记无需送达")
     CONCLUDE = "conclude", _("办结")
     WITHDRAW = "withdraw", _("撤回申请")
     DEEM_WITHDRAW = "deem_withdraw", _("逾期未补齐容缺材料，视为撤回")
@@ -103,6 +106,14 @@ class DeliveryMethod(models.TextChoices):
     COUNTER_PICKUP = "counter_pickup", _("窗口领取")
     MAIL = "mail", _("邮寄送达")
     DOWNLOAD = "download", _("网上下载")
+
+
+class ExtensionStatus(models.TextChoices):
+    """Where an extension (Art. 42) stands: requested, then approved or not."""
+
+    REQUESTED = "requested", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
 
 
 class DocumentKind(models.TextChoices):
@@ -183,3 +194,14 @@ class ErrorCode(models.TextChoices):
     )
     TOLERANCE_NOT_PENDING = "tolerance_not_pending", _("没有待补齐的容缺材料")
     CALENDAR_YEAR_MISSING = "calendar_year_missing", _("缺少工作日历")
+    STEP_NOT_DECIDING = "step_not_deciding", _("当前环节不能作出决定")
+    STEP_IS_DECIDING = "step_is_deciding", _("决定环节须作出决定")
+    STEPS_INCOMPLETE = "steps_incomplete", _("前序环节未办理完成")
+    NOT_ENTITLED = "not_entitled", _("不具备该环节的办理角色")
+    SEPARATION_OF_DUTIES = "separation_of_duties", _("承办人不得批准同一办件")
+    EXTENSION_TOO_LATE = "extension_too_late", _("法定期限已届满，不能延期")
+    EXTENSION_PENDING = "extension_pending", _("已有待批准的延期申请")
+    EXTENSION_NOT_PENDING = "extension_not_pending", _("没有待批准的延期申请")
+    EXTENSION_SELF_APPROVAL = "extension_self_approval", _("不得批准本人的延期申请")
+    DELIVERY_MISSING = "delivery_missing", _("未登记送达")
+    INVALID_DELIVERY_DATE = "invalid_delivery_date", _("送达日期无效")

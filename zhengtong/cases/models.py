@@ -16,6 +16,7 @@ from .constants import (
     Channel,
     DeliveryMethod,
     DocumentKind,
+    ExtensionStatus,
     Lamp,
     Outcome,
     Status,
@@ -161,6 +162,11 @@ class Case(BaseModel):
     )
     suspended_days = models.PositiveIntegerField(_("暂停工作日数"), default=0)
     extension_days = models.PositiveIntegerField(_("延期工作日数"), default=0)
+    # The part of extension_days that also moves the promised date (only when
+    # the region's promise says so, rules.extension_moves_promised_date).
+    promised_extension_days = models.PositiveIntegerField(
+        _("计入承诺时限的延期工作日数"), default=0
+    )
     due_date = models.DateField(_("承诺办结日"), null=True, blank=True)
     statutory_due_date = models.DateField(_("法定办结日"), null=True, blank=True)
     due_date_provisional = models.BooleanField(
@@ -198,6 +204,9 @@ class Case(BaseModel):
     )
     delivery_tracking = models.CharField(_("快递单号"), max_length=60, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    delivery_recipient = models.CharField(_("受送达人"), max_length=100, blank=True)
+    delivery_not_needed_reason = models.TextField(_("无需送达的理由"), blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closing_reason = models.TextField(_("不予受理／撤回／终止理由"), blank=True)
     referral_authority = models.CharField(_("告知申请机关"), max_length=200, blank=True)
@@ -449,14 +458,32 @@ class CaseExtension(models.Model):
     )
     days = models.PositiveIntegerField(_("延长工作日数"))
     reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        USER,
+        verbose_name=_("申请人（承办人）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
+    # The approver, or the one who turned the request down (status says which).
     approved_by = models.ForeignKey(
         USER,
         verbose_name=_("批准人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("批准（驳回）时间"), null=True, blank=True)
+    decision_note = models.TextField(_("批准意见或驳回理由"), blank=True)
 
     class Meta:
         verbose_name = _("延期")
@@ -506,6 +533,14 @@ class StepTemplate(models.Model):
     )
     limit_days = models.PositiveIntegerField(
         _("环节时限（工作日）"), null=True, blank=True
+    )
+    decides = models.BooleanField(
+        _("决定环节"),
+        default=False,
+        help_text=_(
+            "在此环节作出准予或不予许可的决定（批准）。每个事项恰有一个；"
+            "只有一个环节的事项也须勾选。都未勾选时，最后一个环节为决定环节。"
+        ),
     )
 
     class Meta:
@@ -571,6 +606,7 @@ class CaseStep(models.Model):
         related_name="+",
     )
     opinion = models.TextField(_("办理意见"), blank=True)
+    decides = models.BooleanField(_("决定环节"), default=False)
 
     class Meta:
         verbose_name = _("办理环节")
