@@ -234,7 +234,20 @@ class Alert(models.Model):
         USER, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="+"
     )
     clock = models.ForeignKey(
-        Clock, verbose_name=_("时钟"), on_delete=models.CASCADE, related_name="alerts"
+        Clock,
+        verbose_name=_("时钟"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    order = models.ForeignKey(
+        "SupervisionOrder",
+        verbose_name=_("督办单"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
     )
     level = models.CharField(_("级别"), max_length=10, choices=AlertLevel.choices)
     day = models.DateField(_("日期"))
@@ -251,8 +264,14 @@ class Alert(models.Model):
             # once per transition: one alert per person, clock, level and day
             models.UniqueConstraint(
                 fields=["recipient", "clock", "level", "day"],
+                condition=Q(clock__isnull=False),
                 name="supervision_alert_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "order", "level", "day"],
+                condition=Q(order__isnull=False),
+                name="supervision_alert_order_once",
+            ),
         ]
         indexes = [
             models.Index(
