@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
 
 from zhengtong.core.masking import mask_id_number
 from zhengtong.core.pdf import pdf_render, qr_data_uri
+from zhengtong.core.urls_public import public_url
 
 from .constants import DocumentKind
 from .models import Case, CaseDocument
@@ -49,14 +49,23 @@ TEMPLATES = {
 }
 
 
-def case_lookup_url(case: Case) -> str:
-    """Return the absolute public lookup URL of a case (for QR codes)."""
+def lookup_url(number: str, query_code: str) -> str:
+    """
+    Return the public lookup URL of a case number and query code.
+
+    Built from ``PUBLIC_BASE_URL`` (core.urls_public), for QR codes and the
+    link printed on notices.
+    """
     try:
         path = reverse("cases:lookup")
     except NoReverseMatch:
         path = "/cases/lookup/"
-    query = urlencode({"number": case.number, "code": case.query_code})
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}?{query}"
+    return public_url(path, {"number": number, "code": query_code})
+
+
+def case_lookup_url(case: Case) -> str:
+    """Return the absolute public lookup URL of a case (for QR codes)."""
+    return lookup_url(case.number, case.query_code)
 
 
 def remedies_text() -> dict[str, str]:
@@ -152,10 +161,17 @@ def document_render(document: CaseDocument) -> CaseDocument:
         {
             "number": document.number,
             "issued_on": document.issued_on,
-            "qr": qr_data_uri(context.get("lookup_url", "")),
             "site_name": settings.SITE_NAME,
         }
     )
+    # The address is where the site runs when the PDF is made (the
+    # configured PUBLIC_BASE_URL), not where it ran when the notice was
+    # numbered: link and QR code are built from the stored number and code.
+    if context.get("number_case") and context.get("query_code"):
+        context["lookup_url"] = lookup_url(
+            context["number_case"], context["query_code"]
+        )
+    context["qr"] = qr_data_uri(context.get("lookup_url", ""))
     pdf = pdf_render(TEMPLATES[document.kind], context)
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.file.save(f"{document.kind}.pdf", ContentFile(pdf), save=False)

@@ -7,6 +7,7 @@ describes. Nested outputs of the detail render the plain rows of
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhengtong.core.masking import mask_id_number, mask_phone
@@ -240,6 +241,13 @@ class CaseDetailOutput(serializers.Serializer):
         return f"/api/v1/cases/{obj.pk}/documents/"
 
 
+class PublicProgressOutput(serializers.Serializer):
+    label = serializers.CharField(help_text="进度（已收件、已受理……），不含经办人姓名")
+    date = serializers.DateField(
+        help_text="日期 YYYY-MM-DD，按中心所在时区（TIME_ZONE，Asia/Shanghai）"
+    )
+
+
 class PublicLookupOutput(serializers.Serializer):
     number = serializers.CharField()
     item_name = serializers.CharField()
@@ -251,6 +259,13 @@ class PublicLookupOutput(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
     due_date_provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
     concluded = serializers.BooleanField()
+    progress = serializers.SerializerMethodField(
+        help_text="办理进度，按时间先后；日期为中心所在时区的日期"
+    )
+
+    @extend_schema_field(PublicProgressOutput(many=True))
+    def get_progress(self, obj: Any) -> list[dict[str, str]]:
+        return [{"label": label, "date": day} for label, day in obj.steps]
 
 
 class NotificationOutput(serializers.Serializer):

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.urls_public import public_reverse
 
 from . import selectors
 from .constants import (
@@ -155,15 +156,13 @@ def _label(choices: Any, value: str) -> str:
 
 
 def guide_pdf_url(request: Request, item: ServiceItem) -> str:
-    return request.build_absolute_uri(
-        reverse("portal:item-guide-pdf", kwargs={"item_id": item.pk})
-    )
+    """Return the public address of an item's guide PDF (PUBLIC_BASE_URL)."""
+    return public_reverse("portal:item-guide-pdf", kwargs={"item_id": item.pk})
 
 
 def guide_url(request: Request, item: ServiceItem) -> str:
-    return request.build_absolute_uri(
-        reverse("portal:item-guide", kwargs={"item_id": item.pk})
-    )
+    """Return the public address of an item's guide page (PUBLIC_BASE_URL)."""
+    return public_reverse("portal:item-guide", kwargs={"item_id": item.pk})
 
 
 class CatalogDepartmentOutput(serializers.Serializer):

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -31,6 +30,7 @@ from zhengtong.catalog.constants import (
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.pdf import pdf_render, qr_data_uri
+from zhengtong.core.urls_public import public_reverse
 
 from .caching import filter_options_html, item_rows_html, public_page
 
@@ -243,9 +243,7 @@ class ItemGuidePdfView(View):
     def get(self, request: HttpRequest, item_id: int) -> HttpResponse:
         item = _item_or_404(item_id)
         current = item.current_version  # joined by the selector
-        guide_url = request.build_absolute_uri(
-            reverse("portal:item-guide", kwargs={"item_id": item.pk})
-        )
+        guide_url = public_reverse("portal:item-guide", kwargs={"item_id": item.pk})
         today = timezone.localdate()
         stamp = current.updated_at.isoformat() if current.updated_at else ""
         key_src = f"{current.pk}|{stamp}|{today.isoformat()}|{guide_url}"

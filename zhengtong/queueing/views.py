@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.pdf import qr_data_uri
+from zhengtong.core.urls_public import public_reverse
 
 from . import selectors, services
 from .models import Category, Ticket
@@ -34,9 +34,7 @@ def _hall_from_request(request: HttpRequest) -> Hall:
 
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     ahead = selectors.ticket_waiting_ahead(ticket=ticket)
-    url = request.build_absolute_uri(
-        reverse("queueing:ticket-track", args=[ticket.token])
-    )
+    url = public_reverse("queueing:ticket-track", args=[ticket.token])
     return {
         "ticket": ticket,
         "ahead": ahead,

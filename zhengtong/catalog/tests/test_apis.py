@@ -37,7 +37,9 @@ def api():
     return APIClient()
 
 
-def test_list_by_code_is_the_stable_interface(api):
+def test_list_by_code_is_the_stable_interface(api, settings):
+    # Links to public pages use the one public address, not the Host header.
+    settings.PUBLIC_BASE_URL = "https://zwfw.example.gov.cn/"
     item = full_item()
     ServiceItemFactory()
     resp = api.get(ITEMS, {"code": FULL_CODE})
@@ -48,9 +50,10 @@ def test_list_by_code_is_the_stable_interface(api):
     assert row["item_code"] == FULL_CODE  # byte-exact
     assert row["item_name"] == "固定资产投资项目节能审查"
     assert row["department"] == "区行政审批局"
-    assert row["guide_pdf_url"] == f"http://testserver/items/{item.pk}/guide.pdf"
-    assert row["guide_url"] == f"http://testserver/items/{item.pk}/"
-    pdf = api.get(row["guide_pdf_url"].removeprefix("http://testserver"))
+    base = "https://zwfw.example.gov.cn"
+    assert row["guide_pdf_url"] == f"{base}/items/{item.pk}/guide.pdf"
+    assert row["guide_url"] == f"{base}/items/{item.pk}/"
+    pdf = api.get(row["guide_pdf_url"].removeprefix(base))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
 
