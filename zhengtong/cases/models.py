@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.accounts.constants import Role
@@ -392,7 +393,7 @@ class SupplementRequest(models.Model):
         ordering = ["case", "id"]
 
     def __str__(self) -> str:
-        return f"{self.case} 补正 {self.requested_at:%Y-%m-%d}"
+        return f"{self.case} 补正 {timezone.localtime(self.requested_at):%Y-%m-%d}"
 
 
 class CaseSuspension(models.Model):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.models import BaseModel
@@ -538,7 +539,9 @@ class Appointment(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category.name} {self.slot_start:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.category.name} {timezone.localtime(self.slot_start):%Y-%m-%d %H:%M}"
+        )
 
 
 class Ticket(BaseModel):
