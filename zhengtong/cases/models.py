@@ -166,7 +166,7 @@ class Case(BaseModel):
     # The part of extension_days that also moves the promised date (only when
     # the region's promise says so, rules.extension_moves_promised_date).
     promised_extension_days = models.PositiveIntegerField(
-        _("计入承诺时限的延期工作日数"), default=0
+        _("计入承诺时限的延期工作日数"), default=0, db_default=0
     )
     due_date = models.DateField(_("承诺办结日"), null=True, blank=True)
     statutory_due_date = models.DateField(_("法定办结日"), null=True, blank=True)
@@ -206,8 +206,12 @@ class Case(BaseModel):
     delivery_tracking = models.CharField(_("快递单号"), max_length=60, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
-    delivery_recipient = models.CharField(_("受送达人"), max_length=100, blank=True)
-    delivery_not_needed_reason = models.TextField(_("无需送达的理由"), blank=True)
+    delivery_recipient = models.CharField(
+        _("受送达人"), max_length=100, blank=True, db_default=""
+    )
+    delivery_not_needed_reason = models.TextField(
+        _("无需送达的理由"), blank=True, db_default=""
+    )
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closing_reason = models.TextField(_("不予受理／撤回／终止理由"), blank=True)
     referral_authority = models.CharField(_("告知申请机关"), max_length=200, blank=True)
@@ -607,7 +611,7 @@ class CaseStep(models.Model):
         related_name="+",
     )
     opinion = models.TextField(_("办理意见"), blank=True)
-    decides = models.BooleanField(_("决定环节"), default=False)
+    decides = models.BooleanField(_("决定环节"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("办理环节")
