@@ -170,8 +170,12 @@ class CatalogImportForm(forms.Form):
         help_text="发布时使用，留空为今天。格式 2026-01-31。",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # On by default: a first run checks; writing is a deliberate second step.
     dry_run = forms.BooleanField(
-        label="只检查不写入", required=False, help_text="先试运行，查看会被拒收的行。"
+        label="只检查不写入",
+        required=False,
+        initial=True,
+        help_text="默认只检查：先试运行，查看会被拒收的行；确认无误后取消勾选再导入。",
     )
 
     def clean_file(self):

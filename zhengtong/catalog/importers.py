@@ -760,7 +760,8 @@ class CatalogLoader:
         parsed = parse_item_code(record.item_code)
         if not parsed.is_national_pattern:
             record.warnings.append(
-                f"实施编码不符合国家六段式（{CodeShape(parsed.shape).label}），已原样保存。"
+                "实施编码不符合国家标准六段式，已原样保存。"
+                f"编码形态：{CodeShape(parsed.shape).label}。"
             )
         if record.version.get("item_type") == ItemType.UNKNOWN:
             raw = record.version.get("item_type_code") or "空"
