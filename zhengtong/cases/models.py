@@ -207,10 +207,10 @@ class Case(BaseModel):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
     delivery_recipient = models.CharField(
-        _("受送达人"), max_length=100, blank=True, db_default=""
+        _("受送达人"), max_length=100, blank=True, default="", db_default=""
     )
     delivery_not_needed_reason = models.TextField(
-        _("无需送达的理由"), blank=True, db_default=""
+        _("无需送达的理由"), blank=True, default="", db_default=""
     )
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closing_reason = models.TextField(_("不予受理／撤回／终止理由"), blank=True)

@@ -39,12 +39,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='delivery_not_needed_reason',
-            field=models.TextField(blank=True, db_default='', verbose_name='无需送达的理由'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='无需送达的理由'),
         ),
         migrations.AddField(
             model_name='case',
             name='delivery_recipient',
-            field=models.CharField(blank=True, db_default='', max_length=100, verbose_name='受送达人'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='受送达人'),
         ),
         migrations.AddField(
             model_name='case',
