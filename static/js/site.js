@@ -9,3 +9,54 @@ document.addEventListener("click", function (e) {
   btn.setAttribute("aria-pressed", on ? "true" : "false");
   btn.textContent = on ? "标准字号" : "大字模式";
 });
+
+// After a failed submit, move focus to the error summary (role=alert,
+// tabindex=-1) so keyboard and screen-reader users start from the errors;
+// a link in the summary moves focus to its field.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    var field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    if (!field) return;
+    e.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+})();
+
+// A region that scrolls sideways (a wide table on a phone) must be reachable
+// by keyboard (WCAG 2.1.1): give it tab focus and a name while it overflows.
+(function () {
+  function mark() {
+    var all = document.querySelectorAll("main *");
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      var overflow = getComputedStyle(el).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-region", "");
+        if (!el.hasAttribute("role")) el.setAttribute("role", "region");
+        if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
+          var section = el.closest("section, .card");
+          var heading = section && section.querySelector("h1, h2, h3, caption");
+          el.setAttribute("aria-label", (heading ? heading.textContent.trim() + "：" : "") + "可左右滚动");
+        }
+      } else if (!scrolls && el.hasAttribute("data-scroll-region")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-region");
+      }
+    }
+  }
+  mark();
+  var timer;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(mark, 200);
+  });
+})();
