@@ -18,3 +18,11 @@ def supervision_sweep_job() -> dict:
     from .services.sweep import supervision_sweep
 
     return supervision_sweep()
+
+
+@db_task(retries=2, retry_delay=60)
+def clocks_resync_task() -> dict:
+    """Resync the whole registry, then sweep (after a calendar change)."""
+    from .services.sweep import supervision_sweep
+
+    return supervision_sweep(resync=True)
