@@ -21,6 +21,13 @@ def forwards(apps, schema_editor):
     Case.objects.filter(extension_days__gt=0).update(
         promised_extension_days=F("extension_days")
     )
+    # Extensions recorded before this migration were approved at once.
+    CaseExtension = apps.get_model("cases", "CaseExtension")
+    CaseExtension.objects.update(
+        status="approved",
+        requested_at=F("approved_at"),
+        requested_by=F("approved_by"),
+    )
 
 
 class Migration(migrations.Migration):
@@ -69,9 +76,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caseextension',
             name='status',
-            # Extensions recorded before this migration were approved at once.
-            field=models.CharField(choices=[('requested', '待批准'), ('approved', '已批准'), ('rejected', '已驳回')], default='approved', max_length=10, verbose_name='状态'),
-            preserve_default=False,
+            field=models.CharField(choices=[('requested', '待批准'), ('approved', '已批准'), ('rejected', '已驳回')], default='requested', max_length=10, verbose_name='状态'),
         ),
         migrations.AddField(
             model_name='casestep',
