@@ -6,7 +6,14 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 PASSWORD=${DEMO_PASSWORD:-zhengtong123}
 PORT=${PORT:-8000}
-export DJANGO_SETTINGS_MODULE=config.settings.dev
+# Served as production serves it (config/settings/demo.py): DEBUG off, Chinese
+# 404/500 pages, hashed static files through WhiteNoise.
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.demo}
+# The one public address: the QR codes and links on notices, guides and ticket
+# slips point here. Set it to the address visitors use (another host or port,
+# https behind a proxy); the site also answers on that host.
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:${PORT}}
+BASE=${PUBLIC_BASE_URL%/}
 echo "==> loading demo data (catalogue, guides, windows, accounts, cases, queue)"
 .venv/bin/python manage.py seed_demo --password "$PASSWORD"
 .venv/bin/python manage.py collectstatic --noinput -v 0
@@ -16,13 +23,13 @@ HUEY_PID=$!
 trap 'kill $HUEY_PID 2>/dev/null || true' EXIT
 cat <<MSG
 
-  政通 Zhengtong 演示已启动： http://127.0.0.1:${PORT}/
-    公众门户  http://127.0.0.1:${PORT}/
-    工作台    http://127.0.0.1:${PORT}/workbench/
-    叫号屏    http://127.0.0.1:${PORT}/queue/display/
-    取号机    http://127.0.0.1:${PORT}/queue/kiosk/
-    接口文档  http://127.0.0.1:${PORT}/api/docs/
-    管理后台  http://127.0.0.1:${PORT}/admin/
+  政通 Zhengtong 演示已启动： ${BASE}/
+    公众门户  ${BASE}/
+    工作台    ${BASE}/workbench/
+    叫号屏    ${BASE}/queue/display/
+    取号机    ${BASE}/queue/kiosk/
+    接口文档  ${BASE}/api/docs/
+    管理后台  ${BASE}/admin/
   演示账号（密码均为 ${PASSWORD}）：
     admin 中心管理员 · applicant / applicant2 申请人 · counter 窗口人员
     reviewer 审批人员 · supervisor 监察人员

@@ -283,11 +283,14 @@ def appointment_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _day_tab(hall: Hall, category: Category | None, day: dt.date) -> dict:
-    """A date of the booking page: bookable or not, marked when a rule opens it."""
+    """
+    A date of the booking page: bookable or not (and why not: 休息日,
+    法定节假日, 不开放), marked when a rule opens a day off.
+    """
     try:
         service_day = selectors.hall_service_day(hall=hall, day=day)
     except ApplicationError:
-        return {"date": day, "bookable": False, "mark": ""}
+        return {"date": day, "bookable": False, "mark": "", "why": "不可预约"}
     sessions = [
         s
         for s in service_day.sessions_for(category.pk if category else None)
@@ -298,6 +301,9 @@ def _day_tab(hall: Hall, category: Category | None, day: dt.date) -> dict:
         "date": day,
         "bookable": bool(sessions),
         "mark": "周末服务" if special else "",
+        "why": ""
+        if sessions
+        else (service_day.kind_label if service_day.is_day_off else "不开放"),
     }
 
 
