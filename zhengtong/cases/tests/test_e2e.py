@@ -17,6 +17,7 @@ from zhengtong.accounts.services import applicant_identity_set, user_create
 from zhengtong.cases.constants import Status
 from zhengtong.cases.models import Case
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
+from zhengtong.core.tests.axe import assert_accessible
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -30,7 +31,7 @@ def upload(name: str) -> dict:
 
 
 class Shots:
-    """Numbered full-page screenshots."""
+    """Numbered full-page screenshots, each page checked with axe first."""
 
     def __init__(self, folder, prefix: str = "e2e-cases") -> None:
         self.folder = folder
@@ -38,6 +39,7 @@ class Shots:
         self.n = 0
 
     def __call__(self, page: Page, name: str) -> None:
+        assert_accessible(page)  # every page the story shows: 0 axe violations
         self.n += 1
         page.screenshot(
             path=str(self.folder / f"{self.prefix}-{self.n:02d}-{name}.png"),

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from zhengtong.catalog.tests.factories import ServiceItemFactory
 from zhengtong.catalog.tests.helpers import FULL_CODE, full_item
+from zhengtong.core.tests.axe import assert_accessible
 
 
 @pytest.mark.e2e
@@ -18,15 +19,18 @@ def test_search_open_guide_download_pdf(
     ServiceItemFactory(name="采矿权延续登记")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/")
+    assert_accessible(page)
     page.fill("input[name=q]", "节能")
     page.click("button[type=submit]")
     page.wait_for_url("**/items/?q=*")
     assert page.locator(".p-item").count() == 1
+    assert_accessible(page)
     page.click("text=固定资产投资项目节能审查")
     page.wait_for_url(f"**/items/{item.pk}/")
     assert page.locator("h1").inner_text() == "固定资产投资项目节能审查"
     assert FULL_CODE in page.inner_text("body")
     assert page.locator("table.p-materials tbody tr").count() == 2
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "portal-guide-phone.png"), full_page=True)
 
     with page.expect_download() as info:
@@ -67,5 +71,6 @@ def test_filters_work_without_javascript_and_large_text_enlarges(
         "parseFloat(getComputedStyle(document.querySelector('main')).fontSize)"
     )
     assert large >= normal * 1.2
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "portal-home-large.png"), full_page=True)
     context.close()

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from zhengtong.core.tests.axe import assert_accessible
 from zhengtong.queueing.models import Ticket
 
 from .factories import hall_setup, open_all_day
@@ -85,16 +86,19 @@ def test_kiosk_counter_and_hall_display(asgi_server, page, browser, artifacts_di
     display = browser.new_page(viewport={"width": 1280, "height": 720})
     display.goto(f"{base}/queue/display/?hall={hall_id}")
     expect(display.locator("#conn")).to_have_text("实时连接", timeout=10_000)
+    assert_accessible(display)
 
     # 1. Kiosk: take a ticket (printing is stubbed and recorded).
     page.set_viewport_size({"width": 1024, "height": 768})
     page.add_init_script("window.print = function () { window.__printed = true; };")
     page.goto(f"{base}/queue/kiosk/?hall={hall_id}")
     expect(page.get_by_role("heading", name="② 请选择办理业务")).to_be_visible()
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "queue-1-kiosk.png"), full_page=True)
     page.locator("[data-category=general]").click()
     expect(page.locator("[data-ticket-number]")).to_have_text("A001", timeout=15_000)
     page.wait_for_function("window.__printed === true", timeout=5000)
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "queue-2-ticket.png"), full_page=True)
     assert Ticket.objects.get().status == "waiting"
 
@@ -106,8 +110,10 @@ def test_kiosk_counter_and_hall_display(asgi_server, page, browser, artifacts_di
     desk.fill("input[name=password]", "pw-123456")
     desk.locator("form button[type=submit], form input[type=submit]").last.click()
     expect(desk).to_have_url(re.compile(r"/workbench/queue/"))
+    assert_accessible(desk)
     desk.locator("[data-call-next]").click()
     expect(desk.locator("[data-current-number]")).to_have_text("A001", timeout=15_000)
+    assert_accessible(desk)
     desk.screenshot(
         path=str(artifacts_dir / "queue-3-counter-desk.png"), full_page=True
     )
@@ -117,6 +123,7 @@ def test_kiosk_counter_and_hall_display(asgi_server, page, browser, artifacts_di
         "A001", timeout=10_000
     )
     expect(display.locator("#now-calling [data-counter]")).to_have_text("1")
+    assert_accessible(display)
     display.screenshot(path=str(artifacts_dir / "queue-4-hall-display.png"))
     received = display.evaluate("window.queueDisplay.received")
     assert any(r["event"] == "call" and r["number"] == "A001" for r in received)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 import pytest
 
+from zhengtong.core.tests.axe import assert_accessible
 from zhengtong.workdays.models import CalendarYear
 from zhengtong.workdays.selectors import add_working_days
 
@@ -37,6 +38,7 @@ def test_admin_month_view_in_browser(
     assert page.locator(".wd-title").inner_text() == "2025 年 10 月"
     assert page.locator("td.wd-holiday").count() == 8
     assert page.locator("td.wd-makeup").count() == 1  # 10-11 (09-28 is off-grid)
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "workdays-month-2025-10.png"), full_page=True
     )
@@ -67,4 +69,5 @@ def test_admin_month_view_in_browser(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/admin/workdays/calendarday/month/?year=2027&month=1")
     assert "尚未导入" in page.locator(".wd-warn").inner_text()
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "workdays-month-2027-01-missing.png"))
