@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import duty_views, queue_views, views
+from . import duty_views, queue_views, supervision_views, views
 
 app_name = "workbench"
 urlpatterns: list = [
@@ -11,6 +11,48 @@ urlpatterns: list = [
         queue_views.QueueDeskActionView.as_view(),
         name="queue-action",
     ),
+    # Supervision desk (监察台)
+    path(
+        "supervision/",
+        supervision_views.SupervisionDeskView.as_view(),
+        name="supervision-desk",
+    ),
+    path(
+        "supervision/clocks/",
+        supervision_views.SupervisionClockListView.as_view(),
+        name="supervision-clocks",
+    ),
+    path(
+        "supervision/open-orders/",
+        supervision_views.SupervisionOrderListView.as_view(),
+        name="supervision-open-orders",
+    ),
+    path(
+        "supervision/to-decide/",
+        supervision_views.SupervisionBreachListView.as_view(),
+        name="supervision-to-decide",
+    ),
+    path(
+        "supervision/anomalies/",
+        supervision_views.SupervisionAnomalyListView.as_view(),
+        name="supervision-anomalies",
+    ),
+    path(
+        "supervision/sweep/",
+        supervision_views.SupervisionSweepView.as_view(),
+        name="supervision-sweep",
+    ),
+    path(
+        "supervision/bulletins/",
+        supervision_views.SupervisionBulletinView.as_view(),
+        name="supervision-bulletins",
+    ),
+    path(
+        "supervision/bulletins/<int:bulletin_id>/pdf/",
+        supervision_views.SupervisionBulletinPdfView.as_view(),
+        name="supervision-bulletin-pdf",
+    ),
+    path("alerts/read/", supervision_views.AlertReadView.as_view(), name="alerts-read"),
     # Duty and backup posts (在岗与AB岗)
     path("duty/", duty_views.DutyView.as_view(), name="duty"),
     # Cases (办件)

@@ -55,6 +55,7 @@ from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.masking import mask_id_number, mask_phone
 from zhengtong.queueing import selectors as queue_selectors
 from zhengtong.queueing import services as queue_services
+from zhengtong.supervision.selectors import alert_list_unread
 
 PAGE_SIZE = 100
 TEMPLATES = "workbench/cases/"
@@ -143,6 +144,9 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
             "can_intake": permissions.can_intake(user=user),
             "my_steps": list(selectors.case_step_list_for_user(user=user)[:10]),
         }
+        context["my_alerts"], context["my_alerts_unread"] = alert_list_unread(
+            user=user, limit=5
+        )
         return render(request, TEMPLATES + "home.html", context)
 
 

@@ -11,6 +11,7 @@ from django import template
 
 from zhengtong.cases import permissions as case_permissions
 from zhengtong.queueing import permissions as queue_permissions
+from zhengtong.supervision import permissions as supervision_permissions
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def may_intake(user: Any) -> bool:
 def may_call_tickets(user: Any) -> bool:
     """Return True when ``user`` may call tickets at a counter (叫号)."""
     return queue_permissions.can_call_tickets(user=user)
+
+
+@register.filter
+def may_supervise(user: Any) -> bool:
+    """Return True when ``user`` may open the supervision desk (监察台)."""
+    return supervision_permissions.can_view_desk(user)
