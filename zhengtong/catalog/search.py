@@ -2,11 +2,26 @@
 Chinese keyword search over the public catalogue.
 
 jieba (search mode) segments item names, categories, department names,
-conditions and material names; Okapi BM25 (rank_bm25) ranks them, with the
-name weighted highest. A small synonym table maps everyday words to the
-official terms (社保 → 社会保险/社会保障, 驾照 → 驾驶证 …); an exact
-substring match of the whole query in the name ranks first; a query made
-only of Latin letters is also matched against pinyin initials (kiosk
+conditions and material names; Okapi BM25 (rank_bm25) scores them, with the
+name weighted highest. On top of the keyword score, the item *name* decides
+the order:
+
+- the whole query (without filler words such as 怎么办/手续) in the name
+  ranks first;
+- everyday words are mapped to official terms (社保卡 → 社会保障卡, 开饭店 →
+  个体工商户设立登记 + 食品经营许可, 良民证 → 无犯罪记录证明 …); an official
+  term found in the name ranks the item next, earlier terms higher;
+- words that say what the person wants done (丢了 → 补办/挂失, 到期 → 延续)
+  only add to the keyword score;
+- words too common in item names (登记, 注册, 许可, 证 …) never make an item a
+  hit on their own, so 营业执照 does not list 拖拉机注册登记;
+- keyword-only hits must hold a word the person typed (not only one of the
+  official terms it was mapped to) and come close to the best keyword
+  score; when a name matched, the rest must come closer still.
+
+The vocabulary is data (``search_terms.json``), measured with the citizen
+query set (``search_queries.json``, ``manage.py search_quality``). A query
+made only of Latin letters is also matched against pinyin initials (kiosk
 keyboards: ``shbzk`` → 社会保障卡).
 
 The index is built once per process from published current versions and
@@ -15,11 +30,13 @@ cached; a cheap signature query (item/version counts and latest
 rebuilt. No index work happens per request otherwise.
 """
 
+import json
 import re
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, F, Max
@@ -31,72 +48,43 @@ from rank_bm25 import BM25Okapi
 from .constants import VersionStatus
 from .models import Material, ServiceItem, ServiceItemVersion
 
-# Everyday words → official catalogue terms. Each expansion is searched as
-# well as the word itself; expansions weigh a little less than the word.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "社保": ("社会保险", "社会保障", "社保"),
-    "社保卡": ("社会保障卡",),
-    "医保": ("医疗保障", "医疗保险", "医保"),
-    "医保卡": ("社会保障卡", "医疗保障"),
-    "驾照": ("驾驶证",),
-    "行驶本": ("行驶证",),
-    "营业执照": ("营业执照", "设立登记", "企业登记", "个体工商户", "注册登记"),
-    "开公司": ("企业登记", "设立登记", "营业执照"),
-    "办执照": ("营业执照", "设立登记"),
-    "身份证": ("居民身份证", "身份证"),
-    "公积金": ("住房公积金",),
-    "户口": ("户籍", "户口"),
-    "落户": ("户口登记", "户籍", "迁入"),
-    "结婚": ("婚姻登记", "结婚登记"),
-    "离婚": ("婚姻登记", "离婚登记"),
-    "退休": ("养老保险", "退休"),
-    "养老金": ("养老保险", "养老金"),
-    "失业金": ("失业保险",),
-    "低保": ("最低生活保障",),
-    "残疾证": ("残疾人证",),
-    "准生证": ("生育登记",),
-    "出生证": ("出生医学证明",),
-    "房产证": ("不动产权证书", "不动产登记"),
-    "过户": ("转移登记", "过户"),
-    "健康证": ("健康证明",),
-    "施工许可": ("施工许可证",),
-}
+TERMS_PATH = Path(__file__).resolve().parent / "search_terms.json"
+_TERMS = json.loads(TERMS_PATH.read_text(encoding="utf-8"))
 
+# Everyday words → official catalogue terms, best first.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    k.lower(): tuple(v) for k, v in _TERMS["synonyms"].items()
+}
+# What the person wants done → words of item names (keyword score only).
+MODIFIERS: dict[str, tuple[str, ...]] = {
+    k: tuple(v) for k, v in _TERMS["modifiers"].items()
+}
+# Stripped anywhere in a query, longest first.
+FILLERS: tuple[str, ...] = tuple(sorted(_TERMS["fillers"], key=len, reverse=True))
+# A leading verb (办/申请/开个 …) dropped for the whole-query name match.
+LEADING: tuple[str, ...] = tuple(sorted(_TERMS["leading"], key=len, reverse=True))
+# Too common in item names to make a hit on their own.
+GENERIC: frozenset[str] = frozenset(_TERMS["generic"])
+# A term does not count inside these longer words (身份证 in 身份证明).
+NOT_WITHIN: dict[str, tuple[str, ...]] = {
+    k: tuple(v) for k, v in _TERMS.get("not_within", {}).items()
+}
 # Domain terms jieba should keep whole.
-USER_WORDS = (
-    "营业执照",
-    "社会保障卡",
-    "社保卡",
-    "居民身份证",
-    "住房公积金",
-    "公积金",
-    "驾驶证",
-    "行驶证",
-    "不动产登记",
-    "户口登记",
-    "婚姻登记",
-    "医疗保障",
-    "医保",
-    "社保",
-    "养老保险",
-    "失业保险",
-    "工伤保险",
-    "个体工商户",
-    "设立登记",
-    "可行性研究报告",
-    "节能审查",
-    "民族成份",
-    "道路运输证",
-    "出租汽车",
-    "最低生活保障",
-)
+USER_WORDS: tuple[str, ...] = tuple(_TERMS["user_words"])
 
 NAME_WEIGHT = 3  # name tokens are repeated this many times in a document
 CATEGORY_WEIGHT = 2
 EXACT_NAME_BONUS = 1000.0  # whole query inside the name
-SYNONYM_NAME_BONUS = 100.0  # an expansion of the query inside the name
+SYNONYM_NAME_BONUS = 100.0  # an official term of the query inside the name
+SYNONYM_RANK_STEP = 10.0  # each later term of the list weighs this much less
+SYNONYM_MIN_BONUS = 40.0
+COMBINED_BONUS = 150.0  # official term + rest of the query inside the name
 INITIALS_BONUS = 500.0  # Latin query matching the name's pinyin initials
-MIN_RELATIVE_SCORE = 0.25  # BM25-only hits below this share of the best drop
+GENERIC_WEIGHT = 0.3  # keyword weight of a generic word
+BIGRAM_WEIGHT = 0.5  # keyword weight of a query bigram jieba did not cut
+MIN_RELATIVE_SCORE = 0.35  # keyword-only hits below this share of the best drop
+MIN_RELATIVE_BESIDE_NAME = 0.6  # same, when some item matched by name
+MIN_RELATIVE_BESIDE_EXACT = 0.8  # same, when some name holds the whole query
 
 _STOP = frozenset(
     [
@@ -149,18 +137,47 @@ def tokenize(text: str) -> list[str]:
 
     中文：分词
     """
+    return [tok for tok, _weight in _tokens_weighted(text)]
+
+
+def words(text: str) -> list[str]:
+    """
+    Return the search-mode tokens of ``text`` without bigrams.
+
+    中文：分词（不含二元切分）
+    """
     _jieba_init()
-    tokens: list[str] = []
+    out: list[str] = []
+    for chunk in _PUNCT.split(text.lower()):
+        for tok in jieba.lcut_for_search(chunk) if chunk else ():
+            tok = tok.strip()
+            if tok and tok not in _STOP:
+                out.append(tok)
+    return out
+
+
+def _tokens_weighted(text: str) -> list[tuple[str, float]]:
+    """Tokens of ``text`` with their query weight (generic words and bigrams less)."""
+    _jieba_init()
+    out: list[tuple[str, float]] = []
     for chunk in _PUNCT.split(text.lower()):
         if not chunk:
             continue
+        words = []
         for tok in jieba.lcut_for_search(chunk):
             tok = tok.strip()
             if tok and tok not in _STOP:
-                tokens.append(tok)
+                words.append(tok)
+                out.append((tok, GENERIC_WEIGHT if tok in GENERIC else 1.0))
         if len(chunk) > 2:
-            tokens.extend(chunk[i : i + 2] for i in range(len(chunk) - 1))
-    return tokens
+            seen = set(words)
+            for i in range(len(chunk) - 1):
+                bigram = chunk[i : i + 2]
+                weight = 1.0 if bigram in seen else BIGRAM_WEIGHT
+                if bigram in GENERIC:
+                    weight = GENERIC_WEIGHT
+                out.append((bigram, weight))
+    return out
 
 
 def initials(text: str) -> str:
@@ -171,6 +188,89 @@ def initials(text: str) -> str:
     """
     letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(s[0] for s in letters if s and s[0].isalpha()).lower()
+
+
+def _contains(name: str, term: str) -> bool:
+    """Return True when ``term`` occurs in ``name`` outside its false friends."""
+    if term not in name:
+        return False
+    blockers = NOT_WITHIN.get(term)
+    if not blockers:
+        return True
+    masked = name
+    for word in blockers:
+        masked = masked.replace(word, "\0" * len(word))
+    return term in masked
+
+
+@dataclass
+class QueryPlan:
+    """A query read for search: its core, the official terms, the keywords."""
+
+    compact: str
+    core: str
+    stem: str
+    terms: list[tuple[str, float]]
+    tokens: dict[str, float]
+    partial: frozenset[str] = frozenset()
+
+
+def query_plan(query: str) -> QueryPlan:
+    """
+    Read a query: strip fillers, map everyday words, weigh keywords.
+
+    中文：查询解析
+    """
+    compact = _PUNCT.sub("", query.strip().lower())
+    core = compact
+    for word in FILLERS:
+        if word in core and core != word:
+            core = core.replace(word, "")
+    core = core or compact
+    stem = core
+    for word in LEADING:
+        if stem.startswith(word) and len(stem) > len(word) + 1:
+            stem = stem[len(word) :]
+            break
+    matched = [w for w in SYNONYMS if w in core]
+    matched = [w for w in matched if not any(w != o and w in o for o in matched)]
+    terms: dict[str, float] = {}
+    partial: set[str] = set()
+    for word in matched:
+        rest = core.replace(word, "")
+        if stem.replace(word, ""):
+            partial.update(SYNONYMS[word])
+        for rank, target in enumerate(SYNONYMS[word]):
+            bonus = max(
+                SYNONYM_NAME_BONUS - SYNONYM_RANK_STEP * rank, SYNONYM_MIN_BONUS
+            )
+            terms[target] = max(terms.get(target, 0.0), bonus)
+            if rest and len(rest) > 1:
+                terms[target + rest] = COMBINED_BONUS
+    tokens: dict[str, float] = {}
+
+    def add(text: str, scale: float = 1.0, generic: bool = False) -> None:
+        for tok, weight in _tokens_weighted(text):
+            w = GENERIC_WEIGHT if generic else weight * scale
+            tokens[tok] = max(tokens.get(tok, 0.0), w)
+
+    add(core)
+    if stem != core:
+        add(stem)
+    for term in terms:
+        add(term, 0.8)
+    for word, targets in MODIFIERS.items():
+        if word in core:
+            for target in targets:
+                add(target, generic=True)
+    return QueryPlan(
+        compact=compact,
+        core=core,
+        stem=stem,
+        terms=sorted(terms.items(), key=lambda kv: -kv[1]),
+        tokens=tokens,
+        partial=frozenset(partial - {t for t in terms if terms[t] >= COMBINED_BONUS}),
+    )
 
 
 @dataclass
@@ -201,72 +301,104 @@ class SearchIndex:
         online: bool | None = None,
     ) -> list[int]:
         """Return matching item ids, best first, filters applied."""
-        query = query.strip().lower()
-        if not query or not self.docs or self.bm25 is None:
+        plan = query_plan(query)
+        if not plan.compact or not self.docs or self.bm25 is None:
             return []
-        compact = _PUNCT.sub("", query)
-        expansions = _expansions(compact)
-        q_tokens = tokenize(query)
-        for exp in expansions:
-            q_tokens.extend(tokenize(exp))
-        scores = self._scores(q_tokens)
-        floor = max(scores.values(), default=0.0) * MIN_RELATIVE_SCORE
-        latin = bool(_LATIN.match(compact)) and len(compact) >= 2
-        hits: list[tuple[float, int, str, int]] = []
+        scores, content = self._scores(plan.tokens)
+        if not content:
+            content = set(scores)  # only generic words in the query
+        latin = bool(_LATIN.match(plan.compact)) and len(plan.compact) >= 2
+        names = {plan.compact, plan.core, plan.stem}
+        bonuses: dict[int, float] = {}
+        blocked: set[int] = set()
+        checked = [n for n in names if n in NOT_WITHIN]
+        checked += [t for t, _w in plan.terms if t in NOT_WITHIN]
+        terms = plan.terms
+        if any(_contains(d.name, n) for d in self.docs for n in names if len(n) > 1):
+            # The query is in some name: official terms of a part of it
+            # (医保 of 医保电子凭证) no longer rank other items.
+            terms = [(t, w) for t, w in terms if t not in plan.partial]
         for pos, doc in enumerate(self.docs):
-            score = scores.get(pos, 0.0)
-            if score < floor:
-                score = 0.0
+            bonus = 0.0
+            if any(t in doc.name and not _contains(doc.name, t) for t in checked):
+                blocked.add(pos)  # the name has the term only in a false friend
+            if any(len(n) > 1 and _contains(doc.name, n) for n in names):
+                bonus = EXACT_NAME_BONUS
+            else:
+                for term, weight in terms:
+                    if _contains(doc.name, term):
+                        bonus = weight
+                        break
+            if latin and doc.initials.startswith(plan.compact):
+                bonus += INITIALS_BONUS + 1
+            elif latin and plan.compact in doc.initials:
+                bonus += INITIALS_BONUS
+            if bonus:
+                bonuses[pos] = bonus
+        best = max(scores.values(), default=0.0)
+        share = MIN_RELATIVE_SCORE
+        if bonuses:
+            exact = max(bonuses.values()) >= EXACT_NAME_BONUS
+            share = MIN_RELATIVE_BESIDE_EXACT if exact else MIN_RELATIVE_BESIDE_NAME
+        floor = best * share
+        own = self._matching(plan.core + " " + plan.stem)
+        keyword = {
+            p
+            for p in content
+            if scores[p] >= floor and p not in blocked and (own is None or p in own)
+        }
+        hits: list[tuple[float, int, str, int]] = []
+        for pos in set(bonuses) | keyword:
+            doc = self.docs[pos]
             if department_id is not None and doc.department_id != department_id:
                 continue
             if item_type is not None and doc.item_type != item_type:
                 continue
             if online is not None and doc.online != online:
                 continue
-            bonus = 0.0
-            if compact and compact in doc.name:
-                bonus += EXACT_NAME_BONUS
-            elif any(exp in doc.name for exp in expansions):
-                bonus += SYNONYM_NAME_BONUS
-            if latin and doc.initials.startswith(compact):
-                bonus += INITIALS_BONUS + 1
-            elif latin and compact in doc.initials:
-                bonus += INITIALS_BONUS
-            total = float(score) + bonus
+            total = bonuses.get(pos, 0.0) + scores.get(pos, 0.0)
             if total <= 0.0:
                 continue
             hits.append((-total, len(doc.name), doc.name, doc.item_id))
         hits.sort()
         return [item_id for *_, item_id in hits]
 
-    def _scores(self, tokens: list[str]) -> dict[int, float]:
-        """Okapi BM25 over the postings of ``tokens`` only (rank_bm25 stats)."""
+    def _matching(self, text: str) -> set[int] | None:
+        """
+        Documents holding a token of ``text`` that is not generic (None when
+        ``text`` has only generic words).
+        """
+        found: set[int] | None = None
+        for tok, weight in _tokens_weighted(text):
+            if weight > GENERIC_WEIGHT:
+                found = found if found is not None else set()
+                found.update(pos for pos, _freq in self.postings.get(tok, ()))
+        return found
+
+    def _scores(self, tokens: dict[str, float]) -> tuple[dict[int, float], set[int]]:
+        """
+        Okapi BM25 over the postings of ``tokens`` only (rank_bm25 stats),
+        each token scaled by its weight; also the documents that matched a
+        token that is not generic.
+        """
         bm25 = self.bm25
         if bm25 is None:
-            return {}
+            return {}, set()
         k1, b, avgdl = bm25.k1, bm25.b, bm25.avgdl
         scores: dict[int, float] = {}
-        for tok in dict.fromkeys(tokens):
+        content: set[int] = set()
+        for tok, weight in tokens.items():
             idf = bm25.idf.get(tok)
             if not idf:
                 continue
+            strong = weight > GENERIC_WEIGHT
             for pos, freq in self.postings.get(tok, ()):
                 dl = bm25.doc_len[pos]
                 part = idf * freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl))
-                scores[pos] = scores.get(pos, 0.0) + part
-        return scores
-
-
-def _expansions(compact: str) -> list[str]:
-    found: list[str] = []
-    for word, targets in SYNONYMS.items():
-        if word in compact:
-            found.extend(t for t in targets if t not in found)
-            # keep the rest of the query with the official term substituted
-            rest = compact.replace(word, "")
-            if rest:
-                found.extend(t + rest for t in targets if t + rest not in found)
-    return [f for f in found if f and f != compact]
+                scores[pos] = scores.get(pos, 0.0) + part * weight
+                if strong:
+                    content.add(pos)
+        return scores, content
 
 
 def _weighted(tokens: Iterable[str], weight: int) -> list[str]:
@@ -323,9 +455,10 @@ def index_build(*, signature: tuple | None = None) -> SearchIndex:
     for v in versions:
         tokens = _weighted(tokenize(v.name), NAME_WEIGHT)
         tokens += _weighted(tokenize(v.category), CATEGORY_WEIGHT)
-        tokens += tokenize(v.department.name + " " + v.department.short_name)
-        tokens += tokenize(v.conditions[:2000])
-        tokens += tokenize(" ".join(materials.get(v.id, [])))
+        # Other fields without bigrams: 政审 is not in 行政审批局.
+        tokens += words(v.department.name + " " + v.department.short_name)
+        tokens += words(v.conditions[:2000])
+        tokens += words(" ".join(materials.get(v.id, [])))
         corpus.append(tokens or ["∅"])
         docs.append(
             _Doc(
