@@ -22,6 +22,7 @@ from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from . import permissions, selectors, services
+from .api_docs import action_schema
 from .constants import Channel, Outcome
 from .documents import document_render
 from .models import CaseStep, Notification
@@ -388,10 +389,18 @@ def _action(summary: str, input_serializer, perform):
         (CaseActionApi,),
         attrs,
     )
-    cls.post = extend_schema(
-        summary=summary, request=input_serializer, responses=CaseDetailOutput
-    )(cls.post)
-    return cls
+    # The schema goes on the class: ``post`` is one function shared by every
+    # action, and decorating it made the last action's summary (改派承办人)
+    # every action's. Description, state changes and error codes are derived
+    # from the service the call performs (api_docs).
+    return extend_schema(
+        **action_schema(
+            summary=summary,
+            input_serializer=input_serializer,
+            perform=perform,
+            output=CaseDetailOutput,
+        )
+    )(cls)
 
 
 class NoteInput(serializers.Serializer):

@@ -204,7 +204,12 @@ class CategoryListApi(APIView):
 class CounterListApi(APIView):
     """Counters (窗口) and the categories they serve, in call order."""
 
-    @extend_schema(summary="窗口列表", responses=CounterOutput(many=True))
+    @extend_schema(
+        summary="叫号窗口及其业务类别",
+        description="各窗口按呼叫顺序服务的业务类别（排队叫号用）；"
+        "办理某事项的窗口见 /api/v1/catalog/counters/。",
+        responses=CounterOutput(many=True),
+    )
     def get(self, request: Request) -> Response:
         return Response(CounterOutput(selectors.counter_list(), many=True).data)
 
