@@ -223,22 +223,25 @@ def _labels(values: Iterable[str], choices: Any) -> str:
 
 
 def _transitions(actions: list[str]) -> tuple[list[str], Raised]:
-    from .workflow import GUARDS, PREVIOUS, TRANSITIONS
+    from . import workflow
 
+    guards_by_name = getattr(workflow, "GUARDS", {})
     rows: list[str] = []
     raised = Raised()
     for action in actions:
         grouped: dict[tuple, list[str]] = {}
-        for (state, act), tr in TRANSITIONS.items():
+        for (state, act), tr in workflow.TRANSITIONS.items():
             if act != action:
                 continue
-            key = (tr.to, tr.actors, tr.guards)
+            key = (tr.to, tr.actors, tuple(getattr(tr, "guards", ())))
             grouped.setdefault(key, []).append(state)
         for (to, actors, guards), states in grouped.items():
-            target = "恢复暂停前的状态" if to == PREVIOUS else _labels([to], Status)
+            target = (
+                "恢复暂停前的状态" if to == workflow.PREVIOUS else _labels([to], Status)
+            )
             conditions = []
             for name in guards:
-                guard = GUARDS.get(name)
+                guard = guards_by_name.get(name)
                 codes = errors_raised(guard, depth=1) if guard else Raised()
                 raised.update(codes)
                 conditions.append(
