@@ -68,5 +68,6 @@ class StepTemplateAdmin(admin.ModelAdmin):
         "role",
         "department",
         "limit_days",
+        "decides",
     )
     raw_id_fields = ("item", "item_version", "department")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis, apis_followup
+from . import apis, apis_followup, apis_legal
 
 app_name = "cases-api"
 
@@ -17,10 +17,13 @@ ACTIONS = {
     "refer": apis.CaseReferApi,
     "suspend": apis.CaseSuspendApi,
     "resume": apis.CaseResumeApi,
-    "extend": apis.CaseExtendApi,
+    "extension-request": apis_legal.CaseExtensionRequestApi,
+    "extension-approve": apis_legal.CaseExtensionApproveApi,
+    "extension-reject": apis_legal.CaseExtensionRejectApi,
     "decide": apis.CaseDecideApi,
     "issue-certificate": apis.CaseIssueCertificateApi,
     "deliver": apis.CaseDeliverApi,
+    "delivery-not-needed": apis_legal.CaseDeliveryNotNeededApi,
     "conclude": apis.CaseConcludeApi,
     "withdraw": apis.CaseWithdrawApi,
     "terminate": apis.CaseTerminateApi,

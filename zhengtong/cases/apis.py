@@ -489,6 +489,10 @@ class CertificateInput(serializers.Serializer):
 
 class DeliverInput(serializers.Serializer):
     method = serializers.CharField(max_length=20)
+    recipient = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
     tracking = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=60
     )
@@ -604,13 +608,6 @@ CaseResumeApi = _action(
         case=case, actor=user, note=data["note"]
     ),
 )
-CaseExtendApi = _action(
-    "延期",
-    ExtendInput,
-    lambda *, case, user, data, **kw: services.case_extend(
-        case=case, actor=user, days=data["days"], reason=data["reason"]
-    ),
-)
 CaseDecideApi = _action(
     "作出许可决定",
     DecideInput,
@@ -634,7 +631,12 @@ CaseDeliverApi = _action(
     "送达",
     DeliverInput,
     lambda *, case, user, data, **kw: services.case_deliver(
-        case=case, actor=user, method=data["method"], tracking=data["tracking"]
+        case=case,
+        actor=user,
+        method=data["method"],
+        recipient=data["recipient"],
+        delivered_on=data["delivered_on"],
+        tracking=data["tracking"],
     ),
 )
 CaseConcludeApi = _action(

@@ -11,8 +11,10 @@ Rules (documented in docs/cases.md "Clocks"):
   on R it restarts. Suspending and resuming on the same day excludes none.
   While a suspension is open on day T it excludes the working days in
   (S, T], so the due date moves one working day per suspended working day.
-- Due date = add_working_days(accepted, limit + excluded + extension days),
-  for the promised and for the statutory limit alike.
+- Due date = add_working_days(accepted, limit + excluded + extension days).
+  An approved extension (Art. 42) always counts for the statutory limit;
+  for the promised limit only the part that the promise lets move
+  (``promised_extension_days``, see rules.extension_moves_promised_date).
 - A limit in natural days (自然日, some local promised limits): the period is
   ``limit`` natural days plus the natural days a suspension keeps out
   (strictly between its start and end, or up to today while open); when its
@@ -159,6 +161,7 @@ def clock_compute(
     today: date,
     promised_unit: str = DayUnit.WORKING,
     statutory_unit: str = DayUnit.WORKING,
+    promised_extension_days: int | None = None,
 ) -> ClockResult:
     """
     Return due dates, excluded days and lamp of a clock started on ``start``.
@@ -187,8 +190,10 @@ def clock_compute(
         "excluded_natural": excluded_natural,
         "extension_days": extension_days,
     }
-    due = limit_end(cal, start, promised, promised_unit, **common)
     statutory_due = limit_end(cal, start, statutory, statutory_unit, **common)
+    if promised_extension_days is not None:
+        common["extension_days"] = promised_extension_days
+    due = limit_end(cal, start, promised, promised_unit, **common)
     return ClockResult(
         due_date=due,
         statutory_due_date=statutory_due,

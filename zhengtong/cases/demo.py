@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhengtong.accounts.constants import Role
 from zhengtong.accounts.models import User
 from zhengtong.catalog.constants import (
     DayUnit,
@@ -39,13 +40,20 @@ from zhengtong.catalog.services import item_version_create_draft, item_version_p
 from zhengtong.core.errors import ApplicationError
 
 from . import clock, services
-from .constants import DeliveryMethod, Lamp, Outcome, SuspensionKind
-from .models import Case
+from .constants import DeliveryMethod, Lamp, Outcome, StepStatus, SuspensionKind
+from .models import Case, CaseStep
 
 DEPARTMENT = "区行政审批局"
 DEMO_ITEM_COUNT = 4
 DEMO_NOTE = "演示数据：本版本的时限和材料清单为演示设定，实际以窗口告知为准。"
 DEMO_LIMITS = [(5, 20), (10, 20), (3, 15), (7, 20)]  # (promised, statutory)
+# 承办 and 审核 by the reviewer, 批准 (the decision) by the 部门负责人 (head):
+# the same person does not 承办 and 批准 (separation of duties).
+DEMO_STEPS = [
+    ("承办", Role.REVIEWER.value, None, False),
+    ("审核", Role.REVIEWER.value, None, False),
+    ("批准", Role.DEPARTMENT_HEAD.value, None, True),
+]
 DEMO_MATERIALS = [
     ("申请书", MaterialRequirement.REQUIRED, False),
     ("申请人身份证明", MaterialRequirement.REQUIRED, False),
@@ -173,6 +181,7 @@ class Demo:
         self.counter = users["counter"]
         self.reviewer = users["reviewer"]
         self.admin = users["admin"]
+        self.head = users.get("head")
 
     def item(self, n: int) -> ServiceItem:
         return self.items[n % len(self.items)]
@@ -231,11 +240,22 @@ class Demo:
         case.refresh_from_db()
         return case
 
+    def _at_deciding_step(self, case: Case) -> bool:
+        return CaseStep.objects.filter(
+            case=case, status=StepStatus.ACTIVE, decides=True
+        ).exists()
+
     def reviewed(self, key, applicant, n, *, now=None) -> Case:
+        """Return an accepted case whose steps are done up to the deciding one."""
         case = self.accepted(key, applicant, n, now=now)
-        while case.current_assignee_id:
+        while case.current_assignee_id and not self._at_deciding_step(case):
             case = self.step(case, now=now)
         return case
+
+    def assignee(self, case: Case) -> User:
+        """Return the current assignee (at the deciding step: who decides)."""
+        case.refresh_from_db()
+        return User.objects.get(pk=case.current_assignee_id)
 
 
 def _days_ago(days: int) -> datetime.datetime:
@@ -291,19 +311,23 @@ def _scenarios(d: Demo) -> list[tuple[str, str, Callable[[], Any]]]:
         )
 
     def extended():
+        # The reviewer handling the case asks, the 部门负责人 approves (Art. 42).
         case = d.accepted("extended", "applicant", 1)
-        services.case_extend(
+        services.case_extension_request(
             case=case,
-            actor=d.admin,
+            actor=d.assignee(case),
             days=5,
-            reason="需现场核查，经本机关负责人批准延长。",
+            reason="需现场核查经营场所，二十个工作日内不能作出决定。",
+        )
+        services.case_extension_approve(
+            case=case, actor=d.head or d.admin, note="同意延长5个工作日。"
         )
 
     def approved():
         case = d.reviewed("approved", "applicant", 2)
         services.case_decide(
             case=case,
-            actor=d.reviewer,
+            actor=d.assignee(case),
             outcome=Outcome.APPROVE,
             reason="符合法定条件和标准。",
         )
@@ -313,7 +337,7 @@ def _scenarios(d: Demo) -> list[tuple[str, str, Callable[[], Any]]]:
         case = d.reviewed("denied", "applicant2", 3)
         services.case_decide(
             case=case,
-            actor=d.reviewer,
+            actor=d.assignee(case),
             outcome=Outcome.DENY,
             reason="经营场所与住宅未有效隔离，不符合法定条件。",
         )
@@ -321,12 +345,16 @@ def _scenarios(d: Demo) -> list[tuple[str, str, Callable[[], Any]]]:
     def concluded():
         case = d.reviewed("concluded", "applicant", 0)
         services.case_decide(
-            case=case, actor=d.reviewer, outcome=Outcome.APPROVE, reason="符合条件。"
+            case=case,
+            actor=d.assignee(case),
+            outcome=Outcome.APPROVE,
+            reason="符合条件。",
         )
         services.case_deliver(
             case=case,
             actor=d.counter,
             method=DeliveryMethod.MAIL,
+            recipient=case.applicant_name,
             tracking="SF1234567890",
         )
         services.case_conclude(case=case, actor=d.counter, note="已邮寄送达。")
@@ -383,7 +411,7 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
     """
     department = Department.objects.filter(name=DEPARTMENT).first()
     names = ("applicant", "applicant2", "counter", "reviewer", "admin")
-    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    users = {u.username: u for u in User.objects.filter(username__in=(*names, "head"))}
     if department is None or len(users) < len(names):
         _say(stdout, f"演示办件：缺少部门“{DEPARTMENT}”或演示账号，跳过。")
         return
@@ -396,6 +424,10 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
     if not items:
         _say(stdout, f"演示办件：部门“{DEPARTMENT}”没有已发布的事项，跳过。")
         return
+    if "head" in users:  # without the 部门负责人 the default steps apply
+        for item in items:
+            if not item.step_templates.filter(item_version__isnull=True).exists():
+                services.step_templates_set(item=item, steps=DEMO_STEPS)
     demo = Demo(items, users)
     created, skipped, failed = 0, 0, []
     for key, label, run in _scenarios(demo):

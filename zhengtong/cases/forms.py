@@ -346,6 +346,10 @@ class IntakeApplicantForm(MaterialUploadMixin, forms.Form):
         initial=SubjectKind.PERSON,
         required=False,  # absent: a person
     )
+class ExtensionApproveForm(forms.Form):
+    note = _reason("批准意见", required=False, rows=2)
+
+
     display_name = forms.CharField(
         label="申请人姓名（单位申请填经办人）",
         max_length=100,
@@ -372,6 +376,15 @@ class IntakeApplicantForm(MaterialUploadMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    delivered_on = forms.DateField(
+        label="送达日期（不填为今天）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+    recipient = forms.CharField(
+        label="受送达人（签收人；不填为申请人）", required=False, max_length=100
     )
 
     def __init__(self, *args, materials=(), **kwargs) -> None:

@@ -33,6 +33,7 @@ from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from .constants import ActorKind, ErrorCode
 
+from .rules import case_rules
 K = ActorKind
 NOT_VISIBLE = "办件不存在或无权查看。"
 
@@ -60,14 +61,19 @@ def is_centre_wide(user: Any) -> bool:
 
 def is_department_staff(user: Any) -> bool:
     """
-    Return True for counter staff and reviewers who belong to a department.
+    Return True for counter staff, reviewers and department heads (部门负责人)
+    who belong to a department.
 
     中文：部门工作人员
     """
     return (
         _active(user)
         and user.department_id is not None
-        and (user.has_role(Role.COUNTER_STAFF) or user.has_role(Role.REVIEWER))
+        and (
+            user.has_role(Role.COUNTER_STAFF)
+            or user.has_role(Role.REVIEWER)
+            or user.has_role(Role.DEPARTMENT_HEAD)
+        )
     )
 
 
@@ -265,7 +271,7 @@ def case_actor_kinds(*, case: Any, user: Any) -> frozenset:
     if user.pk in (case.applicant_id, case.agent_id):
         kinds.add(K.APPLICANT)
     if is_centre_wide(user):
-        kinds.update({K.ADMIN, K.EXTENSION_APPROVER})
+        kinds.add(K.ADMIN)
     if can_intake(user=user, department=case.department_id):
         kinds.add(K.INTAKE)
     same_dept = user.department_id is not None and (
@@ -273,8 +279,13 @@ def case_actor_kinds(*, case: Any, user: Any) -> frozenset:
     )
     if same_dept and user.has_role(Role.REVIEWER):
         kinds.add(K.REVIEWER)
-        if user.has_perm("cases.approve_extension"):
-            kinds.add(K.EXTENSION_APPROVER)
+    # 延期 is approved by the role the region names (本机关负责人, by default
+    # the case department's 部门负责人); being a superuser is not that role.
+    rules = case_rules(case)
+    if user.has_role(rules.extension_approver_role) and (
+        same_dept or rules.extension_approver_centre_wide
+    ):
+        kinds.add(K.EXTENSION_APPROVER)
     if case.current_assignee_id is not None and case.current_assignee_id == user.pk:
         kinds.add(K.ASSIGNEE)
     return frozenset(kinds)

@@ -80,6 +80,7 @@ COLUMNS = (
     "promised_unit",
     "statutory_unit",
     "extension_days",
+    "promised_extension_days",
     "suspended_days",
     "lamp",
     "due_date_provisional",
@@ -137,6 +138,7 @@ def case_dates_recompute(
             statutory_unit=row["statutory_unit"],
             suspensions=suspensions,
             extension_days=row["extension_days"],
+            promised_extension_days=row["promised_extension_days"],
             today=today,
         )
         new["due_date"] = result.due_date

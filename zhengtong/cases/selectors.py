@@ -313,9 +313,15 @@ def case_detail_get(*, user: Any, case_id: Any, documents: bool = True) -> CaseD
         actions=case_allowed_actions(case=case, user=user),
         checklist=checklist,
         extra_files=extra,
-        steps=list(case.steps.select_related("assignee").order_by("order", "id")),
+        steps=list(
+            case.steps.select_related("assignee", "completed_by").order_by(
+                "order", "id"
+            )
+        ),
         suspensions=list(case.suspensions.order_by("started_on", "id")),
-        extensions=list(case.extensions.select_related("approved_by").order_by("id")),
+        extensions=list(
+            case.extensions.select_related("approved_by", "requested_by").order_by("id")
+        ),
         supplement_requests=list(case.supplement_requests.order_by("id")),
         documents=list(case.documents.order_by("id")) if documents else [],
         events=case_timeline(case=case),
@@ -347,15 +353,22 @@ _STEP_COLUMNS = (
     "lamp",
     "completed_at",
     "opinion",
+    "decides",
 )
 _EXTENSION_COLUMNS = (
     "id",
     "days",
     "reason",
+    "status",
+    "requested_by_id",
+    "requested_by__display_name",
+    "requested_by__username",
+    "requested_at",
     "approved_by_id",
     "approved_by__display_name",
     "approved_by__username",
     "approved_at",
+    "decision_note",
 )
 
 
@@ -413,11 +426,12 @@ def case_detail_lists_get(*, case: Case) -> dict[str, list[dict[str, Any]]]:
         .order_by("id")
         .values(*_EXTENSION_COLUMNS)
     ):
-        row["approved_by"] = _user_label(
-            row.pop("approved_by_id"),
-            row.pop("approved_by__display_name"),
-            row.pop("approved_by__username"),
-        )
+        for who in ("requested_by", "approved_by"):
+            row[who] = _user_label(
+                row.pop(f"{who}_id"),
+                row.pop(f"{who}__display_name"),
+                row.pop(f"{who}__username"),
+            )
         extensions.append(row)
     return {
         "materials": list(materials),

@@ -96,8 +96,14 @@ class ExtensionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     days = serializers.IntegerField()
     reason = serializers.CharField()
-    approved_by = serializers.CharField()
-    approved_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text="requested 待批准 / approved / rejected")
+    requested_by = serializers.CharField(allow_null=True)
+    requested_at = serializers.DateTimeField(allow_null=True)
+    approved_by = serializers.CharField(
+        allow_null=True, help_text="批准人（status 为 rejected 时为驳回人）"
+    )
+    approved_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
 
 
 class StepOutput(serializers.Serializer):
@@ -113,6 +119,7 @@ class StepOutput(serializers.Serializer):
     lamp = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
     opinion = serializers.CharField()
+    decides = serializers.BooleanField(help_text="决定环节（批准）：在此环节作出决定")
 
     def get_assignee(self, obj) -> str:
         if isinstance(obj, dict):  # a row of selectors.case_detail_lists_get
@@ -214,6 +221,9 @@ class CaseDetailOutput(serializers.Serializer):
     certificate_issued_at = serializers.DateTimeField(allow_null=True)
     delivery_method = serializers.CharField()
     delivery_tracking = serializers.CharField()
+    delivered_on = serializers.DateField(allow_null=True)
+    delivery_recipient = serializers.CharField()
+    delivery_not_needed_reason = serializers.CharField()
     concluded_at = serializers.DateTimeField(allow_null=True)
     closing_reason = serializers.CharField()
     referral_authority = serializers.CharField()

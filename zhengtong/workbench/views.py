@@ -34,6 +34,7 @@ from zhengtong.cases.forms import (
     DeliverForm,
     DenyForm,
     ExtendForm,
+    ExtensionApproveForm,
     IntakeApplicantForm,
     NoteForm,
     OpinionForm,
@@ -272,7 +273,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
                 case=c, actor=a, opinion=f.cleaned_data.get("opinion", "")
             ),
             "btn btn-ok",
-            "填写办理意见，办件转入下一环节；最后一个环节完成后等待作出决定。",
+            "填写办理意见，办件转入下一环节；决定环节（批准）由其承办人直接作出准予或不予许可决定。",
             "本环节已办理完成。",
         ),
         ActionSpec(
@@ -331,19 +332,45 @@ ACTION_SPECS: dict[str, ActionSpec] = {
             "已恢复计时。",
         ),
         ActionSpec(
-            "extend",
-            Action.EXTEND,
-            "延期",
+            "extension-request",
+            Action.EXTEND_REQUEST,
+            "申请延期",
             ExtendForm,
-            lambda c, a, f: services.case_extend(
+            lambda c, a, f: services.case_extension_request(
                 case=c,
                 actor=a,
                 days=f.cleaned_data["days"],
                 reason=f.cleaned_data["reason"],
             ),
             "btn btn-secondary",
-            "二十日内不能作出决定的，经本机关负责人批准可延长十日（第四十二条），并将延长期限的理由告知申请人。",
-            "已延期，延期通知书已出具。",
+            "二十日内不能作出决定的，经本机关负责人批准可延长十日（第四十二条）。"
+            "须在法定期限届满前提出并获批准，延长合计不超过10个工作日。",
+            "延期申请已提交，等待负责人批准。",
+        ),
+        ActionSpec(
+            "extension-approve",
+            Action.EXTEND,
+            "批准延期",
+            ExtensionApproveForm,
+            lambda c, a, f: services.case_extension_approve(
+                case=c, actor=a, note=f.cleaned_data.get("note", "")
+            ),
+            "btn btn-ok",
+            "批准承办人的延期申请：法定办结日相应推迟，系统出具延期通知书告知申请人延期理由。"
+            "须在法定期限内批准。",
+            "已批准延期，延期通知书已出具。",
+        ),
+        ActionSpec(
+            "extension-reject",
+            Action.EXTEND_REJECT,
+            "驳回延期申请",
+            ReasonForm,
+            lambda c, a, f: services.case_extension_reject(
+                case=c, actor=a, reason=f.cleaned_data["reason"]
+            ),
+            "btn btn-secondary",
+            "驳回延期申请须写明理由，办理期限不变。",
+            "已驳回延期申请。",
         ),
         ActionSpec(
             "approve",
@@ -388,11 +415,26 @@ ACTION_SPECS: dict[str, ActionSpec] = {
                 case=c,
                 actor=a,
                 method=f.cleaned_data["method"],
+                recipient=f.cleaned_data.get("recipient", ""),
+                delivered_on=f.cleaned_data.get("delivered_on"),
                 tracking=f.cleaned_data.get("tracking", ""),
             ),
             "btn btn-secondary",
-            "登记结果送达方式：窗口领取、邮寄送达（填写快递单号）或网上下载。",
+            "登记决定书的送达：送达方式（窗口领取、邮寄送达须填快递单号、网上下载）、"
+            "送达日期和受送达人。办结前须登记送达。",
             "已登记送达。",
+        ),
+        ActionSpec(
+            "delivery-not-needed",
+            Action.DELIVERY_NOT_NEEDED,
+            "登记无需送达",
+            ReasonForm,
+            lambda c, a, f: services.case_delivery_not_needed(
+                case=c, actor=a, reason=f.cleaned_data["reason"]
+            ),
+            "btn btn-secondary",
+            "决定书无需另行送达的（例如已当场交付申请人签收），写明理由后可办结。",
+            "已登记无需送达的理由。",
         ),
         ActionSpec(
             "conclude",
@@ -403,7 +445,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
                 case=c, actor=a, note=f.cleaned_data.get("note", "")
             ),
             "btn btn-ok",
-            "办结后办件不再变动。",
+            "办结前须已登记送达（或无需送达的理由）；办结后办件不再变动。",
             "办件已办结。",
         ),
         ActionSpec(
@@ -560,6 +602,12 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
             "detail": detail,
             "case": case,
             "buttons": action_buttons(detail),
+            # 送达 is recorded on the case page itself (办结 needs it).
+            "deliver_form": (
+                DeliverForm(initial={"recipient": case.applicant_name})
+                if Action.DELIVER in detail.actions and case.delivered_at is None
+                else None
+            ),
             "id_masked": mask_id_number(case.applicant_id_number),
             "phone_masked": mask_phone(case.applicant_phone),
             "clock": detail.clock,

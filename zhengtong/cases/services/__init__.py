@@ -27,7 +27,6 @@ from .clocks import (  # noqa: F401
     _clock_apply,
     case_clock_recompute,
     case_clocks_refresh,
-    case_extend,
     case_resume,
     case_suspend,
 )
@@ -48,8 +47,14 @@ from .decision import (  # noqa: F401
     case_conclude,
     case_decide,
     case_deliver,
+    case_delivery_not_needed,
     case_terminate,
     case_withdraw,
+)
+from .extensions import (  # noqa: F401
+    case_extension_approve,
+    case_extension_reject,
+    case_extension_request,
 )
 from .intake import (  # noqa: F401
     _close_without_decision,
@@ -84,4 +89,5 @@ from .steps import (  # noqa: F401
     case_step_reassign,
     case_step_reassign_for_absent,
     case_step_return,
+    step_templates_set,
 )

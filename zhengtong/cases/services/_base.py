@@ -25,10 +25,10 @@ from ..models import (
 )
 
 DEFAULT_STEPS = (
-    # name, role, limit in working days (None: no own limit)
-    ("承办", Role.REVIEWER, None),
-    ("审核", Role.REVIEWER, None),
-    ("批准", Role.REVIEWER, None),
+    # name, role, limit in working days (None: no own limit), decides (批准)
+    ("承办", Role.REVIEWER, None, False),
+    ("审核", Role.REVIEWER, None, False),
+    ("批准", Role.REVIEWER, None, True),
 )
 
 

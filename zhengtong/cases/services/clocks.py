@@ -1,4 +1,4 @@
-"""Clocks: recompute, daily lamps, suspensions (Art. 45) and extensions (Art. 42)."""
+"""Clocks: recompute, daily lamps, suspensions (Art. 45); extensions are in extensions.py."""
 
 from datetime import date, datetime
 
@@ -20,7 +20,6 @@ from ..constants import (
 )
 from ..models import (
     Case,
-    CaseExtension,
     CaseStep,
     CaseSuspension,
 )
@@ -58,6 +57,7 @@ def _clock_apply(case: Case, cal, today: date) -> None:
         statutory_unit=case.statutory_unit,
         suspensions=intervals,
         extension_days=case.extension_days,
+        promised_extension_days=case.promised_extension_days,
         today=today,
     )
     case.due_date = result.due_date
@@ -252,61 +252,3 @@ def case_resume(
     )
     _notify(case, "resumed")
     return case
-
-
-@transaction.atomic
-def case_extend(
-    *, case: Case, actor: User, days: int, reason: str, now: datetime | None = None
-) -> CaseExtension:
-    """
-    Extend the decision limit (Art. 42: at most 10 working days in total).
-
-    Only an authorised approver (中心管理员, or 审批人员 holding the
-    ``cases.approve_extension`` permission) may; the applicant gets the
-    延期通知书 with the reason.
-
-    中文：延期
-    """
-    now, today = _now(now)
-    case = _lock(case)
-    transition_check(case=case, action=Action.EXTEND, user=actor)
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ApplicationError(ErrorCode.INVALID_DAYS, "延长天数须为正整数（工作日）。")
-    if case.extension_days + days > clock.EXTENSION_MAX_DAYS:
-        raise ApplicationError(
-            ErrorCode.EXTENSION_LIMIT,
-            f"依行政许可法第四十二条，延长期限合计不得超过{clock.EXTENSION_MAX_DAYS}个工作日（已延长{case.extension_days}个工作日）。",
-            status=409,
-        )
-    reason = _require(reason, "延期理由")
-    extension = CaseExtension.objects.create(
-        case=case, days=days, reason=reason, approved_by=actor
-    )
-    case.extension_days += days
-    _clock_apply(case, clock.calendar(), today)
-    case_transition(
-        case=case,
-        action=Action.EXTEND,
-        actor=actor,
-        reason=reason,
-        details={
-            "days": days,
-            "total": case.extension_days,
-            "due_date": case.due_date,
-            "statutory_due_date": case.statutory_due_date,
-        },
-        update_fields=["extension_days", *CLOCK_FIELDS],
-    )
-    _issue(
-        case,
-        DocumentKind.EXTENSION,
-        actor,
-        today,
-        days=days,
-        reason=reason,
-        due_date=case.due_date,
-        statutory_due_date=case.statutory_due_date,
-        approver=str(actor),
-    )
-    _notify(case, "extended", days=days)
-    return extension

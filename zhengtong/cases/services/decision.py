@@ -44,8 +44,12 @@ def case_decide(
     """
     Decide: approve (准予许可) or deny (不予许可, with reasons and remedies).
 
-    Open steps are closed. Approval starts the Art. 44 certificate clock
-    (10 working days from the decision).
+    Taken by the assignee of the deciding step (批准) once every earlier step
+    is done (workflow guard ``at_deciding_step``: 409 ``step_not_deciding``,
+    409 ``separation_of_duties``); a 即办件 by intake staff on the spot. The
+    deciding step is recorded as done by the decider; other open steps are
+    closed. Approval starts the Art. 44 certificate clock (10 working days
+    from the decision).
 
     中文：作出许可决定
     """
@@ -56,11 +60,20 @@ def case_decide(
             ErrorCode.INVALID_OUTCOME, "决定结果须为 approve（准予）或 deny（不予）。"
         )
     action = Action.APPROVE if outcome == Outcome.APPROVE else Action.DENY
-    transition_check(case=case, action=action, user=actor)
+    transition_check(case=case, action=action, user=actor, now=now)
     if outcome == Outcome.DENY:
         reason = _require(reason, "不予许可的理由")
     if valid_until is not None and valid_until < today:
         raise ApplicationError("invalid_valid_until", "有效期不能早于决定日期。")
+    CaseStep.objects.filter(
+        case=case, status=StepStatus.ACTIVE, decides=True, assignee=actor
+    ).update(
+        status=StepStatus.DONE,
+        completed_at=now,
+        completed_by=actor,
+        opinion=(reason or "").strip() or str(Outcome(outcome).label),
+        lamp=Lamp.NONE,
+    )
     CaseStep.objects.filter(
         case=case, status__in=(StepStatus.ACTIVE, StepStatus.PENDING)
     ).update(status=StepStatus.CLOSED, lamp=Lamp.NONE)
@@ -157,17 +170,23 @@ def case_deliver(
     case: Case,
     actor: User,
     method: str,
+    recipient: str = "",
+    delivered_on: date | None = None,
     tracking: str = "",
     now: datetime | None = None,
 ) -> Case:
     """
-    Record delivery of the result: counter pickup, mail (tracking) or download.
+    Record delivery (送达) of the decision: method, date and recipient.
+
+    Counter pickup, mail (with the tracking number) or download; the date
+    defaults to today and lies between the decision and today; the
+    recipient (受送达人) defaults to the applicant's name.
 
     中文：送达
     """
-    now, _today = _now(now)
+    now, today = _now(now)
     case = _lock(case)
-    transition_check(case=case, action=Action.DELIVER, user=actor)
+    transition_check(case=case, action=Action.DELIVER, user=actor, now=now)
     if method not in DeliveryMethod.values:
         raise ApplicationError(
             ErrorCode.INVALID_DELIVERY, "送达方式须为窗口领取、邮寄送达或网上下载。"
@@ -175,17 +194,67 @@ def case_deliver(
     tracking = (tracking or "").strip()
     if method == DeliveryMethod.MAIL and not tracking:
         raise ApplicationError(ErrorCode.TRACKING_REQUIRED, "邮寄送达须填写快递单号。")
+    delivered_on = delivered_on or today
+    decided_on = timezone.localdate(case.decided_at) if case.decided_at else None
+    if delivered_on > today or (decided_on and delivered_on < decided_on):
+        raise ApplicationError(
+            ErrorCode.INVALID_DELIVERY_DATE,
+            "送达日期须在作出决定之日与今天之间。",
+        )
+    recipient = (recipient or "").strip()[:100] or case.applicant_name
+    if not recipient:
+        raise ApplicationError(ErrorCode.REASON_REQUIRED, "请填写受送达人。")
     case.delivery_method = method
     case.delivery_tracking = tracking[:60]
     case.delivered_at = now
+    case.delivered_on = delivered_on
+    case.delivery_recipient = recipient
+    case.delivery_not_needed_reason = ""
     case_transition(
         case=case,
         action=Action.DELIVER,
         actor=actor,
-        details={"method": method, "tracking": case.delivery_tracking},
-        update_fields=["delivery_method", "delivery_tracking", "delivered_at"],
+        details={
+            "method": method,
+            "tracking": case.delivery_tracking,
+            "delivered_on": delivered_on,
+            "recipient": recipient,
+        },
+        update_fields=[
+            "delivery_method",
+            "delivery_tracking",
+            "delivered_at",
+            "delivered_on",
+            "delivery_recipient",
+            "delivery_not_needed_reason",
+        ],
     )
     _notify(case, "delivered")
+    return case
+
+
+@transaction.atomic
+def case_delivery_not_needed(
+    *, case: Case, actor: User, reason: str, now: datetime | None = None
+) -> Case:
+    """
+    Record why the decision needs no separate delivery (e.g. handed over in
+    person at the decision, or the applicant waived it in writing).
+
+    中文：登记无需送达
+    """
+    now, _today = _now(now)
+    case = _lock(case)
+    transition_check(case=case, action=Action.DELIVERY_NOT_NEEDED, user=actor, now=now)
+    reason = _require(reason, "无需送达的理由")
+    case.delivery_not_needed_reason = reason
+    case_transition(
+        case=case,
+        action=Action.DELIVERY_NOT_NEEDED,
+        actor=actor,
+        reason=reason,
+        update_fields=["delivery_not_needed_reason"],
+    )
     return case
 
 
@@ -196,11 +265,14 @@ def case_conclude(
     """
     Conclude (办结) a decided case; an approval's certificate counts as issued.
 
+    Needs a recorded 送达 or a recorded reason it is not needed (409
+    ``delivery_missing``).
+
     中文：办结
     """
     now, _today = _now(now)
     case = _lock(case)
-    transition_check(case=case, action=Action.CONCLUDE, user=actor)
+    transition_check(case=case, action=Action.CONCLUDE, user=actor, now=now)
     if case.status == Status.DECIDED_APPROVED and case.certificate_issued_at is None:
         case.certificate_issued_at = now
     case.concluded_at = now

@@ -19,6 +19,7 @@ from zhengtong.core.errors import ApplicationError
 from .. import clock
 from ..constants import (
     Action,
+    DeliveryMethod,
     DocumentKind,
     ErrorCode,
     Lamp,
@@ -38,7 +39,7 @@ from ..workflow import case_transition, transition_check
 from ._base import _issue, _lock, _notify, _now, _received, _require
 from .clocks import CLOCK_FIELDS, _clock_apply
 from .creation import case_material_add
-from .decision import case_conclude, case_decide
+from .decision import case_conclude, case_decide, case_deliver
 from .steps import _steps_create
 
 # -- intake (Art. 32) -------------------------------------------------------
@@ -209,6 +210,14 @@ def case_accept_immediately(
         outcome=outcome,
         reason=reason,
         result_number=result_number,
+        now=now,
+    )
+    # The decision is handed over at the counter on the spot (当场送达).
+    case = case_deliver(
+        case=case,
+        actor=actor,
+        method=DeliveryMethod.COUNTER_PICKUP,
+        recipient=case.applicant_name,
         now=now,
     )
     return case_conclude(case=case, actor=actor, note="即办件当场办结", now=now)

@@ -1,12 +1,13 @@
 """Steps (承办 → 审核 → 批准): start, complete, return, reassign, AB岗."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 
-from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
+from zhengtong.accounts.constants import ROLE_GROUP_NAMES, STAFF_ROLES, Role
 from zhengtong.accounts.models import User
 from zhengtong.accounts.services import (
     staff_effective_assignee,
@@ -17,6 +18,7 @@ from zhengtong.core.errors import ApplicationError
 from .. import clock
 from ..constants import (
     Action,
+    ErrorCode,
     Lamp,
     StepStatus,
 )
@@ -25,13 +27,22 @@ from ..models import (
     CaseStep,
     StepTemplate,
 )
-from ..workflow import case_transition, transition_check
+from ..rules import case_rules
+from ..workflow import case_transition, step_holds_role, transition_check
 from ._base import DEFAULT_STEPS, _lock, _now, _require
+
+STAFF_ROLE_VALUES = frozenset(str(r) for r in STAFF_ROLES)
 
 # -- steps (承办 → 审核 → 批准) -------------------------------------------------
 
 
-def _templates_for(case: Case) -> list[tuple[str, str, int | None, Any]]:
+def _templates_for(case: Case) -> list[tuple[str, str, int | None, Any, bool]]:
+    """
+    Return the steps of ``case``: (name, role, limit, department, decides).
+
+    Exactly one step decides (批准): the one the template marks, else the
+    last (the default steps mark 批准).
+    """
     rows = list(
         StepTemplate.objects.filter(item_version=case.item_version_id).order_by("order")
     )
@@ -42,16 +53,33 @@ def _templates_for(case: Case) -> list[tuple[str, str, int | None, Any]]:
             ).order_by("order")
         )
     if rows:
-        return [(r.name, r.role, r.limit_days, r.department_id) for r in rows]
-    return [(name, role, limit, None) for name, role, limit in DEFAULT_STEPS]
+        steps = [
+            (r.name, r.role, r.limit_days, r.department_id, r.decides) for r in rows
+        ]
+    else:
+        steps = [
+            (name, role, limit, None, decides)
+            for name, role, limit, decides in DEFAULT_STEPS
+        ]
+    deciding = next((i for i, s in enumerate(steps) if s[4]), len(steps) - 1)
+    return [(*s[:4], i == deciding) for i, s in enumerate(steps)]
 
 
-def _pick_assignee(department_id: int, role: str, exclude: set[int]) -> User | None:
+def _pick_assignee(
+    department_id: int, role: str, exclude: set[int], forbidden: int | None = None
+) -> User | None:
+    """
+    Return who takes a step: the least loaded holder of ``role`` there, not
+    one of ``exclude`` when someone else can, never ``forbidden`` (the 承办人
+    of a case whose deciding step this is, where duties are separated).
+    """
     base = User.objects.filter(
         is_active=True,
         department_id=department_id,
         groups__name=ROLE_GROUP_NAMES[Role(role)],
     )
+    if forbidden is not None:
+        base = base.exclude(pk=forbidden)
     candidates = (
         base.exclude(pk__in=exclude) if base.exclude(pk__in=exclude).exists() else base
     )
@@ -62,7 +90,20 @@ def _pick_assignee(department_id: int, role: str, exclude: set[int]) -> User | N
         .order_by("is_absent", "load", "id")
         .first()
     )
-    return staff_effective_assignee(candidate)
+    effective = staff_effective_assignee(candidate)
+    if effective is not None and forbidden is not None and effective.pk == forbidden:
+        return candidate if candidate is not None and not candidate.is_absent else None
+    return effective
+
+
+def _forbidden_for(case: Case, step: CaseStep) -> int | None:
+    """Return the 承办人 who may not hold ``step`` (separation of duties)."""
+    if not step.decides or not case_rules(case).separation_of_duties:
+        return None
+    first = CaseStep.objects.filter(case=case).order_by("order", "id").first()
+    if first is None or first.pk == step.pk or first.status != StepStatus.DONE:
+        return None
+    return first.completed_by_id
 
 
 def _step_start(
@@ -73,8 +114,9 @@ def _step_start(
         .exclude(assignee__isnull=True)
         .values_list("assignee_id", flat=True)
     )
-    if assignee is None:
-        assignee = _pick_assignee(step.department_id, step.role, done_by)
+    forbidden = _forbidden_for(case, step)
+    if assignee is None or assignee.pk == forbidden:
+        assignee = _pick_assignee(step.department_id, step.role, done_by, forbidden)
     else:
         assignee = staff_effective_assignee(assignee)
     cal = clock.calendar()
@@ -115,8 +157,11 @@ def _steps_create(case: Case, today: date, now: datetime) -> None:
             role=role,
             limit_days=limit,
             department_id=dept_id or case.department_id,
+            decides=decides,
         )
-        for i, (name, role, limit, dept_id) in enumerate(_templates_for(case), start=1)
+        for i, (name, role, limit, dept_id, decides) in enumerate(
+            _templates_for(case), start=1
+        )
     ]
     CaseStep.objects.bulk_create(steps)
     first = CaseStep.objects.filter(case=case).order_by("order").first()
@@ -150,15 +195,16 @@ def case_step_complete(
     """
     Complete the current step and hand the case to the next one.
 
-    Only the step's assignee may do this. After the last step the case waits
-    for the decision (case_decide).
+    Only the step's assignee, holding the step's role, may do this. The
+    deciding step (批准) is not completed but decided (case_decide; 409
+    ``step_is_deciding``).
 
     中文：环节办理完成
     """
     now, today = _now(now)
     case = _lock(case)
-    transition_check(case=case, action=Action.STEP_COMPLETE, user=actor)
     current = _active_step(case, step)
+    transition_check(case=case, action=Action.STEP_COMPLETE, user=actor, now=now)
     current.status = StepStatus.DONE
     current.completed_at = now
     current.completed_by = actor
@@ -254,6 +300,17 @@ def case_step_reassign(
         raise ApplicationError(
             "invalid_assignee", "承办人须为该环节办理部门的在职人员。"
         )
+    if not step_holds_role(current, assignee):
+        raise ApplicationError(
+            ErrorCode.NOT_ENTITLED,
+            f"“{current.name}”环节须由{Role(current.role).label}办理，所选人员不具备该角色。",
+        )
+    if _forbidden_for(case, current) == assignee.pk:
+        raise ApplicationError(
+            ErrorCode.SEPARATION_OF_DUTIES,
+            "所选人员是该办件的承办人，依本地区规定承办人不得批准同一办件。",
+            status=409,
+        )
     return _step_reassign(case, current, assignee, actor, reason)
 
 
@@ -333,3 +390,54 @@ def _system_reassign_record_full(
     step.save(update_fields=["assignee"])
     case.current_assignee = target
     _system_reassign_record(case, step, before, target, reason)
+
+
+# -- step templates (the item's data: which steps, which one decides) --------
+
+StepSpec = tuple[str, str, int | None, bool]  # name, role, limit, decides
+
+
+@transaction.atomic
+def step_templates_set(
+    *, item: Any, steps: Sequence[StepSpec], actor: User | None = None
+) -> list[StepTemplate]:
+    """
+    Replace the item-level steps of ``item`` (承办 → 审核 → 批准).
+
+    Exactly one step decides (批准), also when there is only one step: the
+    item says in its data who takes the decision. Cases already accepted
+    keep their steps.
+
+    中文：设置办理环节
+    """
+    steps = list(steps)
+    if not steps:
+        raise ApplicationError("invalid_steps", "办理环节不能为空。")
+    if sum(1 for s in steps if s[3]) != 1:
+        raise ApplicationError(
+            "invalid_steps", "须且只能有一个决定环节（批准），单环节事项也须标明。"
+        )
+    for name, role, limit, _decides in steps:
+        if role not in STAFF_ROLE_VALUES or not (name or "").strip():
+            raise ApplicationError("invalid_steps", "每个环节须有名称和工作人员角色。")
+        if limit is not None and limit < 1:
+            raise ApplicationError(ErrorCode.INVALID_DAYS, "环节时限须为正整数。")
+    StepTemplate.objects.filter(item=item, item_version__isnull=True).delete()
+    rows = StepTemplate.objects.bulk_create(
+        StepTemplate(
+            item=item,
+            order=order,
+            name=name.strip(),
+            role=role,
+            limit_days=limit,
+            decides=decides,
+        )
+        for order, (name, role, limit, decides) in enumerate(steps, start=1)
+    )
+    audit_record(
+        action="step_templates_set",
+        obj=item,
+        actor=actor if actor is not None else "系统",
+        details={"steps": [list(s) for s in steps]},
+    )
+    return rows

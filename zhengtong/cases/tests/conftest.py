@@ -113,6 +113,15 @@ class World:
             is_staff=True,
         )
         staff_post_set(user=self.reviewer, department=self.dept, backup=self.reviewer_b)
+        # 部门负责人: approves extensions of the department's cases (Art. 42)
+        self.head = user_create(
+            username="dept_head",
+            password="pw-123456",
+            roles=[Role.DEPARTMENT_HEAD],
+            display_name="孙局长",
+            department=self.dept,
+            is_staff=True,
+        )
         self.admin = user_create(
             username="centre",
             password="pw-123456",
@@ -161,3 +170,24 @@ def complete_case(w: World, now, *, item=None, applicant=None):
             case=case, actor=applicant, file=pdf_file(), material=material
         )
     return services.case_submit(case=case, actor=applicant, now=now)
+
+
+def to_deciding_step(case, now=None):
+    """
+    Complete the steps of an accepted case up to its deciding step (批准),
+    each by its assignee, and return who decides there.
+    """
+    from zhengtong.cases import services
+    from zhengtong.cases.models import CaseStep
+
+    while True:
+        step = (
+            CaseStep.objects.filter(case=case, status="active")
+            .select_related("assignee")
+            .get()
+        )
+        if step.decides:
+            return step.assignee
+        services.case_step_complete(
+            case=case, actor=step.assignee, opinion="同意。", now=now
+        )

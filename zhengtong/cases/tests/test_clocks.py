@@ -14,7 +14,16 @@ from zhengtong.cases.models import Case
 from zhengtong.catalog.tests.factories import ServiceItemFactory
 from zhengtong.core.errors import ApplicationError
 
-from .conftest import at, complete_case
+from .conftest import at, complete_case, to_deciding_step
+
+
+def extend(w, case, days: int, *, now):
+    """The current assignee asks, the department head approves (Art. 42)."""
+    assignee = w.fresh(Case.objects.get(pk=case.pk).current_assignee)
+    services.case_extension_request(
+        case=case, actor=assignee, days=days, reason="情况复杂", now=now
+    )
+    return services.case_extension_approve(case=case, actor=w.head, now=now)
 
 
 @pytest.fixture
@@ -48,7 +57,7 @@ def test_suspension_counts_working_days_strictly_between(db):
 
 
 def test_due_dates_across_national_day_with_two_suspensions_and_extension(
-    world, item10
+    world, item10, settings
 ):
     w = world
     case = complete_case(w, at(2025, 9, 26), item=item10)
@@ -82,9 +91,9 @@ def test_due_dates_across_national_day_with_two_suspensions_and_extension(
     case = services.case_resume(case=case, actor=w.reviewer, now=at(2025, 10, 15))
     assert case.suspended_days == 3  # + 10-14
 
-    services.case_extend(
-        case=case, actor=w.admin, days=3, reason="情况复杂", now=at(2025, 10, 16)
-    )
+    # here the promise moves with an extension (a region whose promise says so)
+    settings.CASES_WORKFLOW_RULES = {"extension_moves_promised_date": True}
+    extend(w, case, 3, now=at(2025, 10, 16))
     case = Case.objects.get(pk=case.pk)
     # 10 + 3 suspended + 3 extension = 16 working days after 09-26
     assert case.due_date == date(2025, 10, 24)
@@ -106,22 +115,21 @@ def test_extension_limited_to_ten_working_days_in_total(world, item10):
     w = world
     case = complete_case(w, at(2025, 9, 26), item=item10)
     services.case_accept(case=case, actor=w.counter, now=at(2025, 9, 26))
-    services.case_extend(
-        case=case, actor=w.admin, days=7, reason="复杂", now=at(2025, 10, 9)
-    )
+    extend(w, case, 7, now=at(2025, 10, 9))
+    assignee = w.fresh(Case.objects.get(pk=case.pk).current_assignee)
     with pytest.raises(ApplicationError) as err:
-        services.case_extend(
-            case=case, actor=w.admin, days=4, reason="再延", now=at(2025, 10, 10)
+        services.case_extension_request(
+            case=case, actor=assignee, days=4, reason="再延", now=at(2025, 10, 10)
         )
     assert (err.value.code, err.value.status) == ("extension_limit", 409)
     with pytest.raises(ApplicationError) as err:
-        services.case_extend(
-            case=case, actor=w.admin, days=0, reason="x", now=at(2025, 10, 10)
+        services.case_extension_request(
+            case=case, actor=assignee, days=0, reason="x", now=at(2025, 10, 10)
         )
     assert err.value.code == "invalid_days"
     with pytest.raises(ApplicationError) as err:
-        services.case_extend(
-            case=case, actor=w.admin, days=1, reason="  ", now=at(2025, 10, 10)
+        services.case_extension_request(
+            case=case, actor=assignee, days=1, reason="  ", now=at(2025, 10, 10)
         )
     assert err.value.code == "reason_required"
     case.refresh_from_db()
@@ -206,7 +214,10 @@ def test_certificate_clock_runs_ten_working_days_from_approval(world, item10):
     case = complete_case(w, at(2025, 9, 26), item=item10)
     services.case_accept(case=case, actor=w.counter, now=at(2025, 9, 26))
     case = services.case_decide(
-        case=case, actor=w.reviewer, outcome="approve", now=at(2025, 9, 29)
+        case=case,
+        actor=to_deciding_step(case, now=at(2025, 9, 29)),
+        outcome="approve",
+        now=at(2025, 9, 29),
     )
     # 10 working days after Mon 09-29: 09-30 10-09 10-10 10-11 10-13 10-14 10-15 10-16 10-17 10-20
     assert case.certificate_due_date == date(2025, 10, 20)

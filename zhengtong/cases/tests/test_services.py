@@ -17,7 +17,7 @@ from zhengtong.core.errors import ApplicationError
 from zhengtong.core.models import AuditEvent
 from zhengtong.core.sms import ConsoleSmsBackend
 
-from .conftest import at, complete_case, pdf_file
+from .conftest import at, complete_case, pdf_file, to_deciding_step
 
 
 class TestIntake:
@@ -251,15 +251,16 @@ class TestDecisionAndAfter:
         case = services.case_accept(
             case=complete_case(w, at(2026, 3, 2)), actor=w.counter, now=at(2026, 3, 2)
         )
+        decider = to_deciding_step(case, now=at(2026, 3, 2))
         with pytest.raises(ApplicationError) as err:
-            services.case_decide(case=case, actor=w.reviewer, outcome="deny", reason="")
+            services.case_decide(case=case, actor=decider, outcome="deny", reason="")
         assert err.value.code == "reason_required"
         with pytest.raises(ApplicationError) as err:
-            services.case_decide(case=case, actor=w.reviewer, outcome="maybe")
+            services.case_decide(case=case, actor=decider, outcome="maybe")
         assert err.value.code == "invalid_outcome"
         case = services.case_decide(
             case=case,
-            actor=w.reviewer,
+            actor=decider,
             outcome="deny",
             reason="不符合条件",
             now=at(2026, 3, 3),
@@ -280,7 +281,7 @@ class TestDecisionAndAfter:
         )
         services.case_decide(
             case=case,
-            actor=w.reviewer,
+            actor=to_deciding_step(case, now=at(2026, 3, 2)),
             outcome="approve",
             result_number="许字001",
             now=at(2026, 3, 3),
@@ -289,10 +290,15 @@ class TestDecisionAndAfter:
             services.case_deliver(case=case, actor=w.counter, method="mail")
         assert err.value.code == "tracking_required"
         case = services.case_deliver(
-            case=case, actor=w.counter, method="mail", tracking="SF123"
+            case=case,
+            actor=w.counter,
+            method="mail",
+            tracking="SF123",
+            now=at(2026, 3, 3),
         )
         assert case.delivery_tracking == "SF123" and case.result_number == "许字001"
-        case = services.case_conclude(case=case, actor=w.counter)
+        assert case.delivery_recipient == case.applicant_name  # default
+        case = services.case_conclude(case=case, actor=w.counter, now=at(2026, 3, 3))
         assert (
             case.status == Status.CONCLUDED and case.certificate_issued_at is not None
         )
@@ -318,7 +324,10 @@ class TestDecisionAndAfter:
             case=complete_case(w, at(2026, 3, 2)), actor=w.counter, now=at(2026, 3, 2)
         )
         services.case_decide(
-            case=b, actor=w.reviewer, outcome="approve", now=at(2026, 3, 3)
+            case=b,
+            actor=to_deciding_step(b, now=at(2026, 3, 2)),
+            outcome="approve",
+            now=at(2026, 3, 3),
         )
         with pytest.raises(ApplicationError) as err:
             services.case_withdraw(case=b, actor=w.applicant)

@@ -33,7 +33,8 @@ def test_online_case_runs_from_submission_to_conclusion(world):
     assert case.due_date is not None
     steps = list(case.steps.order_by("order"))
     assert steps[0].assignee == w.reviewer or steps[0].assignee == w.reviewer_b
-    for _ in range(3):
+    # 承办 and 审核 are completed; 批准 is the deciding step: decided, not completed
+    for _ in range(2):
         case.refresh_from_db()
         services.case_step_complete(
             case=case,
@@ -42,13 +43,22 @@ def test_online_case_runs_from_submission_to_conclusion(world):
             now=at(2026, 3, 5),
         )
     case.refresh_from_db()
+    decider = w.fresh(case.current_assignee)
+    assert decider != steps[0].assignee  # 承办 and 批准 are not one person
     case = services.case_decide(
         case=case,
-        actor=w.reviewer,
+        actor=decider,
         outcome="approve",
         reason="符合条件",
         now=at(2026, 3, 6),
     )
     assert case.status == Status.DECIDED_APPROVED
+    case = services.case_deliver(
+        case=case,
+        actor=w.counter,
+        method="counter_pickup",
+        recipient="张三",
+        now=at(2026, 3, 6),
+    )
     case = services.case_conclude(case=case, actor=w.counter, now=at(2026, 3, 6))
     assert case.status == Status.CONCLUDED

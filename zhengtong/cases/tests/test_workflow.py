@@ -1,11 +1,16 @@
 """
 Every status × action × role: allowed, or the error code and HTTP status.
 
-The expectation is written here independently of workflow.TRANSITIONS.
+The expectation is written here independently of workflow.TRANSITIONS. The
+legal guards of a transition (deciding step, separation of duties, statutory
+period, delivery) are tested in test_legal_workflow.py; here
+``transition_check(guards=False)`` checks status and actor alone.
 """
 
 import pytest
 
+from zhengtong.accounts.constants import Role
+from zhengtong.accounts.services import user_create
 from zhengtong.cases.constants import Action, Status, StepStatus
 from zhengtong.cases.models import CaseStep
 from zhengtong.cases.services import case_create
@@ -39,11 +44,16 @@ SPEC = {
     A.STEP_REASSIGN: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"admin"}),
     A.SUSPEND: ({S.ACCEPTED, S.UNDER_REVIEW}, REVIEW_ROLES),
     A.RESUME: ({S.SUSPENDED}, REVIEW_ROLES),
-    A.EXTEND: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"admin"}),
-    A.APPROVE: ({S.ACCEPTED, S.UNDER_REVIEW}, REVIEW_ROLES),
-    A.DENY: ({S.ACCEPTED, S.UNDER_REVIEW}, REVIEW_ROLES),
+    A.EXTEND_REQUEST: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"assignee"}),
+    A.EXTEND: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"head"}),
+    A.EXTEND_REJECT: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"head"}),
+    # the deciding step's assignee; intake staff pass the table, the guard
+    # lets them decide a 即办件 only
+    A.APPROVE: ({S.ACCEPTED, S.UNDER_REVIEW}, INTAKE_ROLES),
+    A.DENY: ({S.ACCEPTED, S.UNDER_REVIEW}, INTAKE_ROLES),
     A.ISSUE_CERTIFICATE: ({S.DECIDED_APPROVED}, INTAKE_ROLES),
     A.DELIVER: ({S.DECIDED_APPROVED, S.DECIDED_DENIED}, INTAKE_ROLES),
+    A.DELIVERY_NOT_NEEDED: ({S.DECIDED_APPROVED, S.DECIDED_DENIED}, INTAKE_ROLES),
     A.CONCLUDE: ({S.DECIDED_APPROVED, S.DECIDED_DENIED}, INTAKE_ROLES),
     A.WITHDRAW: (PRE_DECISION, {"applicant", "agent"}),
     A.DEEM_WITHDRAW: ({S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED}, {"system"}),
@@ -59,9 +69,11 @@ ROLES = [
     "admin",
     "supervisor",
     "foreign_staff",
+    "head",
+    "foreign_head",
     "system",
 ]
-STEP_ACTIONS = {A.STEP_COMPLETE, A.STEP_RETURN}
+STEP_ACTIONS = {A.STEP_COMPLETE, A.STEP_RETURN, A.EXTEND_REQUEST}
 DEPT_STAFF = {"counter", "reviewer", "admin"}
 
 
@@ -106,6 +118,23 @@ def table_world(world):
     )
     case.current_assignee = assignee
     case.save()
+    head = user_create(
+        username="head",
+        password="pw-123456",
+        roles=[Role.DEPARTMENT_HEAD],
+        display_name="孙局长",
+        department=w.dept,
+    )
+    foreign_head = user_create(
+        username="head2",
+        password="pw-123456",
+        roles=[Role.DEPARTMENT_HEAD],
+        display_name="周局长",
+        department=w.other_dept,
+    )
+    superuser = type(w.applicant).objects.create_superuser(
+        username="root", password="pw-123456"
+    )
     users = {
         "applicant": w.applicant,
         "agent": agent,
@@ -116,6 +145,9 @@ def table_world(world):
         "admin": w.admin,
         "supervisor": w.supervisor,
         "foreign_staff": w.foreign_reviewer,
+        "head": head,
+        "foreign_head": foreign_head,
+        "superuser": superuser,
         "system": None,
     }
     return case, users
@@ -131,7 +163,9 @@ def test_every_status_action_role(table_world):
             for role in ROLES:
                 want = expected(status, action, role)
                 try:
-                    transition_check(case=case, action=action, user=users[role])
+                    transition_check(
+                        case=case, action=action, user=users[role], guards=False
+                    )
                     got = None
                 except ApplicationError as exc:
                     got = (exc.code, exc.status)
@@ -157,18 +191,30 @@ def test_allowed_actions_follow_the_table(table_world):
     assert set(case_allowed_actions(case=case, user=users["applicant"])) == {A.WITHDRAW}
 
 
-def test_reviewer_with_extension_permission_may_extend(table_world):
+def test_extension_approver_is_the_role_the_region_names(table_world, settings):
+    """Not a permission, not the superuser: the department's head by default;
+    a region may name another role (here the centre administrator)."""
     from django.contrib.auth.models import Permission
 
     case, users = table_world
     reviewer = users["reviewer"]
     case.status = Status.UNDER_REVIEW
-    with pytest.raises(ApplicationError) as err:
-        transition_check(case=case, action=A.EXTEND, user=reviewer)
-    assert err.value.code == "not_permitted"
     reviewer.user_permissions.add(Permission.objects.get(codename="approve_extension"))
     reviewer = type(reviewer).objects.get(pk=reviewer.pk)
-    transition_check(case=case, action=A.EXTEND, user=reviewer)
+    for who in (reviewer, users["superuser"], users["admin"], users["foreign_head"]):
+        with pytest.raises(ApplicationError) as err:
+            transition_check(case=case, action=A.EXTEND, user=who, guards=False)
+        assert err.value.code == "not_permitted"
+    transition_check(case=case, action=A.EXTEND, user=users["head"], guards=False)
+    settings.CASES_WORKFLOW_RULES = {
+        "regions": {
+            case.region_code or "511602": {"extension_approver_role": "centre_admin"}
+        }
+    }
+    case.region_code = case.region_code or "511602"
+    transition_check(case=case, action=A.EXTEND, user=users["admin"], guards=False)
+    with pytest.raises(ApplicationError):
+        transition_check(case=case, action=A.EXTEND, user=users["head"], guards=False)
 
 
 def test_inactive_user_may_do_nothing(table_world):
