@@ -274,6 +274,25 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@zhengtong.local")
 SMS_BACKEND = env("SMS_BACKEND", default="zhengtong.core.sms.ConsoleSmsBackend")
+# Accounts of the public front (docs/accounts.md). SMS codes: lifetime, wrong
+# tries, at most one a minute and N an hour per phone. The demo may show the
+# code on the page when no SMS gateway is configured (never in production).
+ACCOUNTS_SMS_CODE_SECONDS = env.int("ACCOUNTS_SMS_CODE_SECONDS", default=300)
+ACCOUNTS_SMS_CODE_ATTEMPTS = env.int("ACCOUNTS_SMS_CODE_ATTEMPTS", default=5)
+ACCOUNTS_SMS_CODE_INTERVAL_SECONDS = env.int(
+    "ACCOUNTS_SMS_CODE_INTERVAL_SECONDS", default=60
+)
+ACCOUNTS_SMS_CODES_PER_HOUR = env.int("ACCOUNTS_SMS_CODES_PER_HOUR", default=5)
+ACCOUNTS_SMS_CODE_ON_PAGE = env.bool("ACCOUNTS_SMS_CODE_ON_PAGE", default=False)
+# 实名认证 provider (accounts/verification.py); the default records 自我声明.
+ACCOUNTS_IDENTITY_VERIFIER = env(
+    "ACCOUNTS_IDENTITY_VERIFIER",
+    default="zhengtong.accounts.verification.SelfDeclaredVerifier",
+)
+# Whether self-declared accounts may submit online (marked 身份未核验 for staff).
+ACCOUNTS_SELF_DECLARED_MAY_SUBMIT = env.bool(
+    "ACCOUNTS_SELF_DECLARED_MAY_SUBMIT", default=True
+)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import ROLE_GROUP_NAMES, Role
+from .constants import ROLE_GROUP_NAMES, IdentityStatus, Role, SmsPurpose
 from .identity import IdType, SubjectKind
 
 
@@ -40,6 +40,14 @@ class User(AbstractUser):
     id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
     org_name = models.CharField(_("单位名称"), max_length=200, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    identity_status = models.CharField(
+        _("实名状态"),
+        max_length=16,
+        choices=IdentityStatus.choices,
+        default=IdentityStatus.STAFF_CHECKED,
+    )
+    identity_checked_at = models.DateTimeField(_("实名认证时间"), null=True, blank=True)
+    identity_reference = models.CharField(_("认证流水号"), max_length=100, blank=True)
     # Staff post (岗位): counters, backup post (AB岗), absence
     counters = models.ManyToManyField(
         "catalog.Counter",
@@ -74,6 +82,11 @@ class User(AbstractUser):
             cache = set(self.groups.values_list("name", flat=True))
             self._role_names = cache
         return name in cache
+
+    @property
+    def is_self_declared(self) -> bool:
+        """Return True when the identity is only declared (自我声明)."""
+        return self.identity_status == IdentityStatus.SELF_DECLARED
 
     @property
     def is_applicant(self) -> bool:
@@ -132,3 +145,32 @@ class AgentAuthorization(models.Model):
         if self.revoked_at is not None or day < self.valid_from:
             return False
         return self.valid_until is None or day <= self.valid_until
+
+
+class SmsCode(models.Model):
+    """
+    A one-time code sent by SMS (registration, login, password reset).
+
+    Only a hash of the code is stored. A code is good for one use, until it
+    expires, and for a limited number of wrong tries.
+
+    中文：短信验证码
+    """
+
+    phone = models.CharField(_("手机号"), max_length=20)
+    purpose = models.CharField(_("用途"), max_length=12, choices=SmsPurpose.choices)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="smscode_phone_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.phone[:3]}****"

@@ -254,12 +254,18 @@ def agent_authorize(
     actor: User | None = None,
 ) -> AgentAuthorization:
     """
-    Authorise ``agent`` to apply on behalf of ``principal``.
+    Authorise ``agent`` to apply on behalf of ``principal``. A self-declared
+    account (自我声明) may not be an agent.
 
     中文：委托代理人
     """
     if principal.pk == agent.pk:
         raise ApplicationError("agent_is_principal", "代理人不能是申请人本人。")
+    if agent.is_self_declared:
+        raise ApplicationError(
+            "agent_unverified",
+            "代理人账号尚未实名认证（自我声明），不能接受委托；请先完成实名认证或到窗口核验身份。",
+        )
     if valid_until is not None and valid_until < valid_from:
         raise ApplicationError("invalid_period", "截止日期不能早于生效日期。")
     auth = AgentAuthorization.objects.create(

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import ThrottledAuthenticationForm
 
 app_name = "accounts"
@@ -13,5 +14,9 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("login/sms/", views.SmsLoginView.as_view(), name="login-sms"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.RegisterView.as_view(), name="register"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("verify/", views.IdentityVerifyView.as_view(), name="verify"),
 ]

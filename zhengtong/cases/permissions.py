@@ -26,6 +26,7 @@ The rules:
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from zhengtong.accounts.constants import Role
@@ -155,6 +156,18 @@ def can_submit(*, user: Any) -> bool:
     return _active(user) and user.has_role(Role.APPLICANT)
 
 
+def identity_allows_online_submission(*, user: Any) -> bool:
+    """
+    Return False for a self-declared account where the region requires
+    实名认证 before online applications (``ACCOUNTS_SELF_DECLARED_MAY_SUBMIT``).
+
+    中文：实名程度是否允许网上申请
+    """
+    if not getattr(user, "is_self_declared", False):
+        return True
+    return bool(getattr(settings, "ACCOUNTS_SELF_DECLARED_MAY_SUBMIT", True))
+
+
 def check_submit(*, user: Any, department: Any = None) -> None:
     """
     Raise ``not_permitted`` (403) unless ``user`` may submit.
@@ -162,9 +175,20 @@ def check_submit(*, user: Any, department: Any = None) -> None:
     An applicant account submits for itself or as agent; with
     ``department`` (the case's), intake staff of it submit at the counter.
 
+    A self-declared account (自我声明, not 实名认证) is refused with
+    ``identity_unverified`` when ``ACCOUNTS_SELF_DECLARED_MAY_SUBMIT`` is
+    off; by default it submits and the case shows 身份未核验 to staff.
+
     中文：检查提交申请权限
     """
     if can_submit(user=user):
+        if not identity_allows_online_submission(user=user):
+            raise ApplicationError(
+                "identity_unverified",
+                "您的账号尚未实名认证（自我声明），请先完成实名认证再在线申请，"
+                "或携带证件到窗口办理。",
+                status=403,
+            )
         return
     if department is not None and can_intake(user=user, department=department):
         return
