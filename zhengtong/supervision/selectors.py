@@ -425,6 +425,6 @@ def alert_list_unread(*, user: Any, limit: int = 10) -> tuple[list[Alert], int]:
     if not getattr(user, "is_authenticated", False):
         return [], 0
     qs = Alert.objects.filter(recipient=user, read_at__isnull=True)
-    rows = list(qs.order_by("-id")[:limit])
+    rows = list(qs.select_related("clock").order_by("-id")[:limit])
     total = len(rows) if len(rows) < limit else qs.count()
     return rows, total
