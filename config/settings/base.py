@@ -270,6 +270,16 @@ CASES_TOLERANCE_EXPIRY = {
 }
 
 EMAIL_BACKEND = env(
+# The legal workflow (docs/cases.md §11, cases/rules.py): the same person may
+# not 承办 and 批准 a case; who approves an extension (Art. 42, 本机关负责人:
+# a role name); whether an extension also moves the promised date. "regions"
+# overrides by division-code prefix, like CASES_TOLERANCE_EXPIRY.
+CASES_WORKFLOW_RULES = {
+    "separation_of_duties": True,
+    "extension_approver_role": "department_head",
+    "extension_moves_promised_date": False,
+    "regions": {},
+}
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@zhengtong.local")
