@@ -9,6 +9,7 @@ extension within the Art. 42 limit) stay in the services; their
 from django import forms
 
 from zhengtong.accounts.identity import IdType, SubjectKind, id_document_problem
+from zhengtong.catalog.credit import credit_code_is_valid
 
 from .constants import DeliveryMethod, SuspensionKind
 
@@ -58,6 +59,12 @@ class ApplyForm(MaterialUploadMixin, forms.Form):
         regex=r"^[0-9+\- ]{7,20}$",
         error_messages={"invalid": "请填写正确的联系电话（7至20位数字）。"},
     )
+    contact_address = forms.CharField(
+        label="联系地址（可不填）",
+        required=False,
+        max_length=200,
+        help_text="用于邮寄送达结果或联系申请人。",
+    )
     matter = forms.CharField(
         label="申请事项说明",
         max_length=2000,
@@ -73,12 +80,44 @@ class ApplyForm(MaterialUploadMixin, forms.Form):
         return {
             "contact_name": self.cleaned_data["contact_name"].strip(),
             "contact_phone": self.cleaned_data["contact_phone"].strip(),
+            "contact_address": self.cleaned_data.get("contact_address", "").strip(),
             "matter": self.cleaned_data["matter"].strip(),
         }
 
 
-class SupplementAnswerForm(MaterialUploadMixin, forms.Form):
-    """The applicant's answer to a 补正 notice."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files (an empty list when none)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": FILE_ACCEPT, "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+SUPPLEMENT_LINE_PREFIX = "line_"
+
+
+def supplement_line_field_name(index: int) -> str:
+    return f"{SUPPLEMENT_LINE_PREFIX}{index}"
+
+
+class SupplementAnswerForm(forms.Form):
+    """
+    The applicant's answer to a 补正 notice: one upload slot per line of the
+    notice (a checklist material or a free-text line), several files a slot.
+
+    中文：补正材料（按告知事项逐项上传）
+    """
 
     note = forms.CharField(
         label="补正说明",
@@ -86,23 +125,37 @@ class SupplementAnswerForm(MaterialUploadMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    other_file = _file_field("其他补正材料（如清单中列明的其他材料）")
 
-    def __init__(self, *args, materials=(), **kwargs) -> None:
+    def __init__(self, *args, items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.add_material_fields(materials)
+        self.lines = list(items)
+        for index, item in enumerate(self.lines):
+            self.fields[supplement_line_field_name(index)] = MultipleFileField(
+                label=f"{index + 1}. {item.get('name', '')}",
+                required=False,
+                help_text=item.get("problem", ""),
+            )
 
-    def all_files(self) -> list[tuple[int | None, object]]:
-        files: list[tuple[int | None, object]] = list(self.material_files())
-        if self.cleaned_data.get("other_file"):
-            files.append((None, self.cleaned_data["other_file"]))
-        return files
+    def line_rows(self) -> list[dict]:
+        """Return each notice line with its bound upload field."""
+        return [
+            {"index": i, "item": item, "field": self[supplement_line_field_name(i)]}
+            for i, item in enumerate(self.lines)
+        ]
+
+    def line_files(self) -> list[tuple[int, object]]:
+        """Return (line index, upload) for every file chosen, line by line."""
+        return [
+            (index, upload)
+            for index in range(len(self.lines))
+            for upload in self.cleaned_data.get(supplement_line_field_name(index), [])
+        ]
 
     def clean(self):
         data = super().clean()
         if (
             not self.errors
-            and not self.all_files()
+            and not self.line_files()
             and not data.get("note", "").strip()
         ):
             raise forms.ValidationError("请上传补正材料或填写补正说明。")
@@ -293,6 +346,10 @@ class ExtendForm(forms.Form):
     reason = _reason("延期理由")
 
 
+class ExtensionApproveForm(forms.Form):
+    note = _reason("批准意见", required=False, rows=2)
+
+
 class ApproveForm(forms.Form):
     reason = _reason("决定意见", required=False)
     result_number = forms.CharField(
@@ -320,6 +377,15 @@ class DeliverForm(forms.Form):
     method = forms.ChoiceField(
         label="送达方式", choices=DeliveryMethod.choices, widget=forms.RadioSelect
     )
+    delivered_on = forms.DateField(
+        label="送达日期（不填为今天）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+    recipient = forms.CharField(
+        label="受送达人（签收人；不填为申请人）", required=False, max_length=100
+    )
     tracking = forms.CharField(
         label="快递单号（邮寄送达必填）", required=False, max_length=60
     )
@@ -334,57 +400,82 @@ class DeliverForm(forms.Form):
         return data
 
 
+SUBJECT_KIND_CHOICES = [
+    (SubjectKind.PERSON, "个人"),
+    (SubjectKind.ENTERPRISE, "企业（法人或其他组织）"),
+]
+PHONE_FIELD = dict(
+    regex=r"^[0-9+\- ]{7,20}$",
+    error_messages={"invalid": "请填写正确的联系电话（7至20位数字）。"},
+)
+
+
 class IntakeApplicantForm(MaterialUploadMixin, forms.Form):
     """
-    Counter intake: the walk-in applicant (a person, or a company with its
-    统一社会信用代码, checked by the service), the matter and the scans.
+    Counter intake: the walk-in applicant — a person with an ID document, or
+    an enterprise with its 统一社会信用代码 (GB 32100-2015 check character),
+    法定代表人 and the 经办人 at the counter with their ID — the contact
+    details, the matter and the scans. Shape checks only; the service
+    checks again (one definition: ``case_counter_intake_walk_in``).
+
+    中文：窗口收件登记表
     """
 
     subject_kind = forms.ChoiceField(
         label="申请人类型",
-        choices=SubjectKind.choices,
+        choices=SUBJECT_KIND_CHOICES,
         initial=SubjectKind.PERSON,
         required=False,  # absent: a person
+        widget=forms.RadioSelect(attrs={"data-subject-kind": ""}),
     )
-class ExtensionApproveForm(forms.Form):
-    note = _reason("批准意见", required=False, rows=2)
-
-
-    display_name = forms.CharField(
-        label="申请人姓名（单位申请填经办人）",
-        max_length=100,
-        error_messages={"required": "请填写申请人姓名。"},
+    # a person
+    display_name = forms.CharField(label="姓名", max_length=100, required=False)
+    id_type = forms.ChoiceField(
+        label="证件类型",
+        choices=IdType.choices,
+        initial=IdType.RESIDENT_ID,
+        required=False,  # absent: 居民身份证
     )
+    id_number = forms.CharField(label="证件号码", max_length=40, required=False)
+    # an enterprise
     org_name = forms.CharField(label="单位名称", max_length=200, required=False)
     credit_code = forms.CharField(
-        label="统一社会信用代码", max_length=18, required=False
-    )
-    id_type = forms.ChoiceField(
-        label="证件类型", choices=IdType.choices, initial=IdType.RESIDENT_ID
-    )
-    id_number = forms.CharField(
-        label="证件号码（单位申请可不填）", max_length=40, required=False
-    )
-    phone = forms.RegexField(
-        label="联系电话",
-        regex=r"^[0-9+\- ]{7,20}$",
+        label="统一社会信用代码",
+        max_length=18,
         required=False,
-        error_messages={"invalid": "请填写正确的联系电话（7至20位数字）。"},
+        help_text="18位，字母须大写；系统按国家标准校验最后一位校验码。",
     )
+    legal_representative = forms.CharField(
+        label="法定代表人（负责人）", max_length=100, required=False
+    )
+    agent_name = forms.CharField(label="经办人姓名", max_length=100, required=False)
+    agent_id_type = forms.ChoiceField(
+        label="经办人证件类型",
+        choices=IdType.choices,
+        initial=IdType.RESIDENT_ID,
+        required=False,  # absent: 居民身份证
+    )
+    agent_id_number = forms.CharField(
+        label="经办人证件号码", max_length=40, required=False
+    )
+    # both
+    phone = forms.RegexField(label="联系电话", required=False, **PHONE_FIELD)
+    address = forms.CharField(label="联系地址", max_length=200, required=False)
     matter = forms.CharField(
         label="申请事项说明",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    delivered_on = forms.DateField(
-        label="送达日期（不填为今天）",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "请填写正确的日期。"},
-    )
-    recipient = forms.CharField(
-        label="受送达人（签收人；不填为申请人）", required=False, max_length=100
+
+    PERSON_FIELDS = ("display_name", "id_type", "id_number")
+    ENTERPRISE_FIELDS = (
+        "org_name",
+        "credit_code",
+        "legal_representative",
+        "agent_name",
+        "agent_id_type",
+        "agent_id_number",
     )
 
     def __init__(self, *args, materials=(), **kwargs) -> None:
@@ -394,22 +485,76 @@ class ExtensionApproveForm(forms.Form):
     def clean_id_number(self) -> str:
         return self.cleaned_data["id_number"].strip().upper()
 
+    def clean_agent_id_number(self) -> str:
+        return self.cleaned_data["agent_id_number"].strip().upper()
+
     def clean_credit_code(self) -> str:
         return self.cleaned_data["credit_code"].strip().upper()
+
+    def _required(self, data, names_and_labels) -> None:
+        for name, label in names_and_labels:
+            if not (data.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, f"请填写{label}。")
+
+    def _id_check(self, data, type_field: str, number_field: str) -> None:
+        if data.get(type_field) and data.get(number_field):
+            problem = id_document_problem(data[type_field], data[number_field])
+            if problem:
+                self.add_error(number_field, problem)
 
     def clean(self):
         data = super().clean()
         data["subject_kind"] = data.get("subject_kind") or SubjectKind.PERSON
-        enterprise = data["subject_kind"] == SubjectKind.ENTERPRISE
-        if enterprise:
-            if not (data.get("org_name") or "").strip():
-                self.add_error("org_name", "请填写单位名称。")
-            if not data.get("credit_code"):
-                self.add_error("credit_code", "请填写统一社会信用代码。")
-        elif not data.get("id_number") and "id_number" not in self.errors:
-            self.add_error("id_number", "请填写证件号码。")
-        if data.get("id_type") and data.get("id_number"):
-            problem = id_document_problem(data["id_type"], data["id_number"])
-            if problem:
-                self.add_error("id_number", problem)
+        for name in ("id_type", "agent_id_type"):
+            data[name] = data.get(name) or IdType.RESIDENT_ID
+        if data["subject_kind"] == SubjectKind.ENTERPRISE:
+            self._required(
+                data,
+                (
+                    ("org_name", "单位名称"),
+                    ("credit_code", "统一社会信用代码"),
+                    ("legal_representative", "法定代表人"),
+                    ("agent_name", "经办人姓名"),
+                    ("agent_id_number", "经办人证件号码"),
+                ),
+            )
+            code = data.get("credit_code")
+            if code and not credit_code_is_valid(code):
+                self.add_error(
+                    "credit_code",
+                    "统一社会信用代码校验不通过，请核对（18位，字母须大写）。",
+                )
+            self._id_check(data, "agent_id_type", "agent_id_number")
+        else:
+            self._required(
+                data, (("display_name", "申请人姓名"), ("id_number", "证件号码"))
+            )
+            self._id_check(data, "id_type", "id_number")
         return data
+
+    def service_kwargs(self) -> dict:
+        """Return the applicant arguments of ``case_counter_intake_walk_in``."""
+        data = self.cleaned_data
+        contact = {
+            "phone": data.get("phone", "").strip(),
+            "address": data.get("address", "").strip(),
+        }
+        if data["subject_kind"] == SubjectKind.ENTERPRISE:
+            return {
+                "subject_kind": SubjectKind.ENTERPRISE,
+                "display_name": data["legal_representative"].strip(),
+                "org_name": data["org_name"].strip(),
+                "credit_code": data["credit_code"],
+                "legal_representative": data["legal_representative"].strip(),
+                "agent_name": data["agent_name"].strip(),
+                "agent_id_type": data["agent_id_type"],
+                "agent_id_number": data["agent_id_number"],
+                **contact,
+            }
+        return {
+            "subject_kind": SubjectKind.PERSON,
+            "display_name": data["display_name"].strip(),
+            "id_type": data["id_type"],
+            "id_number": data["id_number"],
+            **contact,
+        }

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from zhengtong.accounts.constants import Role
+from zhengtong.accounts.constants import STAFF_ROLES, Role
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from .constants import ActorKind, ErrorCode
@@ -58,6 +58,17 @@ def is_centre_wide(user: Any) -> bool:
     中文：中心管理员
     """
     return _active(user) and (user.is_superuser or user.has_role(Role.CENTRE_ADMIN))
+
+
+def is_staff_member(user: Any) -> bool:
+    """
+    Return True for any staff role (and superusers): who works in the hall.
+
+    中文：工作人员
+    """
+    return _active(user) and (
+        user.is_superuser or any(user.has_role(role) for role in STAFF_ROLES)
+    )
 
 
 def is_department_staff(user: Any) -> bool:

@@ -288,6 +288,11 @@ def _supplement_materials(detail) -> tuple[object, list]:
     return request, materials
 
 
+def _supplement_lines(request) -> list:
+    """Return the lines of the open 补正 notice (one upload slot each)."""
+    return list(request.items) if request is not None else []
+
+
 class CaseDetailView(LoginRequiredMixin, View):
     """One of my cases: status, timeline, due date, notices, supplement, withdraw."""
 
@@ -309,19 +314,16 @@ class CaseDetailView(LoginRequiredMixin, View):
         except NotFoundError:
             raise Http404("办件不存在或无权查看。") from None
         case = detail.case
-        supplement_request, supplement_materials = _supplement_materials(detail)
+        supplement_request, _materials = _supplement_materials(detail)
         if form is None and Action.SUPPLEMENT in detail.actions:
-            form = SupplementAnswerForm(materials=supplement_materials)
+            form = SupplementAnswerForm(items=_supplement_lines(supplement_request))
         context = {
             "detail": detail,
             "case": case,
             "steps": case_public_steps(detail),
             "supplement_request": supplement_request,
-            "supplement_rows": [
-                {"material": m, "field": form[material_field_name(m.pk)]}
-                for m in supplement_materials
-            ]
-            if form is not None
+            "supplement_rows": form.line_rows()
+            if isinstance(form, SupplementAnswerForm)
             else [],
             "form": form,
             "error": error,
@@ -348,8 +350,10 @@ class CaseSupplementView(CaseDetailView):
             detail = selectors.case_detail_get(user=request.user, case_id=case_id)
         except NotFoundError:
             raise Http404("办件不存在或无权查看。") from None
-        _request, materials = _supplement_materials(detail)
-        form = SupplementAnswerForm(request.POST, request.FILES, materials=materials)
+        open_request, _materials = _supplement_materials(detail)
+        form = SupplementAnswerForm(
+            request.POST, request.FILES, items=_supplement_lines(open_request)
+        )
         if not form.is_valid():
             return self.render_page(request, case_id, form=form, status=400)
         try:
@@ -357,7 +361,7 @@ class CaseSupplementView(CaseDetailView):
                 case=detail.case,
                 actor=request.user,
                 note=form.cleaned_data.get("note", ""),
-                files=form.all_files(),
+                line_files=form.line_files(),
             )
         except ApplicationError as exc:
             return self.render_page(

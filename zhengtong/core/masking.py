@@ -26,3 +26,12 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+def mask_address(value: str | None) -> str:
+    """Return an address with all but its first six characters hidden: 四川省成都市****."""
+    if not value:
+        return ""
+    value = str(value).strip()
+    keep = 6 if len(value) > 8 else max(1, len(value) // 3)
+    return value[:keep] + "*" * 4

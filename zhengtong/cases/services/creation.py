@@ -403,6 +403,11 @@ def case_counter_intake_walk_in(
     subject_kind: str = SubjectKind.PERSON,
     org_name: str = "",
     credit_code: str = "",
+    legal_representative: str = "",
+    agent_name: str = "",
+    agent_id_type: str = IdType.RESIDENT_ID,
+    agent_id_number: str = "",
+    address: str = "",
     form_data: dict | None = None,
     files: Iterable[tuple[Material | int | None, Any]] = (),
     now: datetime | None = None,
@@ -410,6 +415,12 @@ def case_counter_intake_walk_in(
     """
     Register a walk-in applicant (a person, or a company by its 统一社会信用代码)
     and their case at the counter, all or nothing.
+
+    A company's 法定代表人 is kept with the application (``form_data``), its
+    经办人 (``agent_name`` with an ID document) becomes the case's agent. The
+    phone and address given at the counter are this application's contact
+    details (``form_data`` ``contact_phone`` / ``contact_address``): an
+    applicant found by ID may have an older number on the account.
 
     The one walk-in intake of every door (workbench page, API). ``actor``
     must be intake staff of the item's department; this is checked before
@@ -436,11 +447,30 @@ def case_counter_intake_walk_in(
         credit_code=credit_code,
         actor=actor,
     )
+    agent = None
+    if (agent_name or "").strip() or (agent_id_number or "").strip():
+        agent = applicant_walk_in_get_or_create(
+            display_name=agent_name,
+            id_type=agent_id_type,
+            id_number=(agent_id_number or "").strip(),
+            phone=phone,
+            actor=actor,
+        )
+        if agent.pk == applicant.pk:
+            agent = None
+    form_data = dict(form_data or {})
+    extra = {
+        "legal_representative": (legal_representative or "").strip()[:100],
+        "contact_phone": (phone or "").strip()[:20],
+        "contact_address": (address or "").strip()[:200],
+    }
+    form_data.update({key: value for key, value in extra.items() if value})
     return case_counter_intake(
         actor=actor,
         applicant=applicant,
         item=item,
         form_data=form_data,
         files=list(files),
+        agent=agent,
         now=now,
     )

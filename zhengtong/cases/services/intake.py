@@ -308,6 +308,17 @@ def case_supplement_request(
     return request
 
 
+def _supplement_line_of(items: Sequence[dict[str, Any]], material: Any) -> int | None:
+    """Return the index of the notice line asking for ``material``, if one does."""
+    material_id = getattr(material, "pk", material)
+    if material_id is None:
+        return None
+    for index, item in enumerate(items):
+        if item.get("material_id") == int(material_id):
+            return index
+    return None
+
+
 @transaction.atomic
 def case_supplement_submit(
     *,
@@ -315,27 +326,53 @@ def case_supplement_submit(
     actor: User,
     note: str = "",
     files: Iterable[tuple[Material | int | None, Any]] = (),
+    line_files: Iterable[tuple[int, Any]] = (),
     now: datetime | None = None,
 ) -> Case:
     """
     Hand in the supplement and resubmit; the intake clock starts again.
 
-    Files are added (the earlier ones are kept). The receipt date becomes
-    the day the supplement was received.
+    ``line_files`` are (line index of the open 补正 notice, upload) pairs:
+    each file is stored under the line it answers (the line's checklist
+    material, or its free-text name) and keeps the link to the line. A file
+    in ``files`` whose checklist material a line asks for is tied to that
+    line too. Files are added (the earlier ones are kept). The receipt date
+    becomes the day the supplement was received.
 
     中文：提交补正材料
     """
     now, today = _now(now)
     case = _lock(case)
     transition_check(case=case, action=Action.SUPPLEMENT, user=actor)
-    files = list(files)
-    if not files and not (note or "").strip():
+    request = case.supplement_requests.filter(answered_at__isnull=True).last()
+    items = list(request.items) if request is not None else []
+    pairs: list[tuple[Any, Any, int | None]] = [
+        (material, upload, _supplement_line_of(items, material))
+        for material, upload in files
+    ]
+    for index, upload in line_files:
+        if not 0 <= int(index) < len(items):
+            raise ApplicationError(
+                "supplement_line_unknown",
+                "补正材料对应的告知事项不存在，请刷新页面后重试。",
+            )
+        item = items[int(index)]
+        pairs.append((item.get("material_id"), upload, int(index)))
+    if not pairs and not (note or "").strip():
         raise ApplicationError(
             "supplement_empty_answer", "请上传补正材料或填写补正说明。"
         )
-    for material, upload in files:
-        case_material_add(case=case, actor=actor, file=upload, material=material)
-    request = case.supplement_requests.filter(answered_at__isnull=True).last()
+    lines: dict[str, int] = {}
+    for material, upload, index in pairs:
+        name = items[index]["name"] if index is not None else ""
+        row = case_material_add(
+            case=case, actor=actor, file=upload, material=material, name=name
+        )
+        if index is not None:
+            row.supplement_request = request
+            row.supplement_line = index
+            row.save(update_fields=["supplement_request", "supplement_line"])
+            lines[str(index)] = lines.get(str(index), 0) + 1
     if request is not None:
         request.answered_at = now
         request.answer_note = (note or "").strip()
@@ -347,7 +384,7 @@ def case_supplement_submit(
         action=Action.SUPPLEMENT,
         actor=actor,
         reason=note,
-        details={"files": len(files)},
+        details={"files": len(pairs), "lines": lines},
         update_fields=[
             "submitted_at",
             "received_date",
