@@ -27,6 +27,62 @@
       closer.closest("dialog").close();
     }
   });
+  /* An irreversible action asks once more in a <dialog> (the server asks on a
+     second page when this script does not run): what was entered is echoed,
+     and only 「确定」 sends the form, with confirmed=1. */
+  function confirmSummary(form, list) {
+    list.textContent = "";
+    form.querySelectorAll("textarea, input[type=text], input[type=date], input[type=number], select, input:checked").forEach(function (field) {
+      var value = field.tagName === "SELECT" ? (field.selectedOptions[0] || {}).textContent : field.value;
+      if (field.type === "radio" || field.type === "checkbox") {
+        var own = form.querySelector("label[for='" + field.id + "']");
+        value = own ? own.textContent.trim() : value;
+      }
+      if (!value || !value.trim()) return;
+      var holder = field.closest("fieldset");
+      var label = holder ? holder.querySelector("legend") : form.querySelector("label[for='" + field.id + "']");
+      var dt = document.createElement("dt");
+      dt.textContent = label ? label.textContent.replace("*", "").trim() : field.name;
+      var dd = document.createElement("dd");
+      dd.textContent = value.trim();
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+  }
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var dialog = form.getAttribute && document.getElementById(form.getAttribute("data-confirm-dialog") || "");
+    if (!dialog || typeof dialog.showModal !== "function" || form.querySelector("input[name=confirmed]")) return;
+    ev.preventDefault();
+    var list = dialog.querySelector("[data-confirm-summary]");
+    if (list) confirmSummary(form, list);
+    dialog.showModal();
+    var go = dialog.querySelector("[data-confirm-go]");
+    if (go) {
+      go.focus();
+      go.onclick = function () {
+        var flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "confirmed";
+        flag.value = "1";
+        form.appendChild(flag);
+        dialog.close();
+        form.submit();
+      };
+    }
+  });
+  /* Counter intake: show the fields of the chosen applicant type only. */
+  function subjectKind() {
+    var chosen = document.querySelector("input[name=subject_kind]:checked");
+    if (!chosen) return;
+    document.querySelectorAll("[data-subject-group]").forEach(function (group) {
+      group.hidden = group.getAttribute("data-subject-group") !== chosen.value;
+    });
+  }
+  document.addEventListener("change", function (ev) {
+    if (ev.target.name === "subject_kind") subjectKind();
+  });
+  subjectKind();
   /* Show the chosen file name next to each upload slot. */
   document.addEventListener("change", function (ev) {
     var input = ev.target;

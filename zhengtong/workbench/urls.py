@@ -64,6 +64,11 @@ urlpatterns: list = [
         name="case-detail",
     ),
     path(
+        "cases/<int:case_id>/contact/<slug:field>/",
+        views.WorkbenchContactRevealView.as_view(),
+        name="case-contact-reveal",
+    ),
+    path(
         "cases/<int:case_id>/<slug:slug>/",
         views.WorkbenchCaseActionView.as_view(),
         name="case-action",

@@ -18,8 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from zhengtong.accounts.constants import STAFF_ROLES, Role
+from zhengtong.accounts.constants import Role
 from zhengtong.cases import (
+    contacts,
     permissions,
     selectors,
     services,
@@ -53,7 +54,6 @@ from zhengtong.cases.views import case_list_rows, error_status
 from zhengtong.catalog.constants import MaterialRequirement
 from zhengtong.catalog.selectors import item_get_public, item_list_public
 from zhengtong.core.errors import ApplicationError, NotFoundError
-from zhengtong.core.masking import mask_id_number, mask_phone
 from zhengtong.queueing import selectors as queue_selectors
 from zhengtong.queueing import services as queue_services
 from zhengtong.supervision.selectors import alert_list_unread
@@ -74,9 +74,7 @@ COUNTED_TABS = (Inbox.INTAKE, Inbox.MINE, Inbox.DUE_SOON, Inbox.OVERDUE)
 
 def user_is_staff_member(user) -> bool:
     """Return True for staff roles (and superusers): who may use the workbench."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or any(user.has_role(role) for role in STAFF_ROLES)
+    return permissions.is_staff_member(user)
 
 
 class StaffRequiredMixin(AccessMixin):
@@ -497,6 +495,33 @@ ACTION_SPECS: dict[str, ActionSpec] = {
     )
 }
 SLUG_BY_ACTION = {spec.action: spec.slug for spec in ACTION_SPECS.values()}
+# Irreversible actions ask once more before they run (a <dialog> with
+# JavaScript, a second page without): what cannot be undone, in one line.
+IRREVERSIBLE: dict[str, str] = {
+    "refuse": "不予受理后本办件即告终结，不能撤销；不予受理决定书将出具并告知申请人。",
+    "not-required": "告知后本办件即告终结，不能撤销。",
+    "refer": "告知后本办件即告终结，不能撤销。",
+    "approve": "准予许可决定作出后不能撤销，决定书将出具并告知申请人。",
+    "deny": "不予许可决定作出后不能撤销，决定书将出具并告知申请人。",
+    "conclude": "办结后办件不再变动，不能撤销。",
+    "terminate": "终止办理后本办件不再继续，不能撤销。",
+}
+
+
+def confirm_summary(form: forms.Form) -> list[tuple[str, str]]:
+    """Return (label, value as shown) of what was entered, for the confirm step."""
+    rows = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        choices = dict(getattr(field, "choices", None) or [])
+        if isinstance(value, list | tuple):
+            shown = "、".join(str(choices.get(v, v)) for v in value)
+        else:
+            shown = str(choices.get(value, value))
+        rows.append((str(field.label), shown))
+    return rows
 
 
 def _form_kwargs(spec: ActionSpec, detail: CaseDetail) -> dict[str, Any]:
@@ -548,6 +573,7 @@ EVENT_LABELS = {
     "tolerance_supplied": "容缺材料已补齐",
     "tolerance_warn": "容缺材料到期提醒",
     "tolerance_expired": "容缺材料逾期未补齐（预警）",
+    contacts.REVEALED_EVENT: "查看申请人联系方式",
 }
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
 
@@ -560,6 +586,8 @@ def timeline_rows(detail: CaseDetail) -> list[dict[str, Any]]:
         reason = event.reason
         if event.action in ("material_add", "step_start") and not reason:
             reason = str(details.get("name", ""))
+        if event.action == contacts.REVEALED_EVENT:
+            reason = "查看完整" + str(details.get("label", ""))
         changed = event.to_state and event.to_state != event.from_state
         rows.append(
             {
@@ -592,10 +620,48 @@ def action_buttons(detail: CaseDetail) -> list[dict[str, str]]:
     return buttons
 
 
+def supplement_answers(detail: CaseDetail) -> list[dict[str, Any]]:
+    """
+    Return each answered 补正 notice with, line by line, the files handed in
+    for that line (from the case's files already read: no query).
+    """
+    files = [f for row in detail.checklist for f in row.files]
+    files += list(detail.extra_files)
+    by_line: dict[tuple[int, int], list] = {}
+    for f in files:
+        if f.supplement_request_id is not None and f.supplement_line is not None:
+            by_line.setdefault((f.supplement_request_id, f.supplement_line), []).append(
+                f
+            )
+    answers = []
+    for request in detail.supplement_requests:
+        if request.answered_at is None:
+            continue
+        lines = [
+            {"number": i + 1, "item": item, "files": by_line.get((request.pk, i), [])}
+            for i, item in enumerate(request.items)
+        ]
+        answers.append({"request": request, "lines": lines})
+    return answers
+
+
+def contact_rows(case: Case, revealed: Any = None) -> list[Any]:
+    """Return the masked contact rows; ``revealed`` is one shown in full (no JS)."""
+    return [
+        revealed if revealed is not None and revealed.field == c.field else c
+        for c in contacts.case_contacts(case=case)
+    ]
+
+
 class WorkbenchCaseDetailView(StaffRequiredMixin, View):
     """Case detail: materials, checklist, clocks, steps, timeline, actions."""
 
     def get(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        return self.render_page(request, case_id)
+
+    def render_page(
+        self, request: HttpRequest, case_id: int, revealed: Any = None
+    ) -> HttpResponse:
         detail = _detail_or_404(request.user, case_id)
         case = detail.case
         context = {
@@ -608,8 +674,8 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
                 if Action.DELIVER in detail.actions and case.delivered_at is None
                 else None
             ),
-            "id_masked": mask_id_number(case.applicant_id_number),
-            "phone_masked": mask_phone(case.applicant_phone),
+            "contacts": contact_rows(case, revealed),
+            "supplement_answers": supplement_answers(detail),
             "clock": detail.clock,
             "timeline": timeline_rows(detail),
             "open_supplement": next(
@@ -639,6 +705,40 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
         return render(request, TEMPLATES + "detail.html", context)
 
 
+class WorkbenchContactRevealView(WorkbenchCaseDetailView):
+    """
+    Reveal one full contact value (POST, audited as ``contact_revealed``).
+
+    With htmx the masked value is swapped for the full one; without
+    JavaScript the case page comes back with that value shown.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, case_id: int, field: str) -> HttpResponse:
+        detail = _detail_or_404(request.user, case_id)
+        try:
+            contact = contacts.case_contact_reveal(
+                case=detail.case, actor=request.user, field=field
+            )
+        except NotFoundError:
+            raise Http404("该办件没有这项联系方式。") from None
+        except ApplicationError as exc:
+            return render(
+                request,
+                "workbench/forbidden.html",
+                {"message": exc.message},
+                status=403,
+            )
+        if getattr(request, "htmx", False):
+            return render(
+                request,
+                TEMPLATES + "_contact.html",
+                {"c": contact, "case": detail.case},
+            )
+        return self.render_page(request, case_id, revealed=contact)
+
+
 class WorkbenchCaseActionView(StaffRequiredMixin, View):
     """Confirmation page of one action (GET) and the action itself (POST)."""
 
@@ -648,13 +748,18 @@ class WorkbenchCaseActionView(StaffRequiredMixin, View):
             raise Http404("未知的操作。")
         return spec
 
-    def _render(self, request, spec, detail, form, error="", status=200):
+    def _render(
+        self, request, spec, detail, form, error="", status=200, confirming=False
+    ):
         context = {
             "spec": spec,
             "detail": detail,
             "case": detail.case,
             "form": form,
             "error": error,
+            "irreversible": IRREVERSIBLE.get(spec.slug, ""),
+            "confirming": confirming,
+            "summary": confirm_summary(form) if confirming else [],
             "allowed": spec.allowed(detail, request.user)
             if spec.allowed
             else spec.action in detail.actions,
@@ -678,6 +783,12 @@ class WorkbenchCaseActionView(StaffRequiredMixin, View):
         form = spec.form(request.POST, request.FILES, **_form_kwargs(spec, detail))
         if not form.is_valid():
             return self._render(request, spec, detail, form, status=400)
+        if spec.slug in IRREVERSIBLE and (
+            request.POST.get("confirmed") != "1" or "back" in request.POST
+        ):
+            # the second page (no JavaScript), or back to the form from it
+            confirming = "back" not in request.POST
+            return self._render(request, spec, detail, form, confirming=confirming)
         try:
             spec.run(detail.case, request.user, form)
         except ApplicationError as exc:
@@ -773,15 +884,9 @@ class WorkbenchIntakeItemView(StaffRequiredMixin, View):
             case = services.case_counter_intake_walk_in(
                 actor=request.user,
                 item=item,
-                display_name=data["display_name"],
-                id_type=data["id_type"],
-                id_number=data["id_number"],
-                phone=data.get("phone", ""),
-                subject_kind=data["subject_kind"],
-                org_name=data.get("org_name", ""),
-                credit_code=data.get("credit_code", ""),
                 form_data={"matter": data.get("matter", "")},
                 files=form.material_files(),
+                **form.service_kwargs(),
             )
         except ApplicationError as exc:
             return self._render(
