@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengtong.core.context_processors.site",
+                "zhengtong.portal.context_processors.nav",
                 "zhengtong.workdays.context_processors.calendar_notice",
             ],
         },
@@ -131,7 +132,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+# Each role's start page (portal.nav.role_home_url): supervision, workbench, 我的办件.
+LOGIN_REDIRECT_URL = "portal:role-home"
 LOGOUT_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [

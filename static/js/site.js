@@ -10,6 +10,17 @@ document.addEventListener("click", function (e) {
   btn.textContent = on ? "标准字号" : "大字模式";
 });
 
+// High-contrast mode (适老化、低视力): remembered in a cookie like large text.
+document.addEventListener("click", function (e) {
+  var btn = e.target.closest("[data-contrast-toggle]");
+  if (!btn) return;
+  var on = !document.documentElement.classList.contains("high-contrast");
+  document.body.classList.toggle("high-contrast", on);
+  document.documentElement.classList.toggle("high-contrast", on);
+  document.cookie = "high_contrast=" + (on ? "1" : "0") + ";path=/;max-age=31536000;SameSite=Lax";
+  btn.setAttribute("aria-pressed", on ? "true" : "false");
+});
+
 // After a failed submit, move focus to the error summary (role=alert,
 // tabindex=-1) so keyboard and screen-reader users start from the errors;
 // a link in the summary moves focus to its field.

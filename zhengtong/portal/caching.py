@@ -13,8 +13,8 @@ signature re-check time (``CATALOG_SEARCH_RECHECK_SECONDS``, 1 s):
   ``PUBLIC_PAGE_CACHE_SECONDS`` (default 300; 0 turns it off). Logged-in
   users, responses that set a cookie (a CSRF token) and anything but
   200 OK always take the normal path. The key holds the full path with its
-  query, the large-text preference and the htmx target, so each variant is
-  stored on its own.
+  query, the large-text and high-contrast preferences and the htmx target,
+  so each variant is stored on its own.
 
 中文：门户缓存
 """
@@ -36,7 +36,7 @@ from zhengtong.catalog import search, selectors
 # Cookies that do not make a page personal: the text-size preference and
 # the CSRF cookie (a page that puts a token in a form sets the cookie again
 # and is therefore never stored).
-NEUTRAL_COOKIES = frozenset({"large_text", settings.CSRF_COOKIE_NAME})
+NEUTRAL_COOKIES = frozenset({"large_text", "high_contrast", settings.CSRF_COOKIE_NAME})
 
 _rows: dict[int, SafeString] = {}
 _rows_signature: tuple | None = None
@@ -125,6 +125,7 @@ def _page_key(request: HttpRequest) -> str:
         repr(search.catalogue_signature_current()),
         request.get_full_path(),
         request.COOKIES.get("large_text", ""),
+        request.COOKIES.get("high_contrast", ""),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
     )

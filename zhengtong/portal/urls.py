@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_start
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("start/", views_start.role_home_view, name="role-home"),
     path("items/", views.ItemListView.as_view(), name="item-list"),
     path("items/<int:item_id>/", views.ItemGuideView.as_view(), name="item-guide"),
     path(

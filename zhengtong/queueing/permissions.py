@@ -8,7 +8,8 @@ channel a ticket is issued through).
 - **Calling tickets** (叫号): counter staff (窗口人员) and superusers; at a
   counter only when the duty roster assigns them to it (the roster is data,
   read by ``selectors.counter_get_for_staff`` and ``ticket_get_for_staff``).
-- **Booking an appointment** (预约): an applicant account (申请人).
+- **Booking an appointment** (预约) and **taking a ticket from a phone**
+  (手机取号): an applicant account (申请人).
 - **Daily queue figures** (排队日统计): centre administrators, supervisors,
   counter staff and superusers.
 """
@@ -63,6 +64,16 @@ def check_book_appointment(*, user: Any) -> None:
     """
     if not can_book_appointment(user=user):
         raise PermissionDeniedError("请使用申请人账号预约。")
+
+
+def can_take_remote_ticket(*, user: Any) -> bool:
+    """
+    Return True when ``user`` takes a ticket from a phone (手机取号): an
+    applicant account, as for booking. Staff issue tickets at the kiosk.
+
+    中文：可否手机取号
+    """
+    return can_book_appointment(user=user)
 
 
 def can_see_queue_stats(*, user: Any) -> bool:

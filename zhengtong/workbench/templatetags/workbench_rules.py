@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 
 from zhengtong.cases import permissions as case_permissions
-from zhengtong.queueing import permissions as queue_permissions
+from zhengtong.portal.nav import counter_desk_opens
 from zhengtong.supervision import permissions as supervision_permissions
 
 register = template.Library()
@@ -24,8 +24,8 @@ def may_intake(user: Any) -> bool:
 
 @register.filter
 def may_call_tickets(user: Any) -> bool:
-    """Return True when ``user`` may call tickets at a counter (叫号)."""
-    return queue_permissions.can_call_tickets(user=user)
+    """Return True when the counter desk (叫号) opens: the role and a counter."""
+    return counter_desk_opens(user)
 
 
 @register.filter
