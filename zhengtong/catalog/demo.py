@@ -2,8 +2,13 @@
 Demo catalogue: the real 广安区 catalogue and the 灵山县 guides and windows.
 
 The data files in ``demo_data/`` are copies of public portal data (see
-``demo_data/SOURCE.md``). The 广安区 rows carry no materials, limits or fees;
-they are left empty (the guide shows 以窗口告知为准) rather than invented.
+``demo_data/SOURCE.md``). The 广安区 rows carry no materials, limits or fees.
+For the items a visitor meets first (the home page's 高频事项) and for the
+items applicable online, ``guangan_511602_guides.json`` holds full guides
+compiled from the national laws each one cites; they are published as a new
+version marked 演示指南 on top of the catalogue row (which stays in the
+version history). The other rows stay as the source has them (the guide
+shows 以窗口告知为准) rather than invented.
 Idempotent: a second run changes nothing.
 """
 
@@ -12,16 +17,63 @@ import json
 from pathlib import Path
 from typing import IO
 
+from django.utils import timezone
+
 from .importers import (
     catalog_import_file,
     departments_import_file,
     windows_import_file,
 )
 from .models import Department, Region, ServiceItem
-from .services import counter_upsert, hall_upsert, region_ensure
+from .services import (
+    counter_upsert,
+    hall_upsert,
+    item_version_create_draft,
+    item_version_publish,
+    region_ensure,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_EFFECTIVE_FROM = datetime.date(2025, 1, 1)
+GUIDES_FILE = "guangan_511602_guides.json"
+GUIDES_EFFECTIVE_FROM = datetime.date(2025, 7, 1)
+# Fields of the catalogue row a demo guide version keeps as they are.
+GUIDE_KEEP_FIELDS = (
+    "name",
+    "category",
+    "basic_code",
+    "business_code",
+    "item_type",
+    "item_type_code",
+    "department",
+    "implementing_body",
+    "exercise_level",
+    "is_joint",
+    "is_report_up",
+    "consult_phone",
+    "supervise_phone",
+)
+GUIDE_FIELDS = (
+    "conditions",
+    "handling_mode",
+    "statutory_days",
+    "statutory_unit",
+    "statutory_note",
+    "promised_days",
+    "promised_unit",
+    "promised_note",
+    "is_free",
+    "fee_note",
+    "channels",
+    "online_depth",
+    "max_visits",
+    "place",
+    "office_hours",
+    "service_object",
+    "procedure",
+    "result_name",
+    "result_type",
+)
 
 REGIONS = [
     ("510000000000", "四川省"),
@@ -74,6 +126,8 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             DATA_DIR / name, publish=True, effective_from=DEMO_EFFECTIVE_FROM
         )
         _say(stdout, f"事项 {name}：{report.summary()}")
+    created = guides_load()
+    _say(stdout, f"演示指南：新发布 {created} 个（{GUIDES_FILE}）。")
     report = windows_import_file(DATA_DIR / "lingshan_450721_service_windows.csv")
     _say(stdout, f"灵山县窗口：{report.summary()}")
     _seed_guangan_hall()
@@ -92,6 +146,57 @@ def _demo_file_loaded(path: Path) -> bool:
             if line.strip():
                 codes.add(json.loads(line)["item_code"])
     return ServiceItem.objects.filter(item_code__in=codes).count() == len(codes)
+
+
+def guides_load(path: Path | None = None) -> int:
+    """
+    Publish the full demo guides of ``guangan_511602_guides.json``.
+
+    Each guide becomes a new version of its 广安区 item, marked with the
+    file's note in ``data_quality_notes``; an item that already has such a
+    version is left alone. Returns the number of versions published.
+
+    中文：载入演示办事指南
+    """
+    data = json.loads((path or DATA_DIR / GUIDES_FILE).read_text(encoding="utf-8"))
+    note = data["note"]
+    region = Region.objects.filter(code="511602000000").first()
+    today = timezone.localdate()
+    effective = min(GUIDES_EFFECTIVE_FROM, today)
+    created = 0
+    for guide in data["guides"]:
+        item = (
+            ServiceItem.objects.filter(region=region, name=guide["item_name"])
+            .select_related("current_version")
+            .first()
+        )
+        current = item.current_version if item else None
+        if current is None:
+            continue
+        if any(note in (v.data_quality_notes or []) for v in item.versions.all()):
+            continue
+        values = {f: getattr(current, f) for f in GUIDE_KEEP_FIELDS}
+        values.update({f: guide[f] for f in GUIDE_FIELDS if f in guide})
+        values["promised_note"] = values.get("promised_note") or note
+        values["data_quality_notes"] = [note, data["source"]]
+        children = {
+            "materials": [
+                {**m, "condition_note": "", "form": m.get("form", "both")}
+                for m in guide["materials"]
+            ],
+            "legal_bases": [
+                {"order": n, **law}
+                for n, law in enumerate(guide.get("legal_bases", []), start=1)
+            ],
+            "faqs": [
+                {"order": n, **faq}
+                for n, faq in enumerate(guide.get("faqs", []), start=1)
+            ],
+        }
+        version = item_version_create_draft(item=item, data=values, children=children)
+        item_version_publish(version=version, effective_from=effective)
+        created += 1
+    return created
 
 
 def _seed_guangan_hall() -> None:

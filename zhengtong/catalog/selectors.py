@@ -430,15 +430,18 @@ def item_list_popular(*, limit: int = 8) -> list[ServiceItem]:
 
 _popular_cache: dict[tuple, list[int]] = {}
 
+# Everyday needs the demo catalogue (广安区) serves, each answered by its
+# first search hit; these items have full demo guides
+# (catalog/demo_data/guangan_511602_guides.json).
 POPULAR_NEEDS = (
     "社会保障卡申领",
-    "居民身份证",
+    "居民身份证办理",
     "营业执照",
-    "户口",
-    "结婚登记",
-    "医保",
-    "驾驶证",
-    "养老保险",
-    "公积金",
-    "不动产登记",
+    "户口登记",
+    "婚姻登记",
+    "医保电子凭证",
+    "退休",
+    "失业金",
+    "无犯罪记录证明",
+    "出生医学证明",
 )
