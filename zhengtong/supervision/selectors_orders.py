@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from zhengtong.cases.permissions import is_staff_member
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from . import permissions
@@ -25,8 +26,11 @@ NOT_STAFF = "督办单和效能告诫记录仅对工作人员开放。"
 def _own_filter(user: Any, field: str) -> Q:
     """Return what ``user`` may list: their scope, or the rows naming them."""
     if permissions.can_view_desk(user):
-        return permissions.scope_filter(user) | Q(**{field: user.pk})
-    if getattr(user, "is_authenticated", False) and user.is_active and user.is_staff:
+        department = permissions.supervision_scope(user)
+        if department is None:  # the whole centre (Q() | … would narrow it)
+            return Q()
+        return Q(department_id=department) | Q(**{field: user.pk})
+    if is_staff_member(user):
         return Q(**{field: user.pk})
     raise ApplicationError(ErrorCode.NOT_PERMITTED, NOT_STAFF, status=403)
 
@@ -49,7 +53,7 @@ def order_get_for_user(*, user: Any, order_id: int) -> SupervisionOrder:
 
     中文：督办单详情
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+    if not is_staff_member(user):
         raise ApplicationError(ErrorCode.NOT_PERMITTED, NOT_STAFF, status=403)
     order = (
         SupervisionOrder.objects.select_related("department", "person", "created_by")
@@ -87,7 +91,7 @@ def breach_get_for_user(*, user: Any, breach_id: int) -> Breach:
 
     中文：效能告诫详情
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+    if not is_staff_member(user):
         raise ApplicationError(ErrorCode.NOT_PERMITTED, NOT_STAFF, status=403)
     breach = (
         Breach.objects.select_related(

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import duty_views, queue_views, supervision_views, views
+from . import (
+    duty_views,
+    queue_views,
+    supervision_order_views,
+    supervision_views,
+    views,
+)
 
 app_name = "workbench"
 urlpatterns: list = [
@@ -51,6 +57,52 @@ urlpatterns: list = [
         "supervision/bulletins/<int:bulletin_id>/pdf/",
         supervision_views.SupervisionBulletinPdfView.as_view(),
         name="supervision-bulletin-pdf",
+    ),
+    # Supervision orders and cards (督办单、效能告诫)
+    path(
+        "supervision/orders/new/",
+        supervision_order_views.OrderNewView.as_view(),
+        name="supervision-order-new",
+    ),
+    path(
+        "supervision/orders/<int:order_id>/",
+        supervision_order_views.OrderDetailView.as_view(),
+        name="supervision-order-detail",
+    ),
+    path(
+        "supervision/orders/<int:order_id>/pdf/",
+        supervision_order_views.OrderPdfView.as_view(),
+        name="supervision-order-pdf",
+    ),
+    path(
+        "supervision/orders/<int:order_id>/replies/<int:reply_id>/attachment/",
+        supervision_order_views.OrderAttachmentView.as_view(),
+        name="supervision-order-attachment",
+    ),
+    path(
+        "supervision/orders/<int:order_id>/<slug:slug>/",
+        supervision_order_views.OrderActionView.as_view(),
+        name="supervision-order-action",
+    ),
+    path(
+        "supervision/breaches/",
+        supervision_order_views.BreachListView.as_view(),
+        name="supervision-breaches",
+    ),
+    path(
+        "supervision/breaches/new/",
+        supervision_order_views.BreachNewView.as_view(),
+        name="supervision-breach-new",
+    ),
+    path(
+        "supervision/breaches/<int:breach_id>/",
+        supervision_order_views.BreachDetailView.as_view(),
+        name="supervision-breach-detail",
+    ),
+    path(
+        "supervision/breaches/<int:breach_id>/<slug:slug>/",
+        supervision_order_views.BreachActionView.as_view(),
+        name="supervision-breach-action",
     ),
     path("alerts/read/", supervision_views.AlertReadView.as_view(), name="alerts-read"),
     # Duty and backup posts (在岗与AB岗)

@@ -137,6 +137,9 @@ def test_other_department_head_gets_404_own_head_replies(ow, opened):
         opened.pk
     ]
     assert client_for(ow.other_head).get(ORDERS).json()["results"] == []
+    for supervisor in (ow.supervisor, ow.admin):
+        listed = client_for(supervisor).get(ORDERS).json()["results"]
+        assert [o["id"] for o in listed] == [opened.pk]
     assert client_for(ow.applicant).get(ORDERS).status_code == 403
     # the person addressed (a reviewer) sees it in their list
     mine = client_for(ow.reviewer).get(ORDERS).json()["results"]
@@ -248,6 +251,8 @@ def test_breach_propose_decide_statement_through_the_api(ow):
     # the person sees their own record; another department's head does not list it
     assert client_for(ow.reviewer).get(url).status_code == 200
     assert client_for(ow.other_head).get(BREACHES).json()["results"] == []
+    listed = client_for(ow.supervisor).get(BREACHES).json()["results"]
+    assert [b["id"] for b in listed] == [breach["id"]]
 
 
 @pytest.mark.parametrize(
