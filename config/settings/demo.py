@@ -22,3 +22,6 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"{_public.scheme}://{_public.netloc}"]
 )
+# The demo has no SMS gateway (console backend): the code is also shown on the
+# page, so a visitor can register and log in by SMS alone (docs/accounts.md).
+ACCOUNTS_SMS_CODE_ON_PAGE = env.bool("ACCOUNTS_SMS_CODE_ON_PAGE", default=True)
