@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     duty_views,
     queue_views,
+    supervision_breach_views,
     supervision_order_views,
     supervision_views,
     views,
@@ -86,22 +87,22 @@ urlpatterns: list = [
     ),
     path(
         "supervision/breaches/",
-        supervision_order_views.BreachListView.as_view(),
+        supervision_breach_views.BreachListView.as_view(),
         name="supervision-breaches",
     ),
     path(
         "supervision/breaches/new/",
-        supervision_order_views.BreachNewView.as_view(),
+        supervision_breach_views.BreachNewView.as_view(),
         name="supervision-breach-new",
     ),
     path(
         "supervision/breaches/<int:breach_id>/",
-        supervision_order_views.BreachDetailView.as_view(),
+        supervision_breach_views.BreachDetailView.as_view(),
         name="supervision-breach-detail",
     ),
     path(
         "supervision/breaches/<int:breach_id>/<slug:slug>/",
-        supervision_order_views.BreachActionView.as_view(),
+        supervision_breach_views.BreachActionView.as_view(),
         name="supervision-breach-action",
     ),
     path("alerts/read/", supervision_views.AlertReadView.as_view(), name="alerts-read"),
