@@ -169,7 +169,7 @@ def test_apply_supplement_accept_review_approve_download(
     shot(page, "mine")
     page.get_by_role("link", name="去补正").click()
     expect(page.locator("#supplement")).to_contain_text(materials[1].name)
-    page.set_input_files(f"#id_material_{materials[1].pk}", upload("补正材料.pdf"))
+    page.set_input_files("#id_line_0", upload("补正材料.pdf"))  # line 1 of the notice
     page.fill("#id_note", "已补交。")
     shot(page, "supplement-form")
     page.get_by_role("button", name="提交补正材料").click()
@@ -209,6 +209,11 @@ def test_apply_supplement_accept_review_approve_download(
     reviewer.fill("#id_result_number", "JY15116020000001")
     shot(reviewer, "workbench-approve-confirm")
     reviewer.get_by_role("button", name="确认准予许可").click()
+    # an irreversible decision asks once more (issue 18): the dialog echoes it
+    confirm = reviewer.locator("#confirm-dialog")
+    expect(confirm).to_contain_text("JY15116020000001")
+    shot(reviewer, "workbench-approve-dialog")
+    confirm.get_by_role("button", name="确定准予许可").click()
     expect(reviewer.locator(".status-big")).to_have_text(
         str(Status.DECIDED_APPROVED.label)
     )

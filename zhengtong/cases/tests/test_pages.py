@@ -271,11 +271,12 @@ def test_supplement_answer_uploads_listed_materials_and_resubmits(client, ui):
     assert "请上传补正材料或填写补正说明" in empty.content.decode()
     response = client.post(
         f"/cases/{case.pk}/supplement/",
-        {f"material_{ui.materials[1].pk}": pdf("补正.pdf"), "note": "已补齐"},
+        {"line_0": pdf("补正.pdf"), "note": "已补齐"},  # line 1: the missing material
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
+    assert case.materials.get(supplement_line=0).material_id == ui.materials[1].pk
 
 
 def test_withdraw_needs_confirmation(client, ui):
