@@ -197,12 +197,15 @@ def _escalate(policies: Policies, today: date) -> int:
             Exists(SupervisionOrder.objects.filter(clock=OuterRef("pk"), auto=True))
         )
         qs = qs.filter(region_code=code) if code else qs.exclude(region_code__in=others)
-        for clock in qs.select_related("department", "owner").order_by("id")[:1000]:
+        clocks = list(qs.select_related("department", "owner").order_by("id")[:1000])
+        cases = Case.objects.in_bulk({c.case_id for c in clocks if c.case_id})
+        steps = CaseStep.objects.in_bulk(
+            {c.object_id for c in clocks if c.kind == ClockKind.STEP}
+        )
+        for clock in clocks:
             is_step = clock.kind == ClockKind.STEP
-            case = Case.objects.filter(pk=clock.case_id).first()
-            step = (
-                CaseStep.objects.filter(pk=clock.object_id).first() if is_step else None
-            )
+            case = cases.get(clock.case_id)
+            step = steps.get(clock.object_id) if is_step else None
             if case is None or (is_step and step is None):
                 continue
             order_create(
