@@ -1,7 +1,7 @@
 """
 Accessibility in Chromium: axe-core (WCAG 2.1 A/AA) finds nothing on the
-public pages, the applicant pages and the workbench, in normal and large-text
-mode; and what axe does not count: every file input is named after its
+public pages, the applicant pages, the workbench and the supervision desk, in
+normal, large-text and high-contrast mode and on a phone; and what axe does not count: every file input is named after its
 material, a failed submit puts focus on the error summary, the login error is
 announced.
 
@@ -86,15 +86,23 @@ def visit(page: Page, base: str, path: str, shot: str, artifacts_dir) -> None:
     page.screenshot(path=str(artifacts_dir / f"a11y-{shot}.png"), full_page=True)
 
 
-def large_text(page: Page, on: bool) -> None:
-    """Switch large-text mode with the header button (a cookie the server reads)."""
-    button = page.locator("[data-large-text-toggle]")
-    if (button.get_attribute("aria-pressed") == "true") != on:
-        button.click()
-    expect(button).to_have_attribute("aria-pressed", "true" if on else "false")
+def switch_on(page: Page, toggles: tuple[str, ...]) -> None:
+    """Press the header's 适老化 buttons (cookies the server reads) on."""
+    for selector in toggles:
+        button = page.locator(selector)
+        if button.get_attribute("aria-pressed") != "true":
+            button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
 
 
-MODES = [("normal", False, DESK), ("large", True, DESK), ("phone", True, PHONE)]
+LARGE = "[data-large-text-toggle]"
+CONTRAST = "[data-contrast-toggle]"
+MODES = [
+    ("normal", (), DESK),
+    ("large", (LARGE,), DESK),
+    ("contrast", (CONTRAST,), DESK),
+    ("phone", (LARGE,), PHONE),
+]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,6 +122,10 @@ def test_public_applicant_and_workbench_pages_have_no_axe_violations(
             f"/cases/lookup/?number={reviewed.number}&code={reviewed.query_code}",
         ),
         ("login", "/accounts/login/"),
+        ("login-sms", "/accounts/login/sms/"),
+        ("register", "/accounts/register/"),
+        ("appointments", "/queue/appointments/"),
+        ("take-ticket", "/queue/take/"),
     ]
     applicant = [
         ("mine", "/cases/mine/"),
@@ -127,11 +139,11 @@ def test_public_applicant_and_workbench_pages_have_no_axe_violations(
         ("workbench-supplement", f"/workbench/cases/{supplement.pk}/"),
         ("workbench-intake", f"/workbench/intake/{item.pk}/"),
     ]
-    for mode, on, viewport in MODES:
+    for mode, toggles, viewport in MODES:
         visitor = browser.new_context(viewport=viewport)
         page = visitor.new_page()
         page.goto(base + "/")
-        large_text(page, on)
+        switch_on(page, toggles)
         for name, path in public:
             visit(page, base, path, f"{mode}-{name}", artifacts_dir)
         login(page, base, "applicant", "/cases/mine/")
@@ -142,11 +154,25 @@ def test_public_applicant_and_workbench_pages_have_no_axe_violations(
         staff = browser.new_context(viewport=viewport)
         desk = staff.new_page()
         desk.goto(base + "/")
-        large_text(desk, on)
+        switch_on(desk, toggles)
         login(desk, base, "counter", "/workbench/")
         for name, path in workbench:
             visit(desk, base, path, f"{mode}-{name}", artifacts_dir)
         staff.close()
+
+        watch = browser.new_context(viewport=viewport)
+        supervisor = watch.new_page()
+        supervisor.goto(base + "/")
+        switch_on(supervisor, toggles)
+        login(supervisor, base, "supervisor", "/workbench/supervision/")
+        visit(
+            supervisor,
+            base,
+            "/workbench/supervision/",
+            f"{mode}-supervision",
+            artifacts_dir,
+        )
+        watch.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,6 +190,19 @@ def test_file_inputs_are_named_and_failed_submits_take_focus(
     page.fill("#id_password", "wrong-password")
     page.locator("main").get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
+    assert_accessible(page)
+
+    # Registration left empty: the error summary lists each field and has focus.
+    page.goto(f"{base}/accounts/register/")
+    page.locator("main").get_by_role("button", name="注册").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary] a").first).to_be_visible()
+    assert_accessible(page)
+
+    # A lookup that finds nothing: the message is announced and takes focus.
+    page.goto(f"{base}/cases/lookup/?number=511602-2026-999999&code=WRONG123")
+    expect(page.get_by_role("alert")).to_contain_text("未找到")
+    expect(page.get_by_role("alert")).to_be_focused()
     assert_accessible(page)
 
     # Apply form: each file input is named after its material.
