@@ -406,7 +406,10 @@ def breaches_propose_late(*, today: date | None = None) -> int:
         if kind is None or not kind.active:
             continue
         done_on = timezone.localdate(row["completed_at"])
-        late = cal.working_days_between(row["due_date"], done_on)
+        due = row["due_date"]
+        if due is None:  # pragma: no cover - filtered by the query
+            continue
+        late = cal.working_days_between(due, done_on)
         if late < max(1, policy.late_breach_min_days):
             continue
         person = people[row["completed_by_id"] or row["assignee_id"]]

@@ -18,6 +18,7 @@ from zhengtong.cases.numbering import sequence_next
 from zhengtong.catalog.models import Department
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
+from zhengtong.workdays.calc import WorkCalendar
 
 from ..constants import ErrorCode, OrderState
 from ..models import SupervisionOrder, SupervisionPolicy
@@ -48,7 +49,8 @@ def today_of(now: datetime | None) -> tuple[datetime, date]:
     return now, timezone.localdate(now)
 
 
-def work_calendar():
+def work_calendar() -> WorkCalendar:
+    """Return the working-day calendar (zhengtong.workdays)."""
     from zhengtong.workdays.services import calendar_get
 
     return calendar_get()

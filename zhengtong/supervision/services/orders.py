@@ -355,7 +355,7 @@ def order_reply(
     reply = OrderReply(order=order, text=text, replied_by=actor)
     if attachment is not None:
         reply.attachment_name = (attachment.name or "附件")[:200]
-        reply.attachment.save(attachment.name, attachment, save=False)
+        reply.attachment.save(reply.attachment_name, attachment, save=False)
     reply.save()
     before = order.state
     order.state = OrderState.REPLIED
