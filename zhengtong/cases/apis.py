@@ -201,6 +201,21 @@ class CaseIntakeInput(serializers.Serializer):
     phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default=""
     )
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    legal_representative = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    agent_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    agent_id_type = serializers.ChoiceField(
+        choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    agent_id_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
     form_data = serializers.JSONField(required=False, default=dict)
 
 
@@ -227,6 +242,11 @@ class CaseCounterIntakeApi(APIView):
             subject_kind=v["subject_kind"],
             org_name=v["org_name"],
             credit_code=v["credit_code"],
+            legal_representative=v["legal_representative"],
+            agent_name=v["agent_name"],
+            agent_id_type=v["agent_id_type"],
+            agent_id_number=v["agent_id_number"],
+            address=v["address"],
             form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
             files=[(None, f) for f in request.FILES.getlist("files")],
         )
@@ -452,6 +472,13 @@ class SupplementInput(serializers.Serializer):
     material_ids = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
+    supplement_lines = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        default=list,
+        help_text="每个文件所答补正告知事项的序号（从0起，对应告知清单 items）；"
+        "未给出时按 material_ids 归入要求该材料的事项。",
+    )
 
 
 class ReferInput(serializers.Serializer):
@@ -512,9 +539,15 @@ class ReassignInput(serializers.Serializer):
 def _supplement(*, case, user, data, request, **kw):
     files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
     ids = data.get("material_ids") or []
-    pairs = [(ids[i] if i < len(ids) else None, f) for i, f in enumerate(files)]
+    lines = data.get("supplement_lines") or []
+    pairs, line_files = [], []
+    for i, f in enumerate(files):
+        if i < len(lines):
+            line_files.append((lines[i], f))
+        else:
+            pairs.append((ids[i] if i < len(ids) else None, f))
     services.case_supplement_submit(
-        case=case, actor=user, note=data["note"], files=pairs
+        case=case, actor=user, note=data["note"], files=pairs, line_files=line_files
     )
 
 

@@ -253,11 +253,12 @@ def test_a_company_is_taken_in_at_the_counter_page(client, people):
         f"/workbench/intake/{people.item.pk}/",
         {
             "subject_kind": "enterprise",
-            "display_name": "李经办",
             "org_name": "广安市某某科技有限公司",
             "credit_code": VALID_CREDIT_CODE.lower(),  # the page upper-cases it
-            "id_type": "resident_id",
-            "id_number": "",
+            "legal_representative": "王法人",
+            "agent_name": "李经办",
+            "agent_id_type": "resident_id",
+            "agent_id_number": VALID_ID,
             "phone": "13900002222",
             f"material_{people.materials[0].pk}": pdf(),
         },
@@ -268,6 +269,7 @@ def test_a_company_is_taken_in_at_the_counter_page(client, people):
     assert case.applicant_id_type == "credit_code"
     assert case.applicant_id_number == VALID_CREDIT_CODE
     assert case.applicant.subject_kind == "enterprise"
+    assert case.agent.display_name == "李经办"  # the 经办人 is the case's agent
     assert case.materials.count() == 1
 
 

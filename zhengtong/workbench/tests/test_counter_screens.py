@@ -361,3 +361,59 @@ def test_workbench_pages_have_no_inline_scripts(client, world):
         for tag in re.findall(r"<script[^>]*>", body):
             assert "src=" in tag, (url, tag)
         assert " onclick=" not in body and " onsubmit=" not in body
+
+
+# -- the API takes the same fields (one service behind both doors) ---------------------
+
+
+def api_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_api_intake_registers_an_enterprise_with_its_agent(world):
+    response = api_client(world.counter).post(
+        "/api/v1/cases/intake/",
+        {
+            "item_code": world.item.item_code,
+            "display_name": "陈法人",
+            "subject_kind": SubjectKind.ENTERPRISE,
+            "org_name": "广安市清风餐饮有限公司",
+            "credit_code": CREDIT_CODE,
+            "legal_representative": "陈法人",
+            "agent_name": "刘经办",
+            "agent_id_number": AGENT_ID,
+            "phone": "13700001234",
+            "address": "广安区建设路1号",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get()
+    assert case.agent.id_number == AGENT_ID
+    assert case.form_data["legal_representative"] == "陈法人"
+    assert case.form_data["contact_address"] == "广安区建设路1号"
+
+
+def test_api_supplement_ties_files_to_the_lines_given(world):
+    case = three_line_notice(world)
+    response = api_client(world.applicant).post(
+        f"/api/v1/cases/{case.pk}/supplement/",
+        {
+            "files": [pdf_file("合同.pdf"), pdf_file("申请书.pdf")],
+            "supplement_lines": [2, 0],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    lines = dict(
+        CaseMaterial.objects.filter(case=case).values_list(
+            "original_name", "supplement_line"
+        )
+    )
+    assert lines == {"合同.pdf": 2, "申请书.pdf": 0}
