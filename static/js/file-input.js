@@ -6,8 +6,16 @@
   function names(input) {
     var files = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
     if (!files.length) return "未选择文件";
-    if (files.length === 1) return files[0];
-    return "已选 " + files.length + " 个文件：" + files.join("、");
+    if (files.length === 1) return "已选择：" + files[0];
+    return "已选择 " + files.length + " 个文件：" + files.join("、");
+  }
+  // A page may name the input with a visible <label class="file-label">
+  // (选择文件 / 追加文件 + the material name for screen readers): the button
+  // takes over its visible words, the label keeps naming the input.
+  function ownLabel(input) {
+    return Array.prototype.filter.call(input.labels || [], function (l) {
+      return l.classList.contains("file-label");
+    })[0];
   }
   function enhance(input) {
     if (input.dataset.filePick) return;
@@ -17,17 +25,20 @@
     var button = document.createElement("span");
     button.className = "file-pick-btn";
     button.setAttribute("aria-hidden", "true");
-    button.textContent = input.multiple ? "选择文件（可多选）" : "选择文件";
-    var label = document.createElement("span");
-    label.className = "file-pick-name";
-    label.setAttribute("aria-hidden", "true");
-    label.textContent = names(input);
+    var label = ownLabel(input);
+    var words = label && label.firstChild && label.firstChild.nodeType === 3 ? label.firstChild.textContent.trim() : "";
+    button.textContent = words || (input.multiple ? "选择文件（可多选）" : "选择文件");
+    if (label) label.classList.add("sr-only");
+    var chosen = document.createElement("span");
+    chosen.className = "file-pick-name";
+    chosen.setAttribute("aria-hidden", "true");
+    chosen.textContent = names(input);
     input.parentNode.insertBefore(wrap, input);
     wrap.appendChild(button);
     wrap.appendChild(input);
-    wrap.appendChild(label);
+    wrap.appendChild(chosen);
     input.addEventListener("change", function () {
-      label.textContent = names(input);
+      chosen.textContent = names(input);
       wrap.classList.toggle("has-file", !!(input.files && input.files.length));
     });
   }
