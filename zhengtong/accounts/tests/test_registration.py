@@ -13,7 +13,6 @@ from zhengtong.accounts.constants import IdentityStatus, Role
 from zhengtong.accounts.services import agent_authorize, user_create
 from zhengtong.accounts.services_public import sms_code_send, sms_code_verify
 from zhengtong.accounts.verification import VerificationResult
-from zhengtong.cases import permissions
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.sms import ConsoleSmsBackend
 
@@ -320,18 +319,6 @@ def test_a_provider_plugs_in_by_setting(client, registered, settings):
     assert registered.identity_status == IdentityStatus.VERIFIED
     assert registered.identity_reference == "T-1"
     assert registered.identity_checked_at is not None
-
-
-def test_self_declared_accounts_submit_unless_the_region_requires_verification(
-    registered, settings
-):
-    permissions.check_submit(user=registered)  # default: allowed, marked for staff
-    settings.ACCOUNTS_SELF_DECLARED_MAY_SUBMIT = False
-    with pytest.raises(ApplicationError) as exc:
-        permissions.check_submit(user=registered)
-    assert exc.value.code == "identity_unverified" and exc.value.status == 403
-    registered.identity_status = IdentityStatus.VERIFIED
-    permissions.check_submit(user=registered)
 
 
 def test_a_self_declared_account_cannot_be_an_agent(registered):

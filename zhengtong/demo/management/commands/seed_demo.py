@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "zhengtong.accounts.demo",
     "zhengtong.queueing.demo",
     "zhengtong.cases.demo",
+    "zhengtong.supervision.demo",
 ]
 
 
