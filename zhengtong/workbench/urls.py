@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     duty_views,
+    intake_views,
     queue_views,
     supervision_breach_views,
     supervision_order_views,
@@ -126,10 +127,10 @@ urlpatterns: list = [
         views.WorkbenchCaseActionView.as_view(),
         name="case-action",
     ),
-    path("intake/", views.WorkbenchIntakeView.as_view(), name="intake"),
+    path("intake/", intake_views.WorkbenchIntakeView.as_view(), name="intake"),
     path(
         "intake/<int:item_id>/",
-        views.WorkbenchIntakeItemView.as_view(),
+        intake_views.WorkbenchIntakeItemView.as_view(),
         name="intake-item",
     ),
 ]
