@@ -237,7 +237,7 @@ def _issue(order: SupervisionOrder, today: date) -> None:
         recipients=addressees(order),
         level=AlertLevel.ORDER,
         text=(
-            f"督办单{order.number}：{order.reason[:80]}。"
+            f"督办单{order.number}：{order.reason[:80].rstrip('。')}。"
             f"请于{order.due_date:%Y年%m月%d日}前回复办理情况。"
         ),
         day=today,
@@ -482,7 +482,7 @@ def order_return(
         recipients=addressees(order),
         level=AlertLevel.ORDER,
         text=(
-            f"督办单{order.number}的回复被退回：{note[:80]}。"
+            f"督办单{order.number}的回复被退回：{note[:80].rstrip('。')}。"
             f"请于{order.due_date:%Y年%m月%d日}前重新回复。"
         ),
         day=today,

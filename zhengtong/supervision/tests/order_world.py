@@ -27,6 +27,9 @@ class OrderWorld(World):
 
     def __init__(self) -> None:
         super().__init__()
+        if getattr(self, "head", None) is not None:  # the cases world has one now
+            self.other_head = self._other_head()
+            return
         self.head = user_create(
             username="head",
             password="pw-123456",
@@ -35,7 +38,10 @@ class OrderWorld(World):
             department=self.dept,
             is_staff=True,
         )
-        self.other_head = user_create(
+        self.other_head = self._other_head()
+
+    def _other_head(self):
+        return user_create(
             username="head2",
             password="pw-123456",
             roles=[Role.DEPARTMENT_HEAD],
