@@ -434,17 +434,22 @@ def case_transition(
     reason: str = "",
     details: dict[str, Any] | None = None,
     update_fields: list[str] | None = None,
+    checked: Transition | None = None,
 ) -> str:
     """
     Move ``case`` through ``action``, save it and append the audit event.
 
     The caller runs inside a transaction and has already set any other
-    fields it wants saved (list them in ``update_fields``). Return the
-    previous status.
+    fields it wants saved (list them in ``update_fields``). ``checked`` is
+    the transition the caller's ``transition_check`` returned, for a caller
+    that changed who the user is to the case (the decision clears the
+    assignee). Return the previous status.
 
     中文：办件状态流转
     """
-    transition = transition_check(case=case, action=action, user=actor, guards=False)
+    transition = checked or transition_check(
+        case=case, action=action, user=actor, guards=False
+    )
     before = case.status
     if transition.to == PREVIOUS:
         to = case.previous_status or Status.ACCEPTED

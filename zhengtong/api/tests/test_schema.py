@@ -61,7 +61,8 @@ def test_schema_covers_every_stable_interface(client):
         "request-supplement",
         "refuse",
         "suspend",
-        "extend",
+        "extension-request",
+        "extension-approve",
         "decide",
     ):
         assert any(p.endswith(f"/{action}/") for p in actions), action

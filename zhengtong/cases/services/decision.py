@@ -60,7 +60,7 @@ def case_decide(
             ErrorCode.INVALID_OUTCOME, "决定结果须为 approve（准予）或 deny（不予）。"
         )
     action = Action.APPROVE if outcome == Outcome.APPROVE else Action.DENY
-    transition_check(case=case, action=action, user=actor, now=now)
+    checked = transition_check(case=case, action=action, user=actor, now=now)
     if outcome == Outcome.DENY:
         reason = _require(reason, "不予许可的理由")
     if valid_until is not None and valid_until < today:
@@ -111,6 +111,7 @@ def case_decide(
             "lamp",
             "due_date_provisional",
         ],
+        checked=checked,
     )
     document = _issue(
         case,

@@ -125,10 +125,17 @@ def test_who_may_see_a_case(submitted, world, who, status):
         ("supervisor", "accept", {}, 403, "not_permitted"),
         ("other_applicant", "withdraw", {}, 404, "not_found"),
         ("foreign_reviewer", "accept", {}, 404, "not_found"),
-        ("counter", "decide", {"outcome": "approve"}, 403, "not_permitted"),
+        ("applicant", "decide", {"outcome": "approve"}, 403, "not_permitted"),
         ("reviewer", "decide", {"outcome": "approve"}, 409, "invalid_transition"),
         ("counter", "conclude", {}, 409, "invalid_transition"),
-        ("reviewer", "extend", {"days": 2, "reason": "x"}, 403, "not_permitted"),
+        ("reviewer", "extension-approve", {}, 403, "not_permitted"),
+        (
+            "counter",
+            "extension-request",
+            {"days": 2, "reason": "x"},
+            403,
+            "not_assignee",
+        ),
         ("counter", "refuse", {"reason": ""}, 400, "reason_required"),
         (
             "counter",
@@ -201,7 +208,8 @@ def test_full_flow_over_http_with_notices_read_back(
     assert r.status_code == 200 and r.json()["status"] == Status.ACCEPTED
     assert r.json()["due_date"] and r.json()["accepted_at"]
     steps = r.json()["steps"]
-    for _ in steps:
+    assert [s["decides"] for s in steps] == [False, False, True]
+    for _ in steps[:-1]:  # the last, 批准, is decided, not completed
         case = Case.objects.get(pk=submitted.pk)
         step = case.steps.get(status="active")
         r = client_for(case.current_assignee).post(
@@ -211,7 +219,8 @@ def test_full_flow_over_http_with_notices_read_back(
         )
         assert r.status_code == 200, r.json()
     with django_capture_on_commit_callbacks(execute=True):
-        r = client_for(w.reviewer).post(
+        decider = Case.objects.get(pk=submitted.pk).current_assignee
+        r = client_for(decider).post(
             f"/api/v1/cases/{submitted.pk}/decide/",
             {"outcome": "approve", "reason": "符合条件"},
             format="json",
@@ -427,7 +436,10 @@ def test_openapi_schema_lists_case_actions(db):
         "refuse",
         "suspend",
         "resume",
-        "extend",
+        "extension-request",
+        "extension-approve",
+        "extension-reject",
+        "delivery-not-needed",
         "decide",
         "conclude",
         "withdraw",

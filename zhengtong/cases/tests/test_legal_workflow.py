@@ -189,6 +189,30 @@ def test_a_single_step_item_says_so_in_its_data(world):
     assert case.status == Status.DECIDED_APPROVED
 
 
+def test_a_department_head_decides_where_the_item_names_that_role(world):
+    """承办 by a reviewer, 批准 by the 部门负责人 (the demo's steps)."""
+    item = ServiceItemFactory(
+        department=world.dept,
+        published__promised_days=5,
+        published__statutory_days=20,
+    )
+    services.step_templates_set(
+        item=item,
+        steps=[
+            ("承办", Role.REVIEWER, None, False),
+            ("批准", Role.DEPARTMENT_HEAD, None, True),
+        ],
+    )
+    case = complete_case(world, at(2026, 3, 2), item=item)
+    case = services.case_accept(case=case, actor=world.counter)
+    assert to_deciding_step(case).pk == world.head.pk
+    case = services.case_decide(
+        case=case, actor=world.head, outcome="deny", reason="不符"
+    )
+    assert case.status == Status.DECIDED_DENIED
+    assert case.steps.get(decides=True).completed_by_id == world.head.pk
+
+
 # -- separation of duties --------------------------------------------------------
 
 

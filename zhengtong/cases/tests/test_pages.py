@@ -14,7 +14,7 @@ from zhengtong.cases.constants import Status
 from zhengtong.cases.models import Case
 from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFactory
 
-from .conftest import EXE_BYTES, PDF_BYTES, World, pdf_file
+from .conftest import EXE_BYTES, PDF_BYTES, World, pdf_file, to_deciding_step
 
 PDF = PDF_BYTES
 EXE = EXE_BYTES
@@ -300,7 +300,7 @@ def test_withdraw_after_decision_shows_the_refusal_not_a_500(client, ui):
     case = ui.submitted_case()
     services.case_accept(case=case, actor=ui.counter)
     case.refresh_from_db()
-    services.case_decide(case=case, actor=ui.reviewer, outcome="approve")
+    services.case_decide(case=case, actor=to_deciding_step(case), outcome="approve")
     client.force_login(ui.applicant)
     response = client.post(f"/cases/{case.pk}/withdraw/", {"confirm": "on"})
     assert response.status_code in (403, 409)
@@ -387,15 +387,14 @@ def test_workbench_accept_with_missing_materials_shows_the_service_message(clien
 def test_workbench_extend_rejects_bad_days_and_unauthorised_staff(client, ui):
     case = ui.submitted_case()
     services.case_accept(case=case, actor=ui.counter)
-    client.force_login(ui.reviewer)
-    bad = client.post(
-        f"/workbench/cases/{case.pk}/extend/", {"days": "11", "reason": "复杂"}
-    )
+    case.refresh_from_db()
+    client.force_login(case.current_assignee)
+    url = f"/workbench/cases/{case.pk}/extension-request/"
+    bad = client.post(url, {"days": "11", "reason": "复杂"})
     assert bad.status_code == 400
     assert "不得超过10个工作日" in bad.content.decode()
-    refused = client.post(
-        f"/workbench/cases/{case.pk}/extend/", {"days": "5", "reason": "复杂"}
-    )
+    client.force_login(ui.counter)
+    refused = client.post(url, {"days": "5", "reason": "复杂"})
     assert refused.status_code == 403
     case.refresh_from_db()
     assert case.extension_days == 0
