@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from zhengtong.core.admin import LabelledTabularInline
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
 
@@ -112,7 +113,7 @@ class DepartmentAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CounterInline(admin.TabularInline):
+class CounterInline(LabelledTabularInline):
     model = Counter
     fields = ("number", "name", "floor", "zone", "is_integrated", "is_active")
     extra = 0
@@ -138,7 +139,7 @@ class CounterAdmin(AuditedAdmin):
     autocomplete_fields = ("departments", "items")
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(LabelledTabularInline):
     model = ServiceItemVersion
     fields = ("version_link", "status", "effective_from", "published_at", "name")
     readonly_fields = fields

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from zhengtong.catalog.models import Hall
+from zhengtong.core.admin import LabelledTabularInline
 from zhengtong.core.errors import ApplicationError
 
 from . import models, opening, rules
 
 
-class CounterCategoryInline(admin.TabularInline):
+class CounterCategoryInline(LabelledTabularInline):
     model = models.CounterCategory
     extra = 0
 
@@ -159,7 +160,7 @@ class ServiceRuleSkipFormSet(forms.BaseInlineFormSet):
                 form.add_error("date", exc.message)
 
 
-class ServiceRuleSkipInline(admin.TabularInline):
+class ServiceRuleSkipInline(LabelledTabularInline):
     model = models.ServiceRuleSkip
     formset = ServiceRuleSkipFormSet
     fields = ["date", "note"]

@@ -25,6 +25,7 @@ from zhengtong.cases.services_instant import (
 from zhengtong.catalog.tests.factories import ServiceItemFactory
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.models import AuditEvent
+from zhengtong.core.tests.axe import assert_accessible
 
 from .conftest import complete_case
 
@@ -262,10 +263,12 @@ def test_reason_dialog_in_chromium(django_db_setup, live_server, page, artifacts
     dialog = page.locator("#convert-instant-dialog")
     expect(dialog).to_be_visible()
     dialog.locator("textarea").fill("需现场核查经营场所，当场无法办结。")
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "instant-01-reason-dialog.png"))
     dialog.get_by_role("button", name="确认转为承诺件").click()
     expect(page.locator(".msg-success")).to_contain_text("已转为承诺件")
     expect(page.locator(".timeline")).to_contain_text("需现场核查经营场所")
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "instant-02-converted.png"), full_page=True
     )

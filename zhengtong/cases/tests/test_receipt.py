@@ -21,6 +21,7 @@ from zhengtong.cases import services
 from zhengtong.cases.constants import DocumentKind
 from zhengtong.cases.documents import document_render
 from zhengtong.catalog.tests.factories import CounterFactory
+from zhengtong.core.tests.axe import assert_accessible
 
 from .conftest import pdf_file
 
@@ -229,6 +230,7 @@ def test_walk_in_receipt_printed_at_the_counter_and_downloaded_online(
     bar = page.locator(".receipt-bar")
     expect(bar).to_contain_text("收件凭证")
     expect(bar.get_by_role("link", name="打印收件凭证")).to_be_visible()
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "receipt-01-workbench-after-intake.png"),
         full_page=True,
@@ -246,6 +248,7 @@ def test_walk_in_receipt_printed_at_the_counter_and_downloaded_online(
     applicant.goto(f"{base}/cases/{online.pk}/")
     link = applicant.get_by_role("link", name="下载收件凭证")
     expect(link).to_be_visible()
+    assert_accessible(applicant)
     applicant.screenshot(
         path=str(artifacts_dir / "receipt-02-applicant-case-page.png"), full_page=True
     )

@@ -34,6 +34,7 @@ from zhengtong.cases.services_tolerance import (
 from zhengtong.cases.tasks import case_tolerance_followup_job
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.models import AuditEvent
+from zhengtong.core.tests.axe import assert_accessible
 
 from .conftest import pdf_file
 
@@ -312,6 +313,7 @@ def test_pages_in_chromium(django_db_setup, live_server, page, browser, artifact
     form = page.locator("#tolerance")
     expect(form).to_contain_text("补齐容缺材料")
     expect(form).to_contain_text(material.name)
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "tolerance-01-applicant-form.png"), full_page=True
     )
@@ -326,6 +328,7 @@ def test_pages_in_chromium(django_db_setup, live_server, page, browser, artifact
     staff.get_by_role("button", name="登录").click()
     expect(staff.locator(".status-big")).to_have_text("已撤回")
     expect(staff.locator(".timeline")).to_contain_text("视为撤回")
+    assert_accessible(staff)
     staff.screenshot(
         path=str(artifacts_dir / "tolerance-02-workbench-withdrawn.png"), full_page=True
     )

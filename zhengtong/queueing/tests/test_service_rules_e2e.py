@@ -16,6 +16,7 @@ from django.test import Client
 import pytest
 import time_machine
 
+from zhengtong.core.tests.axe import assert_accessible
 from zhengtong.queueing import rules
 from zhengtong.queueing.models import ServiceRule
 
@@ -82,6 +83,7 @@ def test_saturday_rule_in_the_pages(
         expect(page.locator("[data-session]")).to_have_text("周六上午服务，仅限预约")
         expect(page.locator(".slots button")).to_have_count(18)
         expect(page.locator(".day-mark").first).to_have_text("周末服务")
+        assert_accessible(page)
         page.screenshot(
             path=str(artifacts_dir / "queue-rules-1-appointments.png"), full_page=True
         )
@@ -104,12 +106,14 @@ def test_saturday_rule_in_the_pages(
         expect(admin.locator("td[data-date='2026-10-17']")).to_contain_text(
             "周六上午服务"
         )
+        assert_accessible(admin)
         admin.screenshot(
             path=str(artifacts_dir / "queue-rules-2-admin-preview.png"),
             full_page=True,
         )
         admin.goto(f"{base}/admin/queueing/servicerule/{rule.pk}/change/")
         expect(admin.locator("#id_weekday_list_5")).to_be_checked()
+        assert_accessible(admin)
         admin.screenshot(
             path=str(artifacts_dir / "queue-rules-3-admin-rule.png"), full_page=True
         )
@@ -123,5 +127,6 @@ def test_saturday_rule_in_the_pages(
         expect(kiosk.locator("[data-appointments-only]")).to_contain_text(
             "周六上午服务，仅限预约"
         )
+        assert_accessible(kiosk)
         kiosk.screenshot(path=str(artifacts_dir / "queue-rules-4-kiosk.png"))
         kiosk_context.close()

@@ -16,6 +16,7 @@ from zhengtong.cases.constants import Status
 from zhengtong.cases.models import Case
 from zhengtong.cases.tests.conftest import World, pdf_file
 from zhengtong.core.models import AuditEvent
+from zhengtong.core.tests.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +92,7 @@ def test_desk_table_reveal_and_confirm_in_chromium(
     login(page, base, "counter", "/workbench/?inbox=all")
     page.goto(f"{base}/workbench/?inbox=all")
     expect(page.locator(".case-table td.cell-main a")).to_have_count(len(cases))
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "e2e-desk-01-list-1366.png"))
     assert page.evaluate(WRAPPED_CELLS) == []
     # the check is not blind: the old narrow container with wrapping cells fails it
@@ -109,6 +111,7 @@ def test_desk_table_reveal_and_confirm_in_chromium(
     phone.get_by_role("button", name="查看完整申请表联系电话").click()
     expect(page.locator("#contact-phone")).to_contain_text("13912340000")
     expect(page.locator("#contact-phone")).to_contain_text("已留痕")
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "e2e-desk-02-contact-revealed.png"))
     assert AuditEvent.objects.filter(
         stream=f"cases.case:{case.pk}",
@@ -124,6 +127,7 @@ def test_desk_table_reveal_and_confirm_in_chromium(
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("申请人不具备主体资格")
     expect(dialog).to_contain_text("不能撤销")
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "e2e-desk-03-confirm-dialog.png"))
     dialog.get_by_role("button", name="返回修改").click()
     expect(dialog).to_be_hidden()
@@ -133,12 +137,79 @@ def test_desk_table_reveal_and_confirm_in_chromium(
     expect(page.locator(".msg-success")).to_contain_text("不予受理")
     assert Case.objects.get(pk=case.pk).status == Status.REJECTED_AT_INTAKE
 
+    # Counter intake: 个人/企业 shows the fields of the chosen kind only.
+    page.goto(f"{base}/workbench/intake/{world.item.pk}/")
+    enterprise = page.locator("[data-subject-group=enterprise]")
+    person = page.locator("[data-subject-group=person]")
+    expect(enterprise).to_be_hidden()
+    expect(person).to_be_visible()
+    page.get_by_label("企业（法人或其他组织）").check()
+    expect(enterprise).to_be_visible()
+    expect(person).to_be_hidden()
+    expect(page.get_by_label("统一社会信用代码")).to_be_visible()
+    expect(page.get_by_label("法定代表人（负责人）")).to_be_visible()
+    page.screenshot(
+        path=str(artifacts_dir / "e2e-desk-05-intake-enterprise.png"), full_page=True
+    )
+
     # On a phone the list stacks its rows: nothing runs off the screen.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/workbench/?inbox=all")
     expect(page.locator(".case-table td.cell-main a").first).to_be_visible()
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "e2e-desk-04-list-phone.png"), full_page=True
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(WRAPPED_CELLS) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_supplement_slots_per_notice_line_in_chromium(
+    django_db_setup, live_server, page: Page, artifacts_dir
+):
+    world = World(online=True)
+    case = services.case_create(
+        applicant=world.applicant, item=world.item, actor=world.applicant, submit=False
+    )
+    case = services.case_submit(case=case, actor=world.applicant)
+    first, second = world.materials[:2]
+    services.case_supplement_request(
+        case=case,
+        actor=world.counter,
+        missing=[
+            first.pk,
+            second.pk,
+            {"name": "营业场所使用证明", "problem": "租赁合同须加盖出租方印章"},
+        ],
+    )
+    base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "zhang", f"/cases/{case.pk}/")
+    slots = page.locator(".supplement-slot")
+    expect(slots).to_have_count(3)
+    expect(slots.nth(2)).to_contain_text("营业场所使用证明")
+    pdf = {"mimeType": "application/pdf", "buffer": pdf_file().read()}
+    page.set_input_files(
+        "#id_line_0", [{"name": "申请书1.pdf", **pdf}, {"name": "申请书2.pdf", **pdf}]
+    )
+    page.set_input_files("#id_line_1", [{"name": "身份证.pdf", **pdf}])
+    page.set_input_files("#id_line_2", [{"name": "租赁合同.pdf", **pdf}])
+    page.screenshot(
+        path=str(artifacts_dir / "e2e-desk-06-supplement-phone.png"), full_page=True
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="提交补正材料").click()
+    expect(page.locator(".msg-success")).to_contain_text("补正材料已提交")
+
+    staff = page.context.browser.new_context(viewport={"width": 1366, "height": 900})
+    counter = staff.new_page()
+    login(counter, base, "counter", f"/workbench/cases/{case.pk}/")
+    counter.goto(f"{base}/workbench/cases/{case.pk}/")
+    table = counter.locator(".supplement-lines")
+    expect(table.locator("[data-supplement-line='1']")).to_contain_text("申请书2.pdf")
+    expect(table.locator("[data-supplement-line='3']")).to_contain_text("租赁合同.pdf")
+    table.scroll_into_view_if_needed()
+    counter.screenshot(path=str(artifacts_dir / "e2e-desk-07-supplement-staff.png"))
+    staff.close()

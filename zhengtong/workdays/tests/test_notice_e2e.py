@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from zhengtong.core.tests.axe import assert_accessible
 from zhengtong.workdays.models import CalendarDay, CalendarYear
 from zhengtong.workdays.selectors import calendar_cache_clear, calendar_year_status
 
@@ -32,6 +33,7 @@ def test_paste_preview_confirm_in_browser(
     error = page.locator("#nt-parse-error")
     assert "第 8 行" in error.inner_text()
     assert page.locator("#nt-parse-error mark").inner_text() == "共6天"
+    assert_accessible(page)
     page.screenshot(path=str(artifacts_dir / "workdays-notice-1-error.png"))
 
     page.fill("textarea[name=text]", NOTICE)
@@ -41,12 +43,14 @@ def test_paste_preview_confirm_in_browser(
     assert changed.count() == page.locator("#nt-changes tbody tr").count() > 10
     assert "推定" in page.locator("#nt-summary").inner_text()
     assert page.locator(".nt-month").count() == 12
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "workdays-notice-2-preview.png"), full_page=True
     )
 
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 420
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "workdays-notice-2-preview-phone.png"), full_page=True
     )
@@ -57,6 +61,7 @@ def test_paste_preview_confirm_in_browser(
         "已按国务院通知导入 2026 年放假安排" in page.locator("#nt-result").inner_text()
     )
     assert page.locator("#nt-recompute").is_visible()
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "workdays-notice-3-result.png"), full_page=True
     )
