@@ -113,9 +113,15 @@
   }
   var clock = document.getElementById("clock");
   if (clock) {
+    // the centre's time (TIME_ZONE), whatever the display computer is set to
+    var zone = clock.getAttribute("data-time-zone") || undefined;
     var tick = function () {
       var d = new Date();
-      clock.textContent = d.toLocaleTimeString("zh-CN", { hour12: false });
+      try {
+        clock.textContent = d.toLocaleTimeString("zh-CN", { hour12: false, timeZone: zone });
+      } catch (e) {
+        clock.textContent = d.toLocaleTimeString("zh-CN", { hour12: false });
+      }
     };
     tick();
     setInterval(tick, 1000);
