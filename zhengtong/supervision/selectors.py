@@ -241,9 +241,20 @@ def clock_page_for_user(
     return rows, next_key
 
 
-def clock_count_for_user(*, user: Any, filters: ClockFilters | None = None) -> int:
-    """Return the number of open clocks of a list (the count on the desk)."""
-    return Clock.objects.filter(clock_open_filter(user=user, filters=filters)).count()
+def clock_count_for_user(
+    *, user: Any, filters: ClockFilters | None = None, limit: int | None = None
+) -> int:
+    """
+    Return the number of open clocks of a list (the count on the desk).
+
+    With ``limit``, counting stops after ``limit + 1`` rows (the list page
+    shows "10000+" above a long list instead of counting a million rows;
+    the exact figures per department and lamp are the desk's tables).
+    """
+    qs = Clock.objects.filter(clock_open_filter(user=user, filters=filters))
+    if limit is not None:
+        return qs.order_by()[: limit + 1].count()
+    return qs.count()
 
 
 def _lamp_rows(

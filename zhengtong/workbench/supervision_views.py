@@ -54,6 +54,7 @@ from .views import StaffRequiredMixin
 
 TEMPLATES = "workbench/supervision/"
 PAGE_SIZE = 50
+COUNT_LIMIT = 10_000  # a list's total is counted up to this ("10000+")
 PREVIEW = 8  # rows of each list shown on the desk itself
 
 
@@ -245,7 +246,10 @@ class SupervisionClockListView(SupervisionRequiredMixin, View):
                 "params": query,
                 "labels": labels,
                 "rows": [clock_row(r) for r in rows],
-                "total": selectors.clock_count_for_user(user=user, filters=filters),
+                "total": selectors.clock_count_for_user(
+                    user=user, filters=filters, limit=COUNT_LIMIT
+                ),
+                "count_limit": COUNT_LIMIT,
                 "paged": after is not None,
                 "first_url": "?" + urlencode(query),
                 "next_url": (

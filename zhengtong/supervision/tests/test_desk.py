@@ -418,3 +418,17 @@ def test_own_warnings_on_the_workbench_home_and_mark_read(desk, client):
     assert mine.read_at is not None and theirs.read_at is None
     assert "办件已超期" not in client.get(reverse("workbench:home")).content.decode()
     assert timezone.localdate(mine.read_at) == TODAY
+
+
+def test_a_long_list_says_how_many_up_to_the_limit(desk, client, monkeypatch):
+    from zhengtong.workbench import supervision_views
+
+    monkeypatch.setattr(supervision_views, "COUNT_LIMIT", 2)
+    assert selectors.clock_count_for_user(user=desk.supervisor, limit=2) == 3
+    client.force_login(desk.supervisor)
+    page = client.get(reverse("workbench:supervision-clocks")).content.decode()
+    assert "data-list-total>2+<" in page
+    page = client.get(
+        reverse("workbench:supervision-clocks"), {"lamp": "yellow", "kind": "case"}
+    ).content.decode()
+    assert "data-list-total>2<" in page
