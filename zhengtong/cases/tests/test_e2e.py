@@ -97,6 +97,15 @@ def people(transactional_db):
         department=dept,
         is_staff=True,
     )
+    # 批准 goes to someone other than the 承办人 (separation of duties)
+    user_create(
+        username="reviewer2",
+        password=PASSWORD,
+        roles=[Role.REVIEWER],
+        display_name="钱审核",
+        department=dept,
+        is_staff=True,
+    )
     return {
         "item": item,
         "applicant": applicant,
@@ -202,6 +211,22 @@ def test_apply_supplement_accept_review_approve_download(
         click_action(reviewer, "本环节办理完成（同意）")
         steps_done += 1
     assert steps_done >= 1
+    # the 承办人 may not decide: no 准予许可 for them
+    expect(
+        reviewer.locator(".action-bar").get_by_role("link", name="准予许可")
+    ).to_have_count(0)
+    review_ctx.close()
+    # the other reviewer: the remaining step (审核), then 批准, the deciding step
+    review_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    reviewer = review_ctx.new_page()
+    login(reviewer, base, "reviewer2", f"/workbench/cases/{case.pk}/")
+    step_button = reviewer.locator(".action-bar").get_by_role(
+        "link", name="本环节办理完成（同意）"
+    )
+    while step_button.count() and steps_done < 5:
+        click_action(reviewer, "本环节办理完成（同意）")
+        steps_done += 1
+    assert steps_done == 2  # 承办 and 审核; 批准 is decided, not completed
     expect(reviewer.locator(".status-big")).to_have_text(str(Status.UNDER_REVIEW.label))
     shot(reviewer, "workbench-reviewed")
     reviewer.locator(".action-bar").get_by_role("link", name="准予许可").click()
