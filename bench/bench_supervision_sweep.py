@@ -211,6 +211,11 @@ def main() -> int:
             [TODAY - timedelta(days=4)],
         )
         result["orders_steady_state"] = cursor.rowcount
+        cursor.execute(
+            "UPDATE supervision_clock SET escalated_on = red_since + 3"
+            " WHERE lamp = 'red' AND red_since < %s",
+            [TODAY - timedelta(days=4)],
+        )
         cursor.execute("VACUUM ANALYZE supervision_clock")
         cursor.execute("VACUUM ANALYZE supervision_supervisionorder")
     result["fill_s"] = round(time.perf_counter() - t, 1)

@@ -150,6 +150,7 @@ class Clock(models.Model):
     lamp = models.CharField(_("亮灯"), max_length=8, choices=Lamp.choices)
     lamp_since = models.DateField(_("亮灯日期"), null=True, blank=True)
     red_since = models.DateField(_("红灯起始日"), null=True, blank=True)
+    escalated_on = models.DateField(_("拟督办日期"), null=True, blank=True)
     provisional = models.BooleanField(_("期限推定"), default=False)
     closed_on = models.DateField(_("结束日期"), null=True, blank=True)
     closed_late = models.BooleanField(_("超期结束"), default=False)
@@ -190,6 +191,12 @@ class Clock(models.Model):
                 fields=["owner", "lamp"],
                 condition=Q(state__in=["running", "suspended"]),
                 name="clock_open_owner",
+            ),
+            # Escalation: red clocks not yet escalated, by how long red.
+            models.Index(
+                fields=["red_since"],
+                condition=Q(state="running", lamp="red", escalated_on__isnull=True),
+                name="clock_red_not_escalated",
             ),
             models.Index(fields=["case_id"], name="clock_case"),
             models.Index(

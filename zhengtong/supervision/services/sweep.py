@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zhengtong.accounts.constants import Role
@@ -137,33 +136,57 @@ class _Recipients:
 
 
 def _alerts_for(changes: list[Change], policies: Policies, today: date) -> list[Alert]:
-    """The escalation ladder: yellow → handler; red → handler, heads, supervisors."""
+    """
+    The escalation ladder: yellow → the handler; red → the handler, and one
+    digest per department to its heads and one for the centre to the
+    supervisors (a digest of a single clock names it and is tied to it).
+    """
     people = _Recipients()
     rows: list[Alert] = []
+    red_by_department: dict[int | None, list[Change]] = {}
     for change in changes:
         policy = policies.for_region(change.region_code)
         if change.new == Lamp.YELLOW and change.old == Lamp.GREEN:
-            to = [change.owner_id] if policy.notify_handler_on_yellow else []
-            level = AlertLevel.YELLOW
+            if policy.notify_handler_on_yellow and change.owner_id:
+                rows.append(_alert(change.owner_id, change, AlertLevel.YELLOW, today))
         elif change.new == Lamp.RED:
-            to = [change.owner_id]
+            if change.owner_id:
+                rows.append(_alert(change.owner_id, change, AlertLevel.RED, today))
             if policy.notify_heads_on_red:
-                to += people.heads(change.department_id) + people.supervisors()
-            level = AlertLevel.RED
-        else:
-            continue
-        text = _alert_text(change)
-        rows.extend(
-            Alert(
-                recipient_id=r,
-                clock_id=change.id,
-                level=level,
-                day=today,
-                text=text[:300],
-            )
-            for r in sorted({r for r in to if r})
-        )
+                red_by_department.setdefault(change.department_id, []).append(change)
+    everyone: list[Change] = []
+    for department_id, red in red_by_department.items():
+        everyone += red
+        rows += _digest(people.heads(department_id), red, "本部门", today)
+    rows += _digest(people.supervisors(), everyone, "全中心", today)
     return rows
+
+
+def _alert(recipient: int, change: Change, level: str, today: date) -> Alert:
+    return Alert(
+        recipient_id=recipient,
+        clock_id=change.id,
+        level=level,
+        day=today,
+        text=_alert_text(change)[:300],
+    )
+
+
+def _digest(
+    recipients: list[int], red: list[Change], where: str, today: date
+) -> list[Alert]:
+    """One alert per recipient for many new red clocks (or the one clock)."""
+    if not red or not recipients:
+        return []
+    if len(red) == 1:
+        return [_alert(r, red[0], AlertLevel.RED, today) for r in recipients]
+    shown = "、".join(c.number for c in red[:5])
+    more = f"等 {len(red)} 件" if len(red) > 5 else f"共 {len(red)} 件"
+    text = f"{where}今日新增超期（红灯）{more}：{shown}。请到电子监察台查看并督促办理。"
+    return [
+        Alert(recipient_id=r, level=AlertLevel.RED, day=today, text=text[:300])
+        for r in recipients
+    ]
 
 
 def _red_cutoff(cal, today: date, days: int) -> date:
@@ -190,14 +213,15 @@ def _escalate(policies: Policies, today: date) -> int:
         qs = Clock.objects.filter(
             state=ClockState.RUNNING,
             lamp=Lamp.RED,
-            kind__in=ESCALATING,
+            escalated_on__isnull=True,
             red_since__lte=cutoff,
+            kind__in=ESCALATING,
             department__isnull=False,
-        ).exclude(
-            Exists(SupervisionOrder.objects.filter(clock=OuterRef("pk"), auto=True))
         )
         qs = qs.filter(region_code=code) if code else qs.exclude(region_code__in=others)
         clocks = list(qs.select_related("department", "owner").order_by("id")[:1000])
+        # marked first: a clock whose case is gone is not tried again
+        Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(escalated_on=today)
         cases = Case.objects.in_bulk({c.case_id for c in clocks if c.case_id})
         steps = CaseStep.objects.in_bulk(
             {c.object_id for c in clocks if c.kind == ClockKind.STEP}

@@ -198,3 +198,19 @@ def test_resync_and_incremental_sync_agree(sworld, resync):
         supervision_sweep(resync=resync)
     kinds = set(Clock.objects.values_list("kind", flat=True))
     assert {ClockKind.CASE, ClockKind.CASE_STATUTORY} <= kinds
+
+
+def test_heads_and_supervisors_get_one_digest_for_many_new_red_clocks(sworld):
+    w = sworld
+    cases = [accepted_case(w) for _ in range(3)]
+    sweep_on(2025, 9, 25)
+    sweep_on(2025, 10, 10)
+    day = date(2025, 10, 10)
+    head_alerts = Alert.objects.filter(recipient=w.head, level="red", day=day)
+    assert head_alerts.count() == 1
+    digest = head_alerts.get()
+    assert digest.clock_id is None and "共 3 件" in digest.text
+    assert all(c.number in digest.text for c in cases)
+    assert (
+        Alert.objects.filter(recipient=w.supervisor, level="red", day=day).count() == 1
+    )
