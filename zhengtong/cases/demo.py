@@ -11,14 +11,20 @@ version marked 演示 (demo limits and a generic material checklist), created
 with ``item_version_create_draft`` and published with ``item_version_publish``;
 the imported versions stay untouched in the version history.
 
+Every scenario runs at a moment of its own (``_clock_at``): the cases due
+soon and overdue on the past working day they were accepted, the others now
+(on the last working day when the seed runs on a rest day), so a case's
+dates (收件, 受理, steps) agree with its events and notices.
+
 Idempotent: each scenario has an idempotency key and is skipped when its
 case exists. A scenario that fails (for example because the holiday
 calendar of the year is not loaded) is reported and skipped; it never
 stops ``seed_demo``.
 """
 
+import contextlib
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
@@ -262,12 +268,55 @@ def _days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
+def _working_moment(days: int, hour: int = 10) -> datetime.datetime | None:
+    """
+    Return ``hour`` o'clock of the last working day at least ``days`` days
+    ago (None when that is now: today is a working day and ``days`` is 0).
+    """
+    cal = clock.calendar()
+    now = timezone.now()
+    day = timezone.localdate(now) - datetime.timedelta(days=days)
+    if days == 0 and cal.is_working_day(day):
+        return None
+    if days == 0:
+        hour = 15
+    while not cal.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    return min(moment, now)
+
+
+@contextlib.contextmanager
+def _clock_at(moment: datetime.datetime | None) -> Iterator[None]:
+    """
+    Run a demo scenario as if at ``moment``: every time stored meanwhile (the
+    case's own times, its audit events, notices, messages, uploads) starts
+    there and runs on, so the case's dates agree with its events.
+
+    Demo seed only: ``django.utils.timezone.now`` is replaced for the
+    duration (``seed_demo`` is a one-shot, single-threaded command; every
+    module reads the clock through it). ``None`` leaves the clock alone.
+    """
+    if moment is None:
+        yield
+        return
+    real_now = timezone.now
+    started = real_now()
+    timezone.now = lambda: moment + (real_now() - started)
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+
+
 def _accepted_at_for_yellow(promised_days: int) -> datetime.datetime:
     """Return a past acceptance time whose due date makes the lamp yellow."""
     cal = clock.calendar()
     today = timezone.localdate()
     for back in range(1, 40):
         start = today - datetime.timedelta(days=back)
+        if not cal.is_working_day(start):
+            continue  # the counter accepts on working days
         due = clock.add_days(cal, start, promised_days)
         if clock.lamp_for(cal, due, today) == Lamp.YELLOW:
             return timezone.make_aware(
@@ -375,14 +424,15 @@ def _scenarios(d: Demo) -> list[tuple[str, str, Callable[[], Any]]]:
 
     def overdue():
         # Accepted five weeks ago and still in review: the lamp turns red.
-        now = _days_ago(35)
-        case = d.accepted("overdue", "applicant2", 0, now=now)
-        d.step(case, "同意。", now=now)
+        with _clock_at(_working_moment(35)):
+            case = d.accepted("overdue", "applicant2", 0)
+            d.step(case, "同意。")
 
     def due_soon():
         item = d.item(0)
         now = _accepted_at_for_yellow(item.current_version.promised_days or 5)
-        d.accepted("due-soon", "applicant", 0, now=now)
+        with _clock_at(now):
+            d.accepted("due-soon", "applicant", 0)
 
     return [
         ("draft", "草稿", draft),
@@ -436,7 +486,8 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             skipped += 1
             continue
         try:
-            with transaction.atomic():
+            # Today's scenarios on the last working day when today is not one.
+            with _clock_at(_working_moment(0)), transaction.atomic():
                 run()
             created += 1
         except ApplicationError as exc:

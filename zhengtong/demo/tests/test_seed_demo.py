@@ -1,14 +1,20 @@
 """The README's demo command loads everything and can be run again safely."""
 
+import datetime
 import io
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 
+from zhengtong.accounts.models import User
+from zhengtong.cases import clock
 from zhengtong.cases.models import Case
 from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
+from zhengtong.core.models import AuditEvent
 from zhengtong.queueing.models import Ticket
 
 # The demo is seeded "as of today" (cases accepted days ago, a yellow lamp):
@@ -44,3 +50,36 @@ def test_seed_demo_is_complete_and_idempotent():
         Ticket.objects.count(),
     ) == counts
     assert authenticate(username="counter", password="demo-pass-2") is not None
+
+
+@pytest.mark.parametrize(
+    "frozen_moment",
+    # A Saturday: the demo's cases are still accepted on working days.
+    [datetime.datetime(2026, 3, 7, 11, tzinfo=ZoneInfo("Asia/Shanghai"))],
+)
+def test_demo_case_dates_agree_with_their_events_and_staff_have_posts():
+    out = io.StringIO()
+    call_command("seed_demo", "--password", "demo-pass-1", stdout=out)
+    cal = clock.calendar()
+    cases = list(Case.objects.order_by("id"))
+    assert len(cases) >= 10
+    for case in cases:
+        events = AuditEvent.objects.filter(stream=f"cases.case:{case.pk}")
+        days = {timezone.localdate(e.created_at) for e in events}
+        assert days, case.idempotency_key
+        assert min(days) == timezone.localdate(case.created_at), case.idempotency_key
+        for value in (case.received_date, case.accepted_date):
+            assert value is None or value in days, (case.idempotency_key, value)
+        if case.accepted_date:
+            assert cal.is_working_day(case.accepted_date), case.idempotency_key
+    overdue = Case.objects.get(idempotency_key="demo-overdue")
+    assert overdue.accepted_date < timezone.localdate() - datetime.timedelta(days=30)
+
+    counter = User.objects.get(username="counter")
+    assert counter.backup.username == "counter2"
+    assert sorted(counter.counters.values_list("number", flat=True)) == ["1", "2", "3"]
+    assert User.objects.get(username="counter2").backup == counter
+    reviewer = User.objects.get(username="reviewer")
+    assert reviewer.backup.username == "reviewer2"
+    assert reviewer.backup.backup == reviewer
+    assert "演示办件：新建15个场景" in out.getvalue()
