@@ -363,16 +363,16 @@ def case_supplement_submit(
             "supplement_empty_answer", "请上传补正材料或填写补正说明。"
         )
     lines: dict[str, int] = {}
-    for material, upload, index in pairs:
-        name = items[index]["name"] if index is not None else ""
+    for material, upload, line in pairs:
+        name = items[line]["name"] if line is not None else ""
         row = case_material_add(
             case=case, actor=actor, file=upload, material=material, name=name
         )
-        if index is not None:
+        if line is not None:
             row.supplement_request = request
-            row.supplement_line = index
+            row.supplement_line = line
             row.save(update_fields=["supplement_request", "supplement_line"])
-            lines[str(index)] = lines.get(str(index), 0) + 1
+            lines[str(line)] = lines.get(str(line), 0) + 1
     if request is not None:
         request.answered_at = now
         request.answer_note = (note or "").strip()
