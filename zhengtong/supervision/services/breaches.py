@@ -357,9 +357,9 @@ def breaches_propose_late(*, today: date | None = None) -> int:
     中文：超期办结拟效能告诫
     """
     today = today or timezone.localdate()
-    on_record = Breach.objects.filter(rule_code=RULE_LATE, evidence_kind="step").values(
-        "evidence_id"
-    )
+    on_record = Breach.objects.filter(
+        rule_code=RULE_LATE, evidence_kind="step", evidence_id__isnull=False
+    ).values("evidence_id")
     rows = list(
         CaseStep.objects.filter(
             case__status=Status.CONCLUDED,
