@@ -699,6 +699,12 @@ class Ticket(BaseModel):
             ),
             models.Index(fields=["hall", "service_date", "status"]),
             models.Index(fields=["counter", "status"]),
+            # the counter a case was received at (supervision, statistics)
+            models.Index(
+                fields=["case_id"],
+                condition=Q(case_id__isnull=False),
+                name="ticket_case",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from zhengtong.cases.clock import add_days, calendar
 from zhengtong.cases.constants import Status, StepStatus
 from zhengtong.cases.models import Case, CaseStep, SupplementRequest
 from zhengtong.core.models import AuditEvent
+from zhengtong.queueing.models import Ticket
 from zhengtong.workdays.calc import CalendarYearMissing
 
 from ..constants import ClockKind, ClockState, Lamp, OrderState
@@ -196,6 +197,7 @@ def _case_rows(out: _Rows, case: dict) -> None:
         "region_code": case["region_code"],
         "department_id": case["department_id"],
         "owner_id": case["current_assignee_id"],
+        "counter_id": case["counter_id"],
     }
     updated = _local_date(case["updated_at"])
     # 受理决定 (Art. 32): five working days from receipt; paused during 补正
@@ -282,6 +284,7 @@ def _step_rows(out: _Rows, step: dict, case: dict) -> None:
         region_code=case["region_code"],
         department_id=step["department_id"],
         owner_id=step["assignee_id"],
+        counter_id=case["counter_id"],
     )
 
 
@@ -309,6 +312,7 @@ def _supplement_rows(out: _Rows, request: dict, case: dict) -> None:
         region_code=case["region_code"],
         department_id=case["department_id"],
         owner_id=request["requested_by_id"],
+        counter_id=case["counter_id"],
     )
 
 
@@ -316,7 +320,14 @@ def _cases_rows(out: _Rows, case_ids: list[int]) -> None:
     cases = {
         c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*CASE_FIELDS)
     }
+    # the counter a case was received at: the ticket that brought the applicant
+    counters = dict(
+        Ticket.objects.filter(case_id__in=case_ids, counter__isnull=False)
+        .order_by("case_id", "id")
+        .values_list("case_id", "counter_id")
+    )
     for case in cases.values():
+        case["counter_id"] = counters.get(case["id"])
         _case_rows(out, case)
     steps = CaseStep.objects.filter(case_id__in=case_ids, due_date__isnull=False)
     for step in steps.values(

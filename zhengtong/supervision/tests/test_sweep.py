@@ -214,3 +214,31 @@ def test_heads_and_supervisors_get_one_digest_for_many_new_red_clocks(sworld):
     assert (
         Alert.objects.filter(recipient=w.supervisor, level="red", day=day).count() == 1
     )
+
+
+def test_a_case_brought_by_a_ticket_is_counted_at_that_counter(sworld):
+    from zhengtong.queueing.models import Ticket
+    from zhengtong.queueing.tests.factories import hall_setup
+
+    w = sworld
+    hall = hall_setup(counters=2)
+    counter = hall.counters[1]
+    case = accepted_case(w)
+    Ticket.objects.create(
+        hall=hall.hall,
+        category=hall.categories["A"],
+        issued_category=hall.categories["A"],
+        service_date=date(2025, 9, 25),
+        seq=1,
+        number="A001",
+        channel="kiosk",
+        status="served",
+        arrival_at=at(2025, 9, 25, 9),
+        served_at=at(2025, 9, 25, 9),
+        counter=counter,
+        case_id=case.pk,
+    )
+    sweep_on(2025, 9, 25)
+    assert set(
+        Clock.objects.filter(case_id=case.pk).values_list("counter", flat=True)
+    ) == {counter.pk}
