@@ -308,7 +308,7 @@ class SearchIndex:
         if not content:
             content = set(scores)  # only generic words in the query
         latin = bool(_LATIN.match(plan.compact)) and len(plan.compact) >= 2
-        names = {plan.compact, plan.core, plan.stem}
+        names = {n for n in (plan.compact, plan.core, plan.stem) if n not in GENERIC}
         bonuses: dict[int, float] = {}
         blocked: set[int] = set()
         checked = [n for n in names if n in NOT_WITHIN]
@@ -452,9 +452,11 @@ def index_build(*, signature: tuple | None = None) -> SearchIndex:
 
     docs: list[_Doc] = []
     corpus: list[list[str]] = []
+    heads: list[int] = []
     for v in versions:
         tokens = _weighted(tokenize(v.name), NAME_WEIGHT)
         tokens += _weighted(tokenize(v.category), CATEGORY_WEIGHT)
+        heads.append(len(tokens) or 1)
         # Other fields without bigrams: 政审 is not in 行政审批局.
         tokens += words(v.department.name + " " + v.department.short_name)
         tokens += words(v.conditions[:2000])
@@ -471,6 +473,12 @@ def index_build(*, signature: tuple | None = None) -> SearchIndex:
             )
         )
     bm25 = BM25Okapi(corpus) if corpus else None
+    if bm25 is not None:
+        # Length normalisation by name and category only: a full guide (many
+        # materials, long conditions) must not push its item below a bare
+        # catalogue row of the same name.
+        bm25.doc_len = heads
+        bm25.avgdl = sum(heads) / len(heads)
     postings: dict[str, list[tuple[int, int]]] = {}
     if bm25 is not None:
         for pos, freqs in enumerate(bm25.doc_freqs):
