@@ -345,6 +345,30 @@ def test_extension_by_role_reviewer_asks_head_approves(world, accepted):
     assert actions[-2:] == [Action.EXTEND_REQUEST, Action.EXTEND]
 
 
+def test_the_extension_notice_tells_the_applicant(world, accepted):
+    """The 延期通知书 is a PDF with the reason, the new statutory date and the
+    promise kept."""
+    import io
+
+    from pypdf import PdfReader
+
+    from zhengtong.cases.documents import document_render
+
+    handler = world.fresh(active_step(accepted).assignee)
+    services.case_extension_request(
+        case=accepted, actor=handler, days=5, reason="需现场核查经营场所"
+    )
+    services.case_extension_approve(case=accepted, actor=world.head)
+    notice = document_render(fresh(accepted).documents.get(kind=DocumentKind.EXTENSION))
+    notice.file.open("rb")
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(notice.file.read())).pages
+    )
+    notice.file.close()
+    for words in ("延期通知书", "需现场核查经营场所", "2026年4月7日", "不因延期而推迟"):
+        assert words in text.replace("\n", ""), words
+
+
 def test_the_head_may_reject_with_a_reason(world, accepted):
     handler = world.fresh(active_step(accepted).assignee)
     services.case_extension_request(case=accepted, actor=handler, days=3, reason="x")
