@@ -127,3 +127,21 @@ def test_demo_settings_run_without_debug_on_the_public_address():
     assert "192.168.1.20" in hosts and "127.0.0.1" in hosts
     assert origins == ["http://192.168.1.20:9000"]
     assert storage.startswith("whitenoise.")
+
+
+def test_a_host_not_ours_gets_the_chinese_400_page(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请求无法处理" in page and "Bad Request" not in page
+
+
+def test_an_expired_form_gets_the_chinese_csrf_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "CSRF verification failed" not in page
