@@ -32,7 +32,7 @@ cat <<MSG
     管理后台  ${BASE}/admin/
   演示账号（密码均为 ${PASSWORD}）：
     admin 中心管理员 · applicant / applicant2 申请人 · counter / counter2 窗口人员
-    reviewer / reviewer2 审批人员 · supervisor 监察人员
+    reviewer / reviewer2 审批人员 · supervisor 监察人员 · head 部门负责人（批准延期）
   按 Ctrl+C 停止。
 MSG
 exec .venv/bin/daphne -b 0.0.0.0 -p "$PORT" config.asgi:application
