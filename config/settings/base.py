@@ -270,8 +270,6 @@ CASES_TOLERANCE_EXPIRY = {
     "warn_working_days": 2,
     "regions": {},
 }
-
-EMAIL_BACKEND = env(
 # The legal workflow (docs/cases.md §11, cases/rules.py): the same person may
 # not 承办 and 批准 a case; who approves an extension (Art. 42, 本机关负责人:
 # a role name); whether an extension also moves the promised date. "regions"
@@ -282,6 +280,8 @@ CASES_WORKFLOW_RULES = {
     "extension_moves_promised_date": False,
     "regions": {},
 }
+
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@zhengtong.local")

@@ -33,8 +33,8 @@ from zhengtong.accounts.constants import STAFF_ROLES, Role
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from .constants import ActorKind, ErrorCode
-
 from .rules import case_rules
+
 K = ActorKind
 NOT_VISIBLE = "办件不存在或无权查看。"
 
