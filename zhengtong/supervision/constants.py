@@ -37,6 +37,7 @@ class AlertLevel(models.TextChoices):
     RED = "red", _("超期")
     ESCALATED = "escalated", _("升级督办")
     ORDER = "order", _("督办单")
+    CARD = "card", _("效能告诫")
 
 
 class OrderTarget(models.TextChoices):

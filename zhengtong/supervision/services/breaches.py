@@ -176,7 +176,7 @@ def breach_propose(
     if person is not None:
         alerts_send(
             recipients=[person.pk],
-            level=AlertLevel.ORDER,
+            level=AlertLevel.CARD,
             text=f"您有一条待认定的效能告诫记录{breach.number}（{kind.name}），可提交申辩。",
             day=timezone.localdate(now),
         )
@@ -239,7 +239,7 @@ def breach_decide(
     )
     alerts_send(
         recipients=[breach.person_id],
-        level=AlertLevel.ORDER,
+        level=AlertLevel.CARD,
         text=f"效能告诫记录{breach.number}已认定：{chosen.name}。如有异议可提交申辩。",
         day=timezone.localdate(now),
     )
@@ -284,7 +284,7 @@ def breach_dismiss(
     )
     alerts_send(
         recipients=[breach.person_id],
-        level=AlertLevel.ORDER,
+        level=AlertLevel.CARD,
         text=f"效能告诫记录{breach.number}不予认定。",
         day=timezone.localdate(now),
     )
@@ -332,7 +332,7 @@ def breach_state(
     )
     alerts_send(
         recipients=[reader],
-        level=AlertLevel.ORDER,
+        level=AlertLevel.CARD,
         text=f"效能告诫记录{breach.number}的当事人提交了{when}申辩，请查阅。",
         day=timezone.localdate(now),
     )

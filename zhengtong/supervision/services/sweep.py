@@ -30,8 +30,9 @@ from zhengtong.cases.models import Case, CaseStep
 from zhengtong.core.audit import audit_record_many
 
 from ..constants import AlertLevel, ClockKind, ClockState, Lamp, OrderTarget
-from ..models import Alert, Clock, SupervisionOrder, SweepCursor
+from ..models import Alert, Clock, SweepCursor
 from .alerts import alerts_send_many, people_with_role
+from .order_escalation import orders_escalate_due
 from .sync import Policies, clocks_resync_all, clocks_sync_changed
 
 logger = logging.getLogger("zhengtong.supervision")
@@ -253,18 +254,6 @@ def _escalate(policies: Policies, today: date) -> int:
     return drafted
 
 
-def _orders_escalate(changes: list[Change], now: datetime) -> int:
-    """An order whose reply is late goes up a level."""
-    from .orders import order_escalate
-
-    ids = [
-        c.object_id for c in changes if c.kind == ClockKind.ORDER and c.new == Lamp.RED
-    ]
-    for order in SupervisionOrder.objects.filter(pk__in=ids):
-        order_escalate(order=order, now=now)
-    return len(ids)
-
-
 def _daily_rules(today: date) -> None:
     """Once a day: the anomaly rules and the rules that propose breaches."""
     from .anomalies import anomalies_detect
@@ -338,7 +327,7 @@ def supervision_sweep(*, now: datetime | None = None, resync: bool = False) -> d
             model=Clock,
         )
         alerts_send_many(_alerts_for(changes, policies, today))
-        _orders_escalate(changes, now)
+        orders_escalate_due(now=now)  # an order whose reply is late goes up a level
         drafted = _escalate(policies, today)
     _daily_rules(today)
     moved = Counter(c.new for c in changes)
