@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError
-from zhengtong.core.urls_public import public_reverse
+from zhengtong.core.urls_public import public_reverse, public_url
 
 from . import selectors
 from .constants import (
@@ -242,9 +242,8 @@ class MaterialOutput(serializers.Serializer):
         return _label(MaterialForm, obj.form)
 
     def _file_url(self, f) -> str | None:
-        if not f:
-            return None
-        return self.context["request"].build_absolute_uri(f.url)
+        # a public download like the guide itself: on the public address
+        return public_url(f.url) if f else None
 
     def get_blank_form_url(self, obj) -> str | None:
         return self._file_url(obj.blank_form)
