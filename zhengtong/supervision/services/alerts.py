@@ -1,7 +1,8 @@
 """Warnings to people (预警消息): in-app rows, then the notification backend."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -103,7 +104,7 @@ def alerts_deliver(limit: int = 500) -> int:
     return sent
 
 
-def alerts_mark_read(*, user, alert_ids: Iterable[int], now) -> int:
+def alerts_mark_read(*, user: Any, alert_ids: Iterable[int], now: datetime) -> int:
     """Mark ``user``'s alerts read (other people's ids are ignored)."""
     return Alert.objects.filter(
         recipient=user, pk__in=list(alert_ids), read_at__isnull=True

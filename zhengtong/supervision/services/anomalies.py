@@ -31,7 +31,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from zhengtong.cases.clock import EXTENSION_MAX_DAYS
-from zhengtong.cases.constants import Action, DocumentKind, Status
+from zhengtong.cases.constants import Action, DocumentKind, ExtensionStatus, Status
 from zhengtong.cases.models import Case, CaseDocument, CaseExtension, CaseSuspension
 from zhengtong.catalog.constants import HandlingMode
 from zhengtong.core.models import AuditEvent
@@ -53,13 +53,16 @@ class Hit:
     detail: str
 
 
-RULES: dict[str, tuple[str, Callable[..., Iterator[Hit]]]] = {}
+RULES: dict[str, tuple[str, Callable[..., Iterator["Hit"]]]] = {}
 
 
-def rule(code: str, label: str):
+RuleFn = Callable[..., Iterator[Hit]]
+
+
+def rule(code: str, label: str) -> Callable[[RuleFn], RuleFn]:
     """Register a rule under its stable code."""
 
-    def register(fn):
+    def register(fn: RuleFn) -> RuleFn:
         RULES[code] = (label, fn)
         return fn
 
@@ -193,7 +196,9 @@ def extension_beyond_limit(*, since: date, policy: SupervisionPolicy) -> Iterato
     too_long = Q(extension_days__gt=EXTENSION_MAX_DAYS)
     late = Exists(
         CaseExtension.objects.filter(
-            case_id=OuterRef("pk"), approved_at__date__gt=OuterRef("statutory_due_date")
+            case_id=OuterRef("pk"),
+            status=ExtensionStatus.APPROVED,
+            approved_at__date__gt=OuterRef("statutory_due_date"),
         )
     )
     cases = (

@@ -28,6 +28,7 @@ from zhengtong.accounts.constants import Role
 from zhengtong.cases.clock import calendar
 from zhengtong.cases.models import Case, CaseStep
 from zhengtong.core.audit import audit_record_many
+from zhengtong.workdays.calc import WorkCalendar
 
 from ..constants import AlertLevel, ClockKind, ClockState, Lamp, OrderTarget
 from ..models import Alert, Clock, SweepCursor
@@ -97,7 +98,10 @@ def _lamps_move(today: date) -> list[Change]:
         with connection.cursor() as cursor:
             cursor.execute(sql, {"today": today, "new": new, "old": old})
             rows = cursor.fetchall()
-        changes.extend(Change(*row, old=old, new=new) for row in rows)
+        changes.extend(
+            Change(**dict(zip(RETURNED, row, strict=True)), old=old, new=new)
+            for row in rows
+        )
     return changes
 
 
@@ -190,7 +194,7 @@ def _digest(
     ]
 
 
-def _red_cutoff(cal, today: date, days: int) -> date:
+def _red_cutoff(cal: WorkCalendar, today: date, days: int) -> date:
     """Return the last red-since day that has been red ``days`` working days."""
     day, counted = today, 0
     while counted < days:

@@ -15,10 +15,11 @@ notified there, once.
 中文：监察时钟同步
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import ceil
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ from zhengtong.cases.constants import Status, StepStatus
 from zhengtong.cases.models import Case, CaseStep, SupplementRequest
 from zhengtong.core.models import AuditEvent
 from zhengtong.queueing.models import Ticket
-from zhengtong.workdays.calc import CalendarYearMissing
+from zhengtong.workdays.calc import CalendarYearMissing, WorkCalendar
 
 from ..constants import ClockKind, ClockState, Lamp, OrderState
 from ..models import Clock, SupervisionOrder, SupervisionPolicy, SweepCursor
@@ -82,7 +83,7 @@ def _local_date(value: datetime | None) -> date | None:
     return timezone.localtime(value).date() if value else None
 
 
-def working_day_on_or_before(cal, d: date) -> date:
+def working_day_on_or_before(cal: WorkCalendar, d: date) -> date:
     """Return ``d`` when it is a working day, else the last one before it."""
     while not cal.is_working_day(d):
         d -= timedelta(days=1)
@@ -90,7 +91,7 @@ def working_day_on_or_before(cal, d: date) -> date:
 
 
 def warn_on_for(
-    cal, policy: SupervisionPolicy, started_on: date | None, due: date
+    cal: WorkCalendar, policy: SupervisionPolicy, started_on: date | None, due: date
 ) -> date:
     """
     Return the first day a clock due on ``due`` shows yellow.
@@ -136,7 +137,7 @@ class _Rows:
         region_code: str = "",
         started_on: date | None = None,
         closed_on: date | None = None,
-        **fields,
+        **fields: Any,
     ) -> None:
         if due is None:
             return
@@ -261,7 +262,7 @@ def _case_rows(out: _Rows, case: dict) -> None:
         )
 
 
-def _step_rows(out: _Rows, step: dict, case: dict) -> None:
+def _step_rows(out: _Rows, step: Mapping[str, Any], case: dict) -> None:
     if step["due_date"] is None:
         return
     if step["status"] == StepStatus.ACTIVE:
@@ -288,11 +289,13 @@ def _step_rows(out: _Rows, step: dict, case: dict) -> None:
     )
 
 
-def _supplement_rows(out: _Rows, request: dict, case: dict) -> None:
+def _supplement_rows(out: _Rows, request: Mapping[str, Any], case: dict) -> None:
     days = out.policies.for_region(case["region_code"]).supplement_answer_days
     if not days:
         return
     started = _local_date(request["requested_at"])
+    if started is None:
+        return
     answered = _local_date(request["answered_at"])
     waiting = answered is None and case["status"] == Status.SUPPLEMENT_REQUESTED
     try:

@@ -133,9 +133,18 @@ def test_extension_beyond_article_42(sworld):
     Case.objects.filter(pk=long.pk).update(extension_days=12)
     Case.objects.filter(pk=fine.pk).update(extension_days=5)
     CaseExtension.objects.create(case=fine, days=5, reason="复杂")
+    # approved after the statutory due date: too late; a late rejection is not
+    late, rejected = accepted(w), accepted(w)
+    after_due = at(2026, 6, 1)
+    CaseExtension.objects.create(
+        case=late, days=3, reason="复杂", status="approved", approved_at=after_due
+    )
+    CaseExtension.objects.create(
+        case=rejected, days=3, reason="复杂", status="rejected", approved_at=after_due
+    )
     found = hits("extension_beyond_limit")
-    assert long.pk in found
-    assert fine.pk not in found
+    assert long.pk in found and late.pk in found
+    assert fine.pk not in found and rejected.pk not in found
 
 
 def test_a_step_reassigned_too_often(sworld):
