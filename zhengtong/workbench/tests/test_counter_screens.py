@@ -19,7 +19,7 @@ from zhengtong.cases.models import Case, CaseMaterial
 from zhengtong.cases.tests.conftest import World, pdf_file
 from zhengtong.catalog.credit import credit_code_check_char
 from zhengtong.core.models import AuditEvent
-from zhengtong.workbench.views import ACTION_SPECS, IRREVERSIBLE
+from zhengtong.workbench.actions import ACTION_SPECS, IRREVERSIBLE
 
 PERSON_ID = "11010519491231002X"
 AGENT_ID = "110101199003074477"
