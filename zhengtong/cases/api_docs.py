@@ -150,8 +150,13 @@ def errors_raised(
         if name in _RAISERS:
             status = _RAISERS[name]
             for keyword in node.keywords:
-                if keyword.arg == "status" and isinstance(keyword.value, ast.Constant):
-                    status = keyword.value.value
+                value = keyword.value
+                if (
+                    keyword.arg == "status"
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, int)
+                ):
+                    status = value.value
             code = _FIXED_CODES.get(name)
             if code is None and node.args:
                 code = _error_code(node.args[0])
