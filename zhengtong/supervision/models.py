@@ -46,7 +46,13 @@ class SupervisionPolicy(BaseModel):
         _("区划代码"), max_length=12, blank=True, default="", unique=True
     )
     yellow_days_left = models.PositiveSmallIntegerField(
-        _("剩余工作日数预警"), default=2
+        _("剩余工作日数预警"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "剩余不超过该工作日数即亮黄灯；留空则与办件页面的亮灯一致"
+            "（CASES_WARNING_WORKING_DAYS，默认 2）。"
+        ),
     )
     yellow_share_used = models.DecimalField(
         _("已用时限比例预警"),

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from zhengtong.cases.clock import add_days, calendar
+from zhengtong.cases.clock import add_days, calendar, warning_days
 from zhengtong.cases.constants import Status, StepStatus
 from zhengtong.cases.models import Case, CaseStep, SupplementRequest
 from zhengtong.core.models import AuditEvent
@@ -104,6 +104,8 @@ def warn_on_for(
     中文：预警日
     """
     n = policy.yellow_days_left
+    if n is None:  # the cases' own lamp rule (one threshold out of the box)
+        n = warning_days()
     day, counted = due, 0
     while counted < n:
         if cal.is_working_day(day):
