@@ -24,6 +24,7 @@ from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from . import permissions
+from .api_actions import action_api
 from .constants import BreachState, ErrorCode
 from .models import BreachKind, MeasureKind
 from .selectors_orders import breach_get_for_user, breach_list_for_user
@@ -197,20 +198,16 @@ class BreachActionApi(APIView):
         return Response(rendered(BreachOutput, breach))
 
 
-def _action(name: str, summary: str, input_serializer, perform):
-    cls = type(
-        name,
-        (BreachActionApi,),
-        {
-            "InputSerializer": input_serializer,
-            "perform": lambda self, **kw: perform(**kw),
-            "__doc__": summary,
-        },
+def _action(name: str, summary: str, input_serializer, perform, service) -> type:
+    return action_api(
+        base=BreachActionApi,
+        name=name,
+        summary=summary,
+        input_serializer=input_serializer,
+        perform=perform,
+        service=service,
+        output=BreachOutput,
     )
-    cls.post = extend_schema(
-        summary=summary, request=input_serializer, responses=BreachOutput
-    )(cls.post)
-    return cls
 
 
 BreachDecideApi = _action(
@@ -223,6 +220,7 @@ BreachDecideApi = _action(
         measure=_measure(data["measure"]),
         reason=data["reason"],
     ),
+    services.breach_decide,
 )
 BreachDismissApi = _action(
     "BreachDismissApi",
@@ -231,6 +229,7 @@ BreachDismissApi = _action(
     lambda *, breach, user, data: services.breach_dismiss(
         breach=breach, actor=user, reason=data["reason"]
     ),
+    services.breach_dismiss,
 )
 BreachStatementApi = _action(
     "BreachStatementApi",
@@ -239,6 +238,7 @@ BreachStatementApi = _action(
     lambda *, breach, user, data: services.breach_state(
         breach=breach, actor=user, text=data["text"]
     ),
+    services.breach_state,
 )
 
 urlpatterns = [

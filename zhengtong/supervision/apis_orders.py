@@ -34,6 +34,7 @@ from zhengtong.catalog.models import Department
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from . import apis_breaches, permissions
+from .api_actions import action_api
 from .constants import ErrorCode, OrderState, OrderTarget
 from .documents import order_pdf
 from .selectors_orders import order_get_for_user, order_list_for_user, order_replies
@@ -258,22 +259,19 @@ class OrderActionApi(APIView):
         return Response(_detail(order))
 
 
-def _action(name: str, summary: str, input_serializer, perform, parsers=None):
-    cls = type(
-        name,
-        (OrderActionApi,),
-        {
-            "InputSerializer": input_serializer,
-            "perform": lambda self, **kw: perform(**kw),
-            "__doc__": summary,
-        },
+def _action(
+    name: str, summary: str, input_serializer, perform, service, parsers=None
+) -> type:
+    return action_api(
+        base=OrderActionApi,
+        name=name,
+        summary=summary,
+        input_serializer=input_serializer,
+        perform=perform,
+        service=service,
+        output=OrderDetailOutput,
+        parsers=parsers,
     )
-    if parsers:
-        cls.parser_classes = parsers
-    cls.post = extend_schema(
-        summary=summary, request=input_serializer, responses=OrderDetailOutput
-    )(cls.post)
-    return cls
 
 
 OrderIssueApi = _action(
@@ -287,6 +285,7 @@ OrderIssueApi = _action(
         action=data.get("action"),
         reply_days=data.get("reply_days"),
     ),
+    services.order_issue,
 )
 OrderReplyApi = _action(
     "OrderReplyApi",
@@ -295,6 +294,7 @@ OrderReplyApi = _action(
     lambda *, order, user, data: services.order_reply(
         order=order, actor=user, text=data["text"], attachment=data.get("attachment")
     ),
+    services.order_reply,
     parsers=[StrictJSONParser, MultiPartParser, FormParser],
 )
 OrderAcceptApi = _action(
@@ -304,6 +304,7 @@ OrderAcceptApi = _action(
     lambda *, order, user, data: services.order_accept(
         order=order, actor=user, note=data["note"]
     ),
+    services.order_accept,
 )
 OrderReturnApi = _action(
     "OrderReturnApi",
@@ -312,6 +313,7 @@ OrderReturnApi = _action(
     lambda *, order, user, data: services.order_return(
         order=order, actor=user, note=data["note"], reply_days=data.get("reply_days")
     ),
+    services.order_return,
 )
 OrderCancelApi = _action(
     "OrderCancelApi",
@@ -320,6 +322,7 @@ OrderCancelApi = _action(
     lambda *, order, user, data: services.order_cancel(
         order=order, actor=user, note=data["note"]
     ),
+    services.order_cancel,
 )
 
 urlpatterns = [
