@@ -15,13 +15,14 @@ notified there, once.
 中文：监察时钟同步
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import ceil
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhengtong.cases.clock import add_days, calendar, warning_days
@@ -121,7 +122,7 @@ def warn_on_for(
     return min(warn, due)
 
 
-class _Rows:
+class ClockRows:
     """Collects registry rows, computing each one's yellow day."""
 
     def __init__(self, policies: Policies) -> None:
@@ -191,7 +192,7 @@ CASE_FIELDS = (
 )
 
 
-def _case_rows(out: _Rows, case: dict) -> None:
+def _case_rows(out: ClockRows, case: dict) -> None:
     status = case["status"]
     common = {
         "number": case["number"],
@@ -264,7 +265,7 @@ def _case_rows(out: _Rows, case: dict) -> None:
         )
 
 
-def _step_rows(out: _Rows, step: Mapping[str, Any], case: dict) -> None:
+def _step_rows(out: ClockRows, step: Mapping[str, Any], case: dict) -> None:
     if step["due_date"] is None:
         return
     if step["status"] == StepStatus.ACTIVE:
@@ -291,7 +292,7 @@ def _step_rows(out: _Rows, step: Mapping[str, Any], case: dict) -> None:
     )
 
 
-def _supplement_rows(out: _Rows, request: Mapping[str, Any], case: dict) -> None:
+def _supplement_rows(out: ClockRows, request: Mapping[str, Any], case: dict) -> None:
     days = out.policies.for_region(case["region_code"]).supplement_answer_days
     if not days:
         return
@@ -321,7 +322,7 @@ def _supplement_rows(out: _Rows, request: Mapping[str, Any], case: dict) -> None
     )
 
 
-def _cases_rows(out: _Rows, case_ids: list[int]) -> None:
+def _cases_rows(out: ClockRows, case_ids: list[int]) -> None:
     cases = {
         c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*CASE_FIELDS)
     }
@@ -357,7 +358,7 @@ def _cases_rows(out: _Rows, case_ids: list[int]) -> None:
 OPEN_ORDER = (OrderState.OPEN, OrderState.RETURNED)
 
 
-def _orders_rows(out: _Rows, order_ids: list[int]) -> None:
+def _orders_rows(out: ClockRows, order_ids: list[int]) -> None:
     for order in SupervisionOrder.objects.filter(
         pk__in=order_ids, due_date__isnull=False
     ).values(
@@ -402,94 +403,97 @@ def _write(rows: list[Clock]) -> int:
     return len(rows)
 
 
+@dataclass(frozen=True)
+class ClockSource:
+    """
+    Where the registry finds one kind of object's clocks.
+
+    ``object_type`` is the audit object type whose events name the objects
+    (``"cases.case"``); ``rows(out, ids)`` adds the registry rows of those
+    objects to ``out`` (``ClockRows.add``) and closes what is gone;
+    ``open_ids()`` yields batches of the ids that may hold an open clock
+    (the full resync).  Apps above supervision register theirs with
+    ``clock_source_register`` (in their ``AppConfig.ready``).
+
+    中文：时钟来源
+    """
+
+    object_type: str
+    rows: Callable[["ClockRows", list[int]], None]
+    open_ids: Callable[[], Iterator[list[int]]]
+
+
+SOURCES: dict[str, ClockSource] = {}
+
+
+def clock_source_register(source: ClockSource) -> None:
+    """Register (or replace) the clock source of an object type."""
+    SOURCES[source.object_type] = source
+
+
 def clocks_sync(
     *,
-    case_ids: Iterable[int] = (),
-    order_ids: Iterable[int] = (),
+    objects: Mapping[str, Iterable[int]],
     policies: Policies | None = None,
 ) -> int:
     """
-    Copy the clocks of these cases and orders into the registry.
+    Copy the clocks of these objects (``{object type: ids}``) into the registry.
 
-    Clocks of a case that no longer exists are closed.  Returns the number
-    of registry rows written.
+    Returns the number of registry rows written.
 
     中文：同步监察时钟
     """
     policies = policies or Policies.load()
-    case_ids = sorted(set(case_ids))
-    order_ids = sorted(set(order_ids))
     written = 0
-    today = timezone.localdate()
-    for start in range(0, max(len(case_ids), len(order_ids)), BATCH):
-        out = _Rows(policies)
-        cases = case_ids[start : start + BATCH]
-        orders = order_ids[start : start + BATCH]
-        with transaction.atomic():
-            if cases:
-                _cases_rows(out, cases)
-                missing = set(cases) - set(
-                    Case.objects.filter(pk__in=cases).values_list("pk", flat=True)
-                )
-                if missing:
-                    Clock.objects.filter(
-                        case_id__in=missing, state__in=OPEN_STATES
-                    ).exclude(kind=ClockKind.ORDER).update(
-                        state=ClockState.CLOSED, closed_on=today
-                    )
-            if orders:
-                _orders_rows(out, orders)
-            written += _write(out.rows)
+    for object_type, raw_ids in objects.items():
+        source = SOURCES.get(object_type)
+        if source is None:
+            continue
+        ids = sorted(set(raw_ids))
+        for start in range(0, len(ids), BATCH):
+            out = ClockRows(policies)
+            with transaction.atomic():
+                source.rows(out, ids[start : start + BATCH])
+                written += _write(out.rows)
     return written
 
 
 OPEN_STATES = (ClockState.RUNNING, ClockState.SUSPENDED)
 
 
-def _changed_since(cursor: SweepCursor) -> tuple[list[int], list[int], int]:
-    """Return the case and order ids named by the events after the cursor."""
+def _changed_since(cursor: SweepCursor) -> tuple[dict[str, set[int]], int]:
+    """Return the objects named by the events after the cursor, by type."""
     start = max(0, cursor.last_event_id - OVERLAP_EVENTS)
     events = AuditEvent.objects.filter(
-        pk__gt=start, object_type__in=(CASE_TYPE, ORDER_TYPE)
+        pk__gt=start, object_type__in=list(SOURCES)
     ).values_list("pk", "object_type", "object_id")
-    cases: set[int] = set()
-    orders: set[int] = set()
+    changed: dict[str, set[int]] = {}
     last = cursor.last_event_id
     for pk, object_type, object_id in events.iterator(chunk_size=5000):
         last = max(last, pk)
-        if not object_id.isdigit():
-            continue
-        (cases if object_type == CASE_TYPE else orders).add(int(object_id))
+        if object_id.isdigit():
+            changed.setdefault(object_type, set()).add(int(object_id))
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return sorted(cases), sorted(orders), max(last, newest or 0)
+    return changed, max(last, newest or 0)
 
 
 def clocks_sync_changed() -> int:
     """
-    Sync the clocks of the cases and orders changed since the last call.
+    Sync the clocks of the objects changed since the last call.
 
     中文：增量同步
     """
     cursor, _created = SweepCursor.objects.get_or_create(name=CURSOR)
-    cases, orders, last = _changed_since(cursor)
-    written = clocks_sync(case_ids=cases, order_ids=orders)
+    changed, last = _changed_since(cursor)
+    written = clocks_sync(objects=changed)
     SweepCursor.objects.filter(pk=cursor.pk).update(last_event_id=last)
     return written
 
 
-def _open_case_ids() -> Iterator[list[int]]:
-    """Yield batches of the ids of cases that may have an open clock."""
-    finished = (
-        Status.CONCLUDED,
-        Status.REJECTED_AT_INTAKE,
-        Status.NOT_REQUIRED,
-        Status.REFERRED,
-        Status.WITHDRAWN,
-        Status.TERMINATED,
-        Status.DRAFT,
-    )
+def _batches(qs: QuerySet) -> Iterator[list[int]]:
+    """Yield the primary keys of ``qs`` in batches, by keyset."""
     last = 0
-    qs = Case.objects.exclude(status__in=finished).order_by("pk")
+    qs = qs.order_by("pk")
     while True:
         ids = list(qs.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH])
         if not ids:
@@ -498,9 +502,53 @@ def _open_case_ids() -> Iterator[list[int]]:
         last = ids[-1]
 
 
+FINISHED_CASE = (
+    Status.CONCLUDED,
+    Status.REJECTED_AT_INTAKE,
+    Status.NOT_REQUIRED,
+    Status.REFERRED,
+    Status.WITHDRAWN,
+    Status.TERMINATED,
+    Status.DRAFT,
+)
+
+
+def _open_case_ids() -> Iterator[list[int]]:
+    """Cases that may have an open clock, and those the registry still has open."""
+    yield from _batches(Case.objects.exclude(status__in=FINISHED_CASE))
+    stale = (
+        Clock.objects.filter(state__in=OPEN_STATES, case_id__isnull=False)
+        .exclude(kind=ClockKind.ORDER)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    ids = sorted(c for c in stale if c is not None)
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _open_order_ids() -> Iterator[list[int]]:
+    yield from _batches(SupervisionOrder.objects.exclude(state=OrderState.DRAFT))
+
+
+def _cases_source_rows(out: "ClockRows", ids: list[int]) -> None:
+    _cases_rows(out, ids)
+    missing = set(ids) - set(
+        Case.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if missing:  # deleted cases: their clocks end
+        Clock.objects.filter(case_id__in=missing, state__in=OPEN_STATES).exclude(
+            kind=ClockKind.ORDER
+        ).update(state=ClockState.CLOSED, closed_on=timezone.localdate())
+
+
+clock_source_register(ClockSource(CASE_TYPE, _cases_source_rows, _open_case_ids))
+clock_source_register(ClockSource(ORDER_TYPE, _orders_rows, _open_order_ids))
+
+
 def clocks_resync_all() -> int:
     """
-    Rebuild the registry rows of every open case and order (full pass).
+    Rebuild the registry rows of every object of every source (full pass).
 
     Registry clocks still open whose source is no longer open are synced
     too, so they close.
@@ -510,19 +558,9 @@ def clocks_resync_all() -> int:
     policies = Policies.load()
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     written = 0
-    for ids in _open_case_ids():
-        written += clocks_sync(case_ids=ids, policies=policies)
-    stale = (
-        Clock.objects.filter(state__in=OPEN_STATES)
-        .exclude(kind=ClockKind.ORDER)
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
-    written += clocks_sync(case_ids=[c for c in stale if c], policies=policies)
-    orders = SupervisionOrder.objects.exclude(state=OrderState.DRAFT).values_list(
-        "pk", flat=True
-    )
-    written += clocks_sync(order_ids=list(orders), policies=policies)
+    for object_type, source in SOURCES.items():
+        for ids in source.open_ids():
+            written += clocks_sync(objects={object_type: ids}, policies=policies)
     cursor, _created = SweepCursor.objects.get_or_create(name=CURSOR)
     SweepCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest or 0)
     return written
