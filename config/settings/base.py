@@ -19,6 +19,19 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Audit chain (zhengtong/core/audit.py, docs/operations.md "审计链"): records
+# are sealed with HMAC-SHA256 under this key, kept outside the database. The
+# default is for the demo and development only; production refuses it.
+AUDIT_HMAC_KEY_DEV_DEFAULT = "dev-only-audit-key-zhengtong-not-secret"
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=AUDIT_HMAC_KEY_DEV_DEFAULT)
+# Signed, append-only checkpoints of the chains' heads (written hourly by the
+# worker and by `manage.py audit_checkpoint`); keep a copy off this machine.
+AUDIT_CHECKPOINT_FILE = Path(
+    env("AUDIT_CHECKPOINT_FILE", default=str(VAR_DIR / "audit" / "checkpoints.jsonl"))
+)
+# Rows whose state verify_audit_chain compares with their stream's last event.
+AUDIT_STATE_FIELDS = {"cases.case": "status"}
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",

@@ -10,6 +10,7 @@ HUEY = {**HUEY, "immediate": True}
 HUEY.pop("filename", None)
 HUEY["huey_class"] = "huey.MemoryHuey"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhengtong-media-"))
+AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="zhengtong-audit-")) / "cp.jsonl"
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

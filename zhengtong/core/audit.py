@@ -2,15 +2,21 @@
 Write and verify the hash-chained audit log.
 
 Every state change in a service calls ``audit_record``; the record joins the
-chain of its stream inside the caller's transaction.
+chain of its stream inside the caller's transaction.  Each record is sealed
+with HMAC-SHA256 under ``settings.AUDIT_HMAC_KEY`` (a key that is not in the
+database), so an edited record cannot be re-sealed by someone who can only
+write to the database (docs/operations.md "审计链").
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
 
@@ -88,9 +94,31 @@ def _canonical(event: AuditEvent) -> bytes:
     )
 
 
+_sealer: tuple[str, Any] | None = None
+
+
+def audit_seal(canonical: bytes) -> str:
+    """
+    Return the HMAC-SHA256 (hex) of a canonical form under AUDIT_HMAC_KEY.
+
+    The one hashing definition of both writers (``audit_record``,
+    ``audit_record_many``) and of the verifier.  The keyed state is made once
+    per key and copied per event (as cheap as a plain SHA-256).
+
+    中文：审计记录签封
+    """
+    global _sealer
+    key = settings.AUDIT_HMAC_KEY
+    if _sealer is None or _sealer[0] != key:
+        _sealer = (key, hmac.new(key.encode(), digestmod=hashlib.sha256))
+    mac = _sealer[1].copy()
+    mac.update(canonical)
+    return mac.hexdigest()
+
+
 def audit_hash(event: AuditEvent) -> str:
-    """Return the SHA-256 of an event's canonical form."""
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """Return the seal (HMAC-SHA256) of an event's canonical form."""
+    return audit_seal(_canonical(event))
 
 
 def _actor_label(actor: Any, actor_obj: Any) -> str:
@@ -192,7 +220,7 @@ def audit_record_many(
     if len(set(streams)) != len(streams):
         raise ValueError("audit_record_many: one event per stream")
     heads = _stream_heads(streams)
-    now = timezone.now()
+    now = timezone.now().astimezone(UTC)  # as the database gives it back
     at = now.isoformat()
     rows = []
     for stream, object_type, object_id, entry in zip(
@@ -204,7 +232,7 @@ def audit_record_many(
         details_json = _dumps(entry.get("details") or {})
         seq, prev_hash = heads.get(stream, (0, ""))
         seq += 1
-        hash_ = hashlib.sha256(
+        hash_ = audit_seal(
             _canonical_text(
                 stream=stream,
                 seq=seq,
@@ -220,7 +248,7 @@ def audit_record_many(
                 reason=reason,
                 details_json=details_json,
             )
-        ).hexdigest()
+        )
         rows.append(
             (
                 stream, seq, now, actor_id, label, action, object_type, object_id,
@@ -296,7 +324,9 @@ def _link(event: AuditEvent, *, seq: int, prev_hash: str) -> None:
     """Place ``event`` at ``seq`` after ``prev_hash``, timestamp and seal it."""
     event.seq = seq
     event.prev_hash = prev_hash
-    event.created_at = timezone.now()
+    # In UTC, as the database gives it back: the seal covers its ISO text (a
+    # clock in another zone, like the demo seed's, would not verify).
+    event.created_at = timezone.now().astimezone(UTC)
     event.hash = audit_hash(event)
 
 
@@ -310,20 +340,35 @@ class ChainProblem:
     problem: str
 
 
-def audit_verify(*, stream: str | None = None) -> Iterator[ChainProblem]:
+def audit_verify(
+    *,
+    stream: str | None = None,
+    checkpoint: dict[str, tuple[int, str]] | None = None,
+) -> Iterator[ChainProblem]:
     """
     Yield every break in the chains: edited records, gaps, broken links.
+
+    With ``checkpoint`` ({stream: (seq, hash)} of the heads saved outside the
+    database, ``audit_checkpoint.checkpoint_state``) also what a chain alone
+    cannot show: a stream shorter than its checkpoint (tail deleted), a
+    checkpointed head whose seal differs (re-hashed) and a checkpointed
+    stream without any record (stream deleted).
 
     中文：校验审计链
     """
     qs = AuditEvent.objects.order_by("stream", "seq")
     if stream:
         qs = qs.filter(stream=stream)
-    current = None
+    saved = dict(checkpoint or {})
+    if stream:
+        saved = {stream: saved[stream]} if stream in saved else {}
+    current: str | None = None
     expected_seq = 1
     prev_hash = ""
     for event in qs.iterator(chunk_size=2000):
         if event.stream != current:
+            if current is not None:
+                yield from _tail_check(current, expected_seq - 1, saved)
             current, expected_seq, prev_hash = event.stream, 1, ""
         if event.seq != expected_seq:
             yield ChainProblem(
@@ -337,5 +382,76 @@ def audit_verify(*, stream: str | None = None) -> Iterator[ChainProblem]:
             yield ChainProblem(
                 event.stream, event.seq, event.pk, "altered: 记录内容被修改"
             )
+        head = saved.get(event.stream)
+        if head is not None and head[0] == event.seq and head[1] != event.hash:
+            yield ChainProblem(
+                event.stream,
+                event.seq,
+                event.pk,
+                "rehashed: 哈希与库外检查点不符（记录被改写并重新计算哈希）",
+            )
         expected_seq = event.seq + 1
         prev_hash = event.hash
+    if current is not None:
+        yield from _tail_check(current, expected_seq - 1, saved)
+    for gone in sorted(saved):  # checkpointed streams never met above
+        yield ChainProblem(
+            gone,
+            1,
+            None,
+            f"stream deleted: 整条链被删除（检查点记有 {saved[gone][0]} 条）",
+        )
+
+
+def _tail_check(
+    stream: str, last_seq: int, saved: dict[str, tuple[int, str]]
+) -> Iterator[ChainProblem]:
+    head = saved.pop(stream, None)
+    if head is not None and last_seq < head[0]:
+        yield ChainProblem(
+            stream,
+            last_seq + 1,
+            None,
+            f"tail deleted: 第 {last_seq + 1}–{head[0]} 条被删除（检查点记有 {head[0]} 条）",
+        )
+
+
+def audit_verify_states() -> Iterator[ChainProblem]:
+    """
+    Compare each audited row's state with the last state event of its stream.
+
+    ``settings.AUDIT_STATE_FIELDS`` names the models and fields ({"cases.case":
+    "status"}); a row without any event, or whose state differs from the
+    ``to_state`` of its stream's last event that has one, is reported.
+
+    中文：核对业务状态与审计链
+    """
+    from django.apps import apps
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    for label, field in getattr(settings, "AUDIT_STATE_FIELDS", {}).items():
+        model = apps.get_model(label)
+        last = (
+            AuditEvent.objects.filter(
+                stream=Concat(Value(f"{label}:"), Cast(OuterRef("pk"), CharField()))
+            )
+            .exclude(to_state="")
+            .order_by("-seq")
+        )
+        rows = model._default_manager.annotate(
+            _chain_state=Subquery(last.values("to_state")[:1]),
+            _chain_seq=Subquery(last.values("seq")[:1]),
+        ).values_list("pk", field, "_chain_state", "_chain_seq")
+        for pk, state, chain_state, chain_seq in rows.iterator(chunk_size=2000):
+            if chain_state is None:
+                yield ChainProblem(
+                    f"{label}:{pk}", 1, None, "no events: 业务记录存在但审计链为空"
+                )
+            elif chain_state != state:
+                yield ChainProblem(
+                    f"{label}:{pk}",
+                    chain_seq,
+                    None,
+                    f"state differs: 业务状态为 {state}，审计链最后状态为 {chain_state}",
+                )
