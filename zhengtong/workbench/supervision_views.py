@@ -103,8 +103,7 @@ class SupervisionDeskView(SupervisionRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        departments = selectors.clock_counts_by_department(user=user)
-        counters = selectors.clock_counts_by_counter(user=user)
+        departments, counters = selectors.clock_counts_for_desk(user=user)
         export = request.GET.get("export")
         if export == "departments":
             return xlsx_response(

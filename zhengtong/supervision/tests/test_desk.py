@@ -432,3 +432,10 @@ def test_a_long_list_says_how_many_up_to_the_limit(desk, client, monkeypatch):
         reverse("workbench:supervision-clocks"), {"lamp": "yellow", "kind": "case"}
     ).content.decode()
     assert "data-list-total>2<" in page
+
+
+def test_desk_tables_from_one_pass_equal_the_separate_counts(desk):
+    for user in (desk.supervisor, desk.head):
+        departments, counters = selectors.clock_counts_for_desk(user=user)
+        assert departments == selectors.clock_counts_by_department(user=user)
+        assert counters == selectors.clock_counts_by_counter(user=user)
