@@ -19,7 +19,8 @@ the order:
   official terms it was mapped to) and come close to the best keyword
   score; when a name matched, the rest must come closer still.
 
-The vocabulary is data (``search_terms.json``), measured with the citizen
+Reading the query is ``search_query.query_plan``; the vocabulary is data
+(``search_terms.json``), measured with the citizen
 query set (``search_queries.json``, ``manage.py search_quality``). A query
 made only of Latin letters is also matched against pinyin initials (kiosk
 keyboards: ``shbzk`` → 社会保障卡).
@@ -30,247 +31,38 @@ cached; a cheap signature query (item/version counts and latest
 rebuilt. No index work happens per request otherwise.
 """
 
-import json
-import re
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, F, Max
 
-import jieba
-from pypinyin import Style, lazy_pinyin
 from rank_bm25 import BM25Okapi
 
 from .constants import VersionStatus
 from .models import Material, ServiceItem, ServiceItemVersion
-
-TERMS_PATH = Path(__file__).resolve().parent / "search_terms.json"
-_TERMS = json.loads(TERMS_PATH.read_text(encoding="utf-8"))
-
-# Everyday words → official catalogue terms, best first.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    k.lower(): tuple(v) for k, v in _TERMS["synonyms"].items()
-}
-# What the person wants done → words of item names (keyword score only).
-MODIFIERS: dict[str, tuple[str, ...]] = {
-    k: tuple(v) for k, v in _TERMS["modifiers"].items()
-}
-# Stripped anywhere in a query, longest first.
-FILLERS: tuple[str, ...] = tuple(sorted(_TERMS["fillers"], key=len, reverse=True))
-# A leading verb (办/申请/开个 …) dropped for the whole-query name match.
-LEADING: tuple[str, ...] = tuple(sorted(_TERMS["leading"], key=len, reverse=True))
-# Too common in item names to make a hit on their own.
-GENERIC: frozenset[str] = frozenset(_TERMS["generic"])
-# A term does not count inside these longer words (身份证 in 身份证明).
-NOT_WITHIN: dict[str, tuple[str, ...]] = {
-    k: tuple(v) for k, v in _TERMS.get("not_within", {}).items()
-}
-# Domain terms jieba should keep whole.
-USER_WORDS: tuple[str, ...] = tuple(_TERMS["user_words"])
+from .search_query import (
+    GENERIC,
+    GENERIC_WEIGHT,
+    LATIN,
+    NOT_WITHIN,
+    contains_term,
+    initials,
+    query_plan,
+    tokenize,
+    tokens_weighted,
+    words,
+)
 
 NAME_WEIGHT = 3  # name tokens are repeated this many times in a document
 CATEGORY_WEIGHT = 2
 EXACT_NAME_BONUS = 1000.0  # whole query inside the name
-SYNONYM_NAME_BONUS = 100.0  # an official term of the query inside the name
-SYNONYM_RANK_STEP = 10.0  # each later term of the list weighs this much less
-SYNONYM_MIN_BONUS = 40.0
-COMBINED_BONUS = 150.0  # official term + rest of the query inside the name
 INITIALS_BONUS = 500.0  # Latin query matching the name's pinyin initials
-GENERIC_WEIGHT = 0.3  # keyword weight of a generic word
-BIGRAM_WEIGHT = 0.5  # keyword weight of a query bigram jieba did not cut
 MIN_RELATIVE_SCORE = 0.35  # keyword-only hits below this share of the best drop
 MIN_RELATIVE_BESIDE_NAME = 0.6  # same, when some item matched by name
 MIN_RELATIVE_BESIDE_EXACT = 0.8  # same, when some name holds the whole query
-
-_STOP = frozenset(
-    [
-        "的",
-        "和",
-        "与",
-        "及",
-        "或",
-        "等",
-        "之",
-        "在",
-        "对",
-        "为",
-        "了",
-        "是",
-        "有",
-        "由",
-        "其",
-        "中",
-        "向",
-        "按",
-    ]
-)
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-_LATIN = re.compile(r"^[a-z]+$")
-
-_jieba_ready = False
-_jieba_lock = threading.Lock()
-
-
-def _jieba_init() -> None:
-    global _jieba_ready
-    if _jieba_ready:
-        return
-    with _jieba_lock:
-        if not _jieba_ready:
-            jieba.setLogLevel(60)
-            for word in (*USER_WORDS, *SYNONYMS):
-                jieba.add_word(word, freq=200000)
-            jieba.initialize()
-            _jieba_ready = True
-
-
-def tokenize(text: str) -> list[str]:
-    """
-    Return search-mode tokens of ``text``, plus character bigrams.
-
-    Bigrams make partial words match (``社保`` inside ``高校毕业生社保补贴``)
-    even where the segmenter cut differently.
-
-    中文：分词
-    """
-    return [tok for tok, _weight in _tokens_weighted(text)]
-
-
-def words(text: str) -> list[str]:
-    """
-    Return the search-mode tokens of ``text`` without bigrams.
-
-    中文：分词（不含二元切分）
-    """
-    _jieba_init()
-    out: list[str] = []
-    for chunk in _PUNCT.split(text.lower()):
-        for tok in jieba.lcut_for_search(chunk) if chunk else ():
-            tok = tok.strip()
-            if tok and tok not in _STOP:
-                out.append(tok)
-    return out
-
-
-def _tokens_weighted(text: str) -> list[tuple[str, float]]:
-    """Tokens of ``text`` with their query weight (generic words and bigrams less)."""
-    _jieba_init()
-    out: list[tuple[str, float]] = []
-    for chunk in _PUNCT.split(text.lower()):
-        if not chunk:
-            continue
-        words = []
-        for tok in jieba.lcut_for_search(chunk):
-            tok = tok.strip()
-            if tok and tok not in _STOP:
-                words.append(tok)
-                out.append((tok, GENERIC_WEIGHT if tok in GENERIC else 1.0))
-        if len(chunk) > 2:
-            seen = set(words)
-            for i in range(len(chunk) - 1):
-                bigram = chunk[i : i + 2]
-                weight = 1.0 if bigram in seen else BIGRAM_WEIGHT
-                if bigram in GENERIC:
-                    weight = GENERIC_WEIGHT
-                out.append((bigram, weight))
-    return out
-
-
-def initials(text: str) -> str:
-    """
-    Return the pinyin initials of the Chinese characters in ``text``.
-
-    中文：拼音首字母
-    """
-    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(s[0] for s in letters if s and s[0].isalpha()).lower()
-
-
-def _contains(name: str, term: str) -> bool:
-    """Return True when ``term`` occurs in ``name`` outside its false friends."""
-    if term not in name:
-        return False
-    blockers = NOT_WITHIN.get(term)
-    if not blockers:
-        return True
-    masked = name
-    for word in blockers:
-        masked = masked.replace(word, "\0" * len(word))
-    return term in masked
-
-
-@dataclass
-class QueryPlan:
-    """A query read for search: its core, the official terms, the keywords."""
-
-    compact: str
-    core: str
-    stem: str
-    terms: list[tuple[str, float]]
-    tokens: dict[str, float]
-    partial: frozenset[str] = frozenset()
-
-
-def query_plan(query: str) -> QueryPlan:
-    """
-    Read a query: strip fillers, map everyday words, weigh keywords.
-
-    中文：查询解析
-    """
-    compact = _PUNCT.sub("", query.strip().lower())
-    core = compact
-    for word in FILLERS:
-        if word in core and core != word:
-            core = core.replace(word, "")
-    core = core or compact
-    stem = core
-    for word in LEADING:
-        if stem.startswith(word) and len(stem) > len(word) + 1:
-            stem = stem[len(word) :]
-            break
-    matched = [w for w in SYNONYMS if w in core]
-    matched = [w for w in matched if not any(w != o and w in o for o in matched)]
-    terms: dict[str, float] = {}
-    partial: set[str] = set()
-    for word in matched:
-        rest = core.replace(word, "")
-        if stem.replace(word, ""):
-            partial.update(SYNONYMS[word])
-        for rank, target in enumerate(SYNONYMS[word]):
-            bonus = max(
-                SYNONYM_NAME_BONUS - SYNONYM_RANK_STEP * rank, SYNONYM_MIN_BONUS
-            )
-            terms[target] = max(terms.get(target, 0.0), bonus)
-            if rest and len(rest) > 1:
-                terms[target + rest] = COMBINED_BONUS
-    tokens: dict[str, float] = {}
-
-    def add(text: str, scale: float = 1.0, generic: bool = False) -> None:
-        for tok, weight in _tokens_weighted(text):
-            w = GENERIC_WEIGHT if generic else weight * scale
-            tokens[tok] = max(tokens.get(tok, 0.0), w)
-
-    add(core)
-    if stem != core:
-        add(stem)
-    for term in terms:
-        add(term, 0.8)
-    for word, targets in MODIFIERS.items():
-        if word in core:
-            for target in targets:
-                add(target, generic=True)
-    return QueryPlan(
-        compact=compact,
-        core=core,
-        stem=stem,
-        terms=sorted(terms.items(), key=lambda kv: -kv[1]),
-        tokens=tokens,
-        partial=frozenset(partial - {t for t in terms if terms[t] >= COMBINED_BONUS}),
-    )
 
 
 @dataclass
@@ -307,26 +99,28 @@ class SearchIndex:
         scores, content = self._scores(plan.tokens)
         if not content:
             content = set(scores)  # only generic words in the query
-        latin = bool(_LATIN.match(plan.compact)) and len(plan.compact) >= 2
+        latin = bool(LATIN.match(plan.compact)) and len(plan.compact) >= 2
         names = {n for n in (plan.compact, plan.core, plan.stem) if n not in GENERIC}
         bonuses: dict[int, float] = {}
         blocked: set[int] = set()
         checked = [n for n in names if n in NOT_WITHIN]
         checked += [t for t, _w in plan.terms if t in NOT_WITHIN]
         terms = plan.terms
-        if any(_contains(d.name, n) for d in self.docs for n in names if len(n) > 1):
+        if any(
+            contains_term(d.name, n) for d in self.docs for n in names if len(n) > 1
+        ):
             # The query is in some name: official terms of a part of it
             # (医保 of 医保电子凭证) no longer rank other items.
             terms = [(t, w) for t, w in terms if t not in plan.partial]
         for pos, doc in enumerate(self.docs):
             bonus = 0.0
-            if any(t in doc.name and not _contains(doc.name, t) for t in checked):
+            if any(t in doc.name and not contains_term(doc.name, t) for t in checked):
                 blocked.add(pos)  # the name has the term only in a false friend
-            if any(len(n) > 1 and _contains(doc.name, n) for n in names):
+            if any(len(n) > 1 and contains_term(doc.name, n) for n in names):
                 bonus = EXACT_NAME_BONUS
             else:
                 for term, weight in terms:
-                    if _contains(doc.name, term):
+                    if contains_term(doc.name, term):
                         bonus = weight
                         break
             if latin and doc.initials.startswith(plan.compact):
@@ -369,7 +163,7 @@ class SearchIndex:
         ``text`` has only generic words).
         """
         found: set[int] | None = None
-        for tok, weight in _tokens_weighted(text):
+        for tok, weight in tokens_weighted(text):
             if weight > GENERIC_WEIGHT:
                 found = found if found is not None else set()
                 found.update(pos for pos, _freq in self.postings.get(tok, ()))
