@@ -8,11 +8,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from zhengtong.accounts.forms import AdminLoginForm
 from zhengtong.core import views as core_views
 
 admin.site.site_header = "政通 · 政务服务中心管理后台"
 admin.site.site_title = "政通管理后台"
 admin.site.index_title = "数据管理"
+# the admin login shows the lockout of every login door (django-axes)
+admin.site.login_form = AdminLoginForm
 
 # Chinese error pages (templates/404.html, 500.html) and JSON under /api/;
 # the 403 page is templates/403.html (Django's default handler).

@@ -1,43 +1,44 @@
-"""The web login form with lockout after repeated failures."""
+"""The login forms (web and admin): django-axes counts, they show the lockout."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from zhengtong.core.errors import ApplicationError
-
 from .identity import IdType, SubjectKind
-from .throttle import (
-    client_ip,
-    login_check_not_locked,
-    login_failure_record,
-    login_success_record,
-)
+from .throttle import lock_message, login_is_locked_out
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """
-    Refuse logins while locked; count failures.
-
-    中文：登录表单（失败锁定）
-    """
+class _LockoutMessageMixin:
+    """Show the lockout message when django-axes refused the attempt."""
 
     locked_message = ""
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
         try:
-            login_check_not_locked(username=username, ip=ip)
-        except ApplicationError as exc:
-            self.locked_message = exc.message
-            raise forms.ValidationError(exc.message, code="login_locked") from exc
-        try:
-            cleaned = super().clean()
+            return super().clean()  # type: ignore[misc]
         except forms.ValidationError:
-            login_failure_record(username=username, ip=ip)
+            if login_is_locked_out(self.request):  # type: ignore[attr-defined]
+                self.locked_message = lock_message()
+                raise forms.ValidationError(
+                    self.locked_message, code="login_locked"
+                ) from None
             raise
-        login_success_record(username=username, ip=ip)
-        return cleaned
+
+
+class ThrottledAuthenticationForm(_LockoutMessageMixin, AuthenticationForm):
+    """
+    The web login form; locked after repeated failures (django-axes).
+
+    中文：登录表单（失败锁定）
+    """
+
+
+class AdminLoginForm(_LockoutMessageMixin, AdminAuthenticationForm):
+    """
+    The admin login form; locked after repeated failures (django-axes).
+
+    中文：管理后台登录表单（失败锁定）
+    """
 
 
 # -- public front: registration, SMS login, reset, 实名认证 --------------------

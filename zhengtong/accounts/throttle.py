@@ -1,29 +1,30 @@
 """
-Lock out repeated failed logins per username and client address.
+Login lockout on every door, by django-axes (one definition).
 
-Both the web login form and the token API call these helpers. Counts live in
-the cache (Redis when configured), so every worker process shares them.
+The web login (/accounts/login/), the admin login (/admin/login/) and the
+token API (/api/v1/auth/token/) all authenticate through
+``django.contrib.auth.authenticate``; django-axes (first of
+``AUTHENTICATION_BACKENDS``) counts the failures per username and client
+address (``AXES_LOCKOUT_PARAMETERS``) in the database (every worker shares
+them; the admin lists them) and refuses further attempts for
+``AXES_COOLOFF_TIME`` once ``AXES_FAILURE_LIMIT`` failures have been seen.
+The failure that reaches the limit is already answered as locked.
+
+This module holds what the doors show: ``lockout_response`` (the
+``AXES_LOCKOUT_CALLABLE``) answers 429 ``login_locked`` with ``Retry-After``
+on the API and lets the login pages show ``lock_message()`` in their form.
+
+中文：登录失败锁定
 """
 
-import hashlib
+from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from zhengtong.core.errors import ApplicationError
+from axes.backends import AxesStandaloneBackend
 
 LOCK_MESSAGE = "登录失败次数过多，账号已暂时锁定，请{minutes}分钟后再试。"
-
-
-def _limits() -> tuple[int, int]:
-    failures = getattr(settings, "LOGIN_FAILURE_LIMIT", 5)
-    window = getattr(settings, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-    return failures, window
-
-
-def _key(username: str, ip: str) -> str:
-    raw = f"{(username or '').strip().lower()}|{ip or '-'}"
-    return "login-fail:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def client_ip(request) -> str:
@@ -31,52 +32,61 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
-def login_is_locked(*, username: str, ip: str) -> bool:
+def _cooloff_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def lock_message() -> str:
     """
-    Return True when this username and address are locked out.
+    The Chinese message of a locked login.
+
+    中文：锁定提示
+    """
+    return LOCK_MESSAGE.format(minutes=max(1, _cooloff_seconds() // 60))
+
+
+def login_is_locked_out(request) -> bool:
+    """
+    Return True when django-axes refused (or just locked) this login attempt.
 
     中文：登录是否锁定
     """
-    failures, _window = _limits()
-    return int(cache.get(_key(username, ip), 0)) >= failures
+    django_request = getattr(request, "_request", request)
+    return bool(getattr(django_request, "axes_locked_out", False))
 
 
-def login_check_not_locked(*, username: str, ip: str) -> None:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, *args
+) -> HttpResponse:
     """
-    Raise ``login_locked`` (HTTP 429) when locked out.
+    ``AXES_LOCKOUT_CALLABLE``: 429 JSON on the API; on a login page 429 with
+    the page the view rendered (its form shows ``lock_message()``).
 
-    中文：检查登录锁定
+    中文：锁定应答
     """
-    if login_is_locked(username=username, ip=ip):
-        _failures, window = _limits()
-        raise ApplicationError(
-            "login_locked",
-            LOCK_MESSAGE.format(minutes=max(1, window // 60)),
-            status=429,
+    retry_after = str(_cooloff_seconds())
+    if request.path.startswith("/api/") or not isinstance(
+        original_response, HttpResponse
+    ):
+        response: HttpResponse = JsonResponse(
+            {"code": "login_locked", "message": lock_message()}, status=429
         )
+    else:
+        response = original_response
+        response.status_code = 429
+    response["Retry-After"] = retry_after
+    return response
 
 
-def login_failure_record(*, username: str, ip: str) -> int:
+class LockoutBackend(AxesStandaloneBackend):
     """
-    Count one failed login; return the failures in the current window.
+    django-axes' backend for the login doors; a call without a request (the
+    test client's ``login()``, a management command) is no door and passes.
 
-    中文：记录登录失败
+    中文：登录锁定认证后端
     """
-    _failures, window = _limits()
-    key = _key(username, ip)
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
 
-
-def login_success_record(*, username: str, ip: str) -> None:
-    """
-    Clear the failure count after a successful login.
-
-    中文：登录成功清除计数
-    """
-    cache.delete(_key(username, ip))
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -20,6 +20,7 @@ from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
+from zhengtong.core.limits import PublicLookupThrottle
 
 from . import permissions, selectors, services
 from .api_docs import action_schema
@@ -723,6 +724,7 @@ class CasePublicLookupApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [PublicLookupThrottle]
 
     @extend_schema(
         summary="办件公开查询",

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
+from zhengtong.core.limits import TICKET_ISSUE_THROTTLES
 from zhengtong.core.masking import mask_phone
 
 from . import permissions, selectors, services
@@ -223,6 +224,8 @@ class TicketIssueApi(APIView):
 
     Outside opening hours the answer is 409 ``outside_opening_hours``.
     """
+
+    throttle_classes = TICKET_ISSUE_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         category = serializers.CharField(max_length=40)

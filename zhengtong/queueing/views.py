@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.limits import TICKET_ISSUE_THROTTLES, limit_wait
 from zhengtong.core.pdf import qr_data_uri
 from zhengtong.core.urls_public import public_reverse
 
@@ -77,8 +78,15 @@ def kiosk_view(request: HttpRequest) -> HttpResponse:
     """Touch kiosk: large buttons per category, priority option, check-in."""
     hall = _hall_from_request(request)
     error = ""
+    wait = None
     if request.method == "POST":
         try:
+            if not request.POST.get("check_in_code"):
+                wait = limit_wait(request, TICKET_ISSUE_THROTTLES)
+            if wait is not None:
+                raise ApplicationError(
+                    "throttled", f"取号过于频繁，请{int(wait) + 1}秒后再试。"
+                )
             if request.POST.get("check_in_code"):
                 ticket = services.appointment_check_in(
                     code=request.POST["check_in_code"], actor="取号机"
@@ -106,7 +114,7 @@ def kiosk_view(request: HttpRequest) -> HttpResponse:
         {"obj": c, "waiting": counts.get(c.code, {}).get("waiting", 0)}
         for c in selectors.category_list(hall=hall)
     ]
-    return render(
+    response = render(
         request,
         "queueing/kiosk.html",
         {
@@ -116,8 +124,11 @@ def kiosk_view(request: HttpRequest) -> HttpResponse:
             "error": error,
             **_session_hint(hall),
         },
-        status=400 if error else 200,
+        status=429 if wait is not None else 400 if error else 200,
     )
+    if wait is not None:
+        response["Retry-After"] = str(int(wait) + 1)
+    return response
 
 
 def kiosk_ticket_view(request: HttpRequest, token: str) -> HttpResponse:

@@ -13,6 +13,7 @@ from zhengtong.accounts.identity import (
     id_number_check_char,
     id_number_is_valid,
 )
+from zhengtong.accounts.models import User
 from zhengtong.accounts.services import (
     agent_authorize,
     agent_may_act_for,
@@ -158,13 +159,18 @@ def person(db):
 
 def test_token_api_locks_after_five_failures(person):
     client = APIClient()
-    for _ in range(5):
+    for _ in range(4):
         r = client.post(
             "/api/v1/auth/token/",
             {"username": "lock", "password": "wrong"},
             format="json",
         )
         assert r.status_code == 400 and r.json()["code"] == "invalid_credentials"
+    # the fifth failure locks (django-axes answers it as locked already)
+    r = client.post(
+        "/api/v1/auth/token/", {"username": "lock", "password": "wrong"}, format="json"
+    )
+    assert r.status_code == 429 and r.json()["code"] == "login_locked"
     r = client.post(
         "/api/v1/auth/token/",
         {"username": "lock", "password": "right-pass-1"},
@@ -172,6 +178,7 @@ def test_token_api_locks_after_five_failures(person):
     )
     assert r.status_code == 429 and r.json()["code"] == "login_locked"
     assert "锁定" in r.json()["message"]
+    assert int(r["Retry-After"]) > 0
     # another address is not locked
     r = client.post(
         "/api/v1/auth/token/",
@@ -215,12 +222,38 @@ def test_success_clears_the_failure_count(person):
 
 
 def test_web_login_locks_after_five_failures(person, client):
-    for _ in range(5):
+    for _ in range(4):
         r = client.post("/accounts/login/", {"username": "lock", "password": "wrong"})
         assert r.status_code == 200
+    r = client.post("/accounts/login/", {"username": "lock", "password": "wrong"})
+    assert r.status_code == 429
     r = client.post(
         "/accounts/login/", {"username": "lock", "password": "right-pass-1"}
     )
-    assert r.status_code == 200
+    assert r.status_code == 429
     assert "登录失败次数过多" in r.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_locks_after_five_failures(db, client):
+    """Issue 17: 20 wrong passwords, then the right one, logged a staff in."""
+    user_create(username="boss", password="right-pass-1", roles=[Role.CENTRE_ADMIN])
+    User.objects.filter(username="boss").update(is_staff=True, is_superuser=True)
+    for _ in range(20):
+        client.post(
+            "/admin/login/?next=/admin/", {"username": "boss", "password": "wrong"}
+        )
+    r = client.post(
+        "/admin/login/?next=/admin/", {"username": "boss", "password": "right-pass-1"}
+    )
+    assert r.status_code == 429
+    assert "登录失败次数过多" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302  # still the login page
+    # another address is not locked out
+    r = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "boss", "password": "right-pass-1"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert r.status_code == 302 and client.session["_auth_user_id"]

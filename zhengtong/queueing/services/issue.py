@@ -5,6 +5,7 @@ Ticket issue (取号): opening checks, the day's number, the insert.
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -154,6 +155,22 @@ def _ticket_insert(
         raise ApplicationError(
             "ticket_already_open",
             "您在该业务类别已有未办结的排队号，请勿重复取号。",
+            status=409,
+        )
+    phone_limit = settings.QUEUE_OPEN_TICKETS_PER_PHONE
+    if (
+        phone
+        and phone_limit
+        and channel != Ticket.Channel.STAFF
+        and appointment is None
+        and Ticket.objects.filter(
+            phone=phone, service_date=day, status__in=selectors.OPEN_STATUSES
+        ).count()
+        >= phone_limit
+    ):
+        raise ApplicationError(
+            "phone_ticket_limit",
+            f"该手机号今日已有 {phone_limit} 个未办结的排队号，请办结或取消后再取号。",
             status=409,
         )
     seq = _next_seq(category=category, day=day)
