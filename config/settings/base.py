@@ -81,9 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-]
     # login lockout on every door (zhengtong/accounts/throttle.py); last
     "axes.middleware.AxesMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 
@@ -148,6 +148,25 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Login lockout on every door (web, admin, token API): django-axes records
+# failures per username and client address in the database (shared by every
+# worker; listed in the admin) and locks for the cool-off time
+# (zhengtong/accounts/throttle.py; docs/operations.md).
+AUTHENTICATION_BACKENDS = [
+    "zhengtong.accounts.throttle.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no row per successful login
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(
+    seconds=env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhengtong.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "zhengtong.accounts.throttle.client_ip"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 # Each role's start page (portal.nav.role_home_url): supervision, workbench, 我的办件.
 LOGIN_REDIRECT_URL = "portal:role-home"
@@ -168,25 +187,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Login lockout on every door (web, admin, token API): django-axes records
-# failures per username and client address in the database (shared by every
-# worker; listed in the admin) and locks for the cool-off time
-# (zhengtong/accounts/throttle.py; docs/operations.md).
-AUTHENTICATION_BACKENDS = [
-    "zhengtong.accounts.throttle.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_DISABLE_ACCESS_LOG = True  # failures only: no row per successful login
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(
-    seconds=env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
-)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhengtong.accounts.throttle.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "zhengtong.accounts.throttle.client_ip"
-AXES_VERBOSE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -200,6 +200,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Bounded requests, refused before the body is read (zhengtong/core/bounded.py;
+# docs/operations.md): a body of JSON or a form, one multipart upload request
+# (several materials, each still at most UPLOAD_MAX_BYTES), the request line
+# and the header block.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
+REQUEST_MAX_UPLOAD_BYTES = env.int(
+    "REQUEST_MAX_UPLOAD_BYTES", default=2 * UPLOAD_MAX_BYTES + 1024 * 1024
+)
+REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)
+REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=12288)
 
 REDIS_URL = env("REDIS_URL", default="")
 
@@ -220,16 +230,6 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-# Bounded requests, refused before the body is read (zhengtong/core/bounded.py;
-# docs/operations.md): a body of JSON or a form, one multipart upload request
-# (several materials, each still at most UPLOAD_MAX_BYTES), the request line
-# and the header block.
-REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
-REQUEST_MAX_UPLOAD_BYTES = env.int(
-    "REQUEST_MAX_UPLOAD_BYTES", default=2 * UPLOAD_MAX_BYTES + 1024 * 1024
-)
-REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)
-REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=12288)
             "LOCATION": REDIS_URL,
         }
     }
@@ -279,6 +279,11 @@ REST_FRAMEWORK = {
         "public_lookup": env.str("THROTTLE_PUBLIC_LOOKUP", default="30/hour"),
     },
 }
+# Registered queue kiosks (取号机): device token → name. A kiosk sends its token
+# in the X-Kiosk-Device header and gets the ticket_kiosk budget per device.
+QUEUE_KIOSK_DEVICES = env.dict("QUEUE_KIOSK_DEVICES", default={})
+# Open (not finished) tickets one phone number may hold per day, all categories.
+QUEUE_OPEN_TICKETS_PER_PHONE = env.int("QUEUE_OPEN_TICKETS_PER_PHONE", default=3)
 SPECTACULAR_SETTINGS = {
     "TITLE": "政通 Zhengtong API",
     "DESCRIPTION": "政务服务中心平台接口：事项目录、办事指南、工作日历、办件、排队叫号。",
@@ -299,11 +304,6 @@ WORKDAYS_PROVISIONAL_YEARS = env.int("WORKDAYS_PROVISIONAL_YEARS", default=2)
 # workbench show a banner and a daily job reminds administrators.
 WORKDAYS_NOTICE_REMINDER_FROM_MONTH = env.int(
     "WORKDAYS_NOTICE_REMINDER_FROM_MONTH", default=10
-# Registered queue kiosks (取号机): device token → name. A kiosk sends its token
-# in the X-Kiosk-Device header and gets the ticket_kiosk budget per device.
-QUEUE_KIOSK_DEVICES = env.dict("QUEUE_KIOSK_DEVICES", default={})
-# Open (not finished) tickets one phone number may hold per day, all categories.
-QUEUE_OPEN_TICKETS_PER_PHONE = env.int("QUEUE_OPEN_TICKETS_PER_PHONE", default=3)
 )
 # Queue displays: at most one waiting-count update per hall every N seconds from
 # each server process (zhengtong/queueing/coalesce.py); 0 sends every one at once.
