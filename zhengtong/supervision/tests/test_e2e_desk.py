@@ -99,13 +99,7 @@ def test_red_count_list_case_order_reply_accept(
     )
     expect(page.get_by_text(w.case.number).first).to_be_visible()
     shot(page, "case")
-    open_order = page.get_by_role("link", name="督办", exact=True)
-    if open_order.count():
-        open_order.first.click()
-    else:  # the case page's button comes with the orders' pages
-        page.goto(
-            f"{base}{reverse('workbench:supervision-order-new')}?case={w.case.pk}"
-        )
+    page.get_by_role("link", name="督办", exact=True).click()
     page.get_by_label("督办事由").fill("办件已超过承诺办结日（3月3日）仍未办结。")
     page.get_by_label("督办要求").fill("立即办结，并书面说明超期原因。")
     page.get_by_label(re.compile("回复时限")).fill("3")
