@@ -43,9 +43,12 @@ def machine() -> str:
 
 
 def env(**extra: str) -> dict[str, str]:
+    from bench_env import PROD_ENV
+
     e = dict(os.environ)
     e.update(
         {
+            **PROD_ENV,
             "DATABASE_URL": DATABASE_URL,
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DEBUG": "false",

@@ -49,6 +49,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_env import PROD_ENV
 from bench_http import (
     HOST,
     ROOT,
@@ -311,6 +312,7 @@ def main() -> None:
     static_root = str(db_path.with_suffix(".static"))
     env = {
         **os.environ,
+        **PROD_ENV,
         "DATABASE_URL": f"sqlite:///{db_path}",
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DEBUG": "false",

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_env import PROD_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -102,6 +104,7 @@ def server_env(database_url: str, redis_url: str = "") -> dict[str, str]:
     static_root = tempfile.mkdtemp(prefix="zt-queue-static-")
     env = {
         **os.environ,
+        **PROD_ENV,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-" + os.urandom(16).hex(),

@@ -152,6 +152,9 @@ def database_setup(args: argparse.Namespace, cleanups: list) -> str:
 
 def django_setup(url: str) -> None:
     var = tempfile.mkdtemp(prefix="zt-bench-recompute-var-")
+    from bench_env import PROD_ENV
+
+    os.environ.update(PROD_ENV)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         DATABASE_URL=url,

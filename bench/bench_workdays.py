@@ -51,6 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_env import PROD_ENV  # noqa: E402
+
 from zhengtong.workdays.calc import WorkCalendar  # noqa: E402
 from zhengtong.workdays.official import official_sets  # noqa: E402
 
@@ -238,6 +240,8 @@ def bench_shortcut() -> dict[str, float]:
     db = Path(tmp) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+    for key, value in PROD_ENV.items():
+        os.environ.setdefault(key, value)
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     import django
     from django.core.management import call_command
@@ -287,6 +291,7 @@ def bench_http(port: int, requests: int, threads: int) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="zt-bench-wd-http-"))
     env = {
         **os.environ,
+        **PROD_ENV,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         "SECRET_KEY": "bench-only-not-secret",

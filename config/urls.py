@@ -33,19 +33,15 @@ urlpatterns = [
     path("", include("zhengtong.portal.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    # The catalogue's blank forms and samples are public downloads (the guide
-    # links them); case files and notices never are: they go through views
-    # that check who asks. Behind a web server, serve /media/catalog/ there.
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}catalog/(?P<path>.+)$",
-            serve,
-            # rooted at catalog/: "catalog/../cases/…" cannot leave it
-            {"document_root": Path(settings.MEDIA_ROOT) / "catalog"},
-        )
-    ]
+# The catalogue's blank forms and samples are public downloads (the guide
+# links them); case files and notices never are, under any settings (DEBUG
+# too): they go through views that check who asks. Behind a web server, serve
+# /media/catalog/ there and nothing else of MEDIA_ROOT.
+urlpatterns += [
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}catalog/(?P<path>.+)$",
+        serve,
+        # rooted at catalog/: "catalog/../cases/…" cannot leave it
+        {"document_root": Path(settings.MEDIA_ROOT) / "catalog"},
+    )
+]

@@ -15,9 +15,11 @@ echo "==> types of services, selectors, permissions (pyproject.toml [tool.mypy])
 .venv/bin/mypy
 echo "==> migrations are checked in"
 .venv/bin/python manage.py makemigrations --check --dry-run -v 1
-echo "==> deploy check (prod settings)"
-DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
-  .venv/bin/python manage.py check --deploy --fail-level ERROR
+echo "==> deploy check (prod settings): any security warning fails the run"
+DEPLOY_ENV=(DJANGO_SETTINGS_MODULE=config.settings.prod ALLOWED_HOSTS=zhengtong.example.gov.cn
+  SECRET_KEY="$(head -c 48 /dev/urandom | base64)" AUDIT_HMAC_KEY="$(head -c 48 /dev/urandom | base64)")
+env "${DEPLOY_ENV[@]}" .venv/bin/python manage.py check --deploy --fail-level ERROR
+env "${DEPLOY_ENV[@]}" .venv/bin/python manage.py check --deploy --tag security --fail-level WARNING
 
 # PostgreSQL and Redis of our own, on loopback, stopped on exit.
 PGDIR=$(mktemp -d /tmp/zt-pg.XXXXXX); chown postgres "$PGDIR"

@@ -71,3 +71,23 @@ document.addEventListener("click", function (e) {
     timer = setTimeout(mark, 200);
   });
 })();
+
+// Behaviours the templates ask for by data attribute (the Content-Security-
+// Policy allows no inline script or on…= handler): print, confirm before
+// submit, submit on change, a poll that waits while a field has focus.
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("submit", function (e) {
+  var form = e.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+});
+document.addEventListener("change", function (e) {
+  var field = e.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.submit();
+});
+document.addEventListener("htmx:beforeRequest", function (e) {
+  var elt = e.detail && e.detail.elt;
+  if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-poll-pause-on-focus")) return;
+  if (elt.querySelector("input:focus, select:focus, textarea:focus")) e.preventDefault();
+});
