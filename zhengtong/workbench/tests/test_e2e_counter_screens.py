@@ -148,6 +148,7 @@ def test_desk_table_reveal_and_confirm_in_chromium(
     expect(person).to_be_hidden()
     expect(page.get_by_label("统一社会信用代码")).to_be_visible()
     expect(page.get_by_label("法定代表人（负责人）")).to_be_visible()
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "e2e-desk-05-intake-enterprise.png"), full_page=True
     )
@@ -196,6 +197,7 @@ def test_supplement_slots_per_notice_line_in_chromium(
     )
     page.set_input_files("#id_line_1", [{"name": "身份证.pdf", **pdf}])
     page.set_input_files("#id_line_2", [{"name": "租赁合同.pdf", **pdf}])
+    assert_accessible(page)
     page.screenshot(
         path=str(artifacts_dir / "e2e-desk-06-supplement-phone.png"), full_page=True
     )
@@ -211,5 +213,6 @@ def test_supplement_slots_per_notice_line_in_chromium(
     expect(table.locator("[data-supplement-line='1']")).to_contain_text("申请书2.pdf")
     expect(table.locator("[data-supplement-line='3']")).to_contain_text("租赁合同.pdf")
     table.scroll_into_view_if_needed()
+    assert_accessible(counter)
     counter.screenshot(path=str(artifacts_dir / "e2e-desk-07-supplement-staff.png"))
     staff.close()
