@@ -5,4 +5,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
-application = get_wsgi_application()
+from zhengtong.core.bounded import BoundedRequestsWSGI
+
+# Size limits before a body is read (zhengtong/core/bounded.py).
+application = BoundedRequestsWSGI(get_wsgi_application())

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
 # One list that every request passes, pages and API alike (tested:
 # zhengtong/api/tests/test_middleware.py).
 MIDDLEWARE = [
+    # a request id in every log line and API error; ids and parameters no
+    # database stores refused (zhengtong/core/middleware.py)
+    "zhengtong.core.middleware.RequestIdMiddleware",
+    "zhengtong.core.middleware.InputBoundsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -304,6 +308,9 @@ REST_FRAMEWORK = {
 QUEUE_KIOSK_DEVICES = env.dict("QUEUE_KIOSK_DEVICES", default={})
 # Open (not finished) tickets one phone number may hold per day, all categories.
 QUEUE_OPEN_TICKETS_PER_PHONE = env.int("QUEUE_OPEN_TICKETS_PER_PHONE", default=3)
+# An Idempotency-Key of POST /api/v1/cases/ answers with its first case for
+# this many hours; later it is refused (422 idempotency_key_expired).
+CASES_IDEMPOTENCY_KEY_HOURS = env.int("CASES_IDEMPOTENCY_KEY_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "政通 Zhengtong API",
     "DESCRIPTION": "政务服务中心平台接口：事项目录、办事指南、工作日历、办件、排队叫号。",
@@ -387,6 +394,19 @@ ACCOUNTS_SELF_DECLARED_MAY_SUBMIT = env.bool(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # every line names its request (X-Request-ID; zhengtong/core/middleware.py)
+    "filters": {"request_id": {"()": "zhengtong.core.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

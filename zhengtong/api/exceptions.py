@@ -1,5 +1,5 @@
 """
-Map every error to one JSON shape: {"code", "message", "details"?}.
+Map every error to one JSON shape: {"code", "message", "details"?, "request_id"}.
 
 ApplicationError carries its own code and status; DRF errors get stable
 codes; nothing a client sends produces a 500.
@@ -7,7 +7,11 @@ codes; nothing a client sends produces a 500.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import Http404
 
 from rest_framework import exceptions, status
@@ -15,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.middleware import current_request_id
 
 
 def _first_message(detail: Any) -> str:
@@ -28,6 +33,18 @@ def _first_message(detail: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every API error as ``{"code", "message", "details"?, "request_id"}``."""
+    response = _error_response(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        response.data["request_id"] = current_request_id()
+    return response
+
+
+def _error_response(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"code": "request_too_large", "message": "请求内容过大。"}, status=413
+        )
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, ValidationError):

@@ -3,6 +3,9 @@ The cases API, mounted at /api/v1/cases/: thin views over services and
 selectors. Errors are JSON ``{"code", "message"}`` (api.exceptions).
 """
 
+import hashlib
+import json
+
 from django.http import FileResponse
 
 from drf_spectacular.types import OpenApiTypes
@@ -178,7 +181,14 @@ class CaseListCreateApi(APIView):
             form_data=v["form_data"] if isinstance(v["form_data"], dict) else None,
             submit=v["submit"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
+            idempotency_fingerprint=_fingerprint(v),
         )
+
+
+def _fingerprint(validated_input: dict) -> str:
+    """SHA-256 of the validated request (key order and spacing do not count)."""
+    text = json.dumps(validated_input, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class CaseIntakeInput(serializers.Serializer):

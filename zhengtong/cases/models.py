@@ -216,6 +216,14 @@ class Case(BaseModel):
     closing_reason = models.TextField(_("不予受理／撤回／终止理由"), blank=True)
     referral_authority = models.CharField(_("告知申请机关"), max_length=200, blank=True)
     idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True)
+    idempotency_fingerprint = models.CharField(
+        _("幂等请求摘要"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("首次请求内容的 SHA-256；同一幂等键换了内容即拒绝。"),
+    )
 
     class Meta:
         verbose_name = _("办件")

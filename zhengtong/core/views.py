@@ -18,6 +18,8 @@ from django.http import (
 from django.template import loader
 from django.templatetags.static import static
 
+from .middleware import current_request_id
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -39,6 +41,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
             {
                 "code": "not_found",
                 "message": "接口不存在，请核对地址（接口文档 /api/docs/）。",
+                "request_id": current_request_id(),
             },
             status=404,
             json_dumps_params={"ensure_ascii": False},
@@ -61,7 +64,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     if _is_api(request):
         return JsonResponse(
-            {"code": "server_error", "message": "服务器内部错误，请稍后再试。"},
+            {
+                "code": "server_error",
+                "message": "服务器内部错误，请稍后再试。",
+                "request_id": current_request_id(),
+            },
             status=500,
             json_dumps_params={"ensure_ascii": False},
         )

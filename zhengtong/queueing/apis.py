@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.catalog.models import Counter, ServiceItem
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
+from zhengtong.core.inputs import int_id
 from zhengtong.core.limits import TICKET_ISSUE_THROTTLES
 from zhengtong.core.masking import mask_phone
 
@@ -196,9 +197,10 @@ class CategoryListApi(APIView):
         qs = selectors.category_list()
         hall = request.query_params.get("hall")
         if hall:
-            if not hall.isdigit():
+            hall_id = int_id(hall)
+            if hall_id is None:
                 raise ApplicationError("invalid_hall", "大厅编号不正确。")
-            qs = qs.filter(hall_id=int(hall))
+            qs = qs.filter(hall_id=hall_id)
         return Response(CategoryOutput(qs, many=True).data)
 
 
@@ -428,8 +430,8 @@ class TicketFinishApi(_TicketActionApi):
         if data.get("service_item"):
             ref = data["service_item"]
             item = (
-                ServiceItem.objects.filter(pk=int(ref)).first()
-                if ref.isdigit()
+                ServiceItem.objects.filter(pk=int_id(ref)).first()
+                if int_id(ref)
                 else ServiceItem.objects.filter(item_code=ref).first()
             )
             if item is None:

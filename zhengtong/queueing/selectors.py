@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from zhengtong.core.inputs import int_id
 
 from . import permissions
 from .cache import config_cached
@@ -116,8 +117,9 @@ def counter_get_cached(*, counter_id: int) -> Counter:
 def _category_by_ref(ref_text: str) -> Category | None:
     qs = Category.objects.select_related("hall").filter(active=True)
     category = None
-    if ref_text.isdigit():
-        category = qs.filter(pk=int(ref_text)).first()
+    ref_id = int_id(ref_text)
+    if ref_id is not None:
+        category = qs.filter(pk=ref_id).first()
     if category is None:
         category = qs.filter(code=ref_text[:40]).first()
     return category

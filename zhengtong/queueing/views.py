@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.inputs import int_id
 from zhengtong.core.limits import TICKET_ISSUE_THROTTLES, limit_wait
 from zhengtong.core.pdf import qr_data_uri
 from zhengtong.core.urls_public import public_reverse
@@ -25,7 +26,7 @@ from .models import Category, Ticket
 def _hall_from_request(request: HttpRequest) -> Hall:
     hall_id = request.GET.get("hall", "")
     qs = Hall.objects.filter(queue_categories__active=True).distinct().order_by("pk")
-    hall = qs.filter(pk=int(hall_id)).first() if hall_id.isdigit() else qs.first()
+    hall = qs.filter(pk=int_id(hall_id)).first() if int_id(hall_id) else qs.first()
     if hall is None:
         hall = Hall.objects.order_by("pk").first()
     if hall is None:

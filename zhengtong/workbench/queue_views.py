@@ -14,6 +14,7 @@ from django.views import View
 
 from zhengtong.catalog.models import Counter
 from zhengtong.core.errors import ApplicationError, PermissionDeniedError
+from zhengtong.core.inputs import int_id
 from zhengtong.core.masking import mask_phone
 from zhengtong.queueing import permissions, selectors, services
 from zhengtong.queueing.models import Category, Ticket
@@ -132,11 +133,9 @@ class QueueDeskActionView(LoginRequiredMixin, View):
             target = request.POST.get("target", "")
             category = target_counter = None
             if target.startswith("category:"):
-                category = Category.objects.filter(
-                    pk=target.split(":", 1)[1] if target[9:].isdigit() else 0
-                ).first()
-            elif target.startswith("counter:") and target[8:].isdigit():
-                target_counter = Counter.objects.filter(pk=int(target[8:])).first()
+                category = Category.objects.filter(pk=int_id(target[9:]) or 0).first()
+            elif target.startswith("counter:") and int_id(target[8:]):
+                target_counter = Counter.objects.filter(pk=int_id(target[8:])).first()
             if category is None and target_counter is None:
                 raise ApplicationError("transfer_target_missing", "请选择转移目标。")
             ticket = services.ticket_transfer(

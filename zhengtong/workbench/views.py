@@ -33,6 +33,7 @@ from zhengtong.cases.models import Case
 from zhengtong.cases.selectors import CaseDetail, Inbox
 from zhengtong.cases.views import case_list_rows, error_status
 from zhengtong.core.errors import ApplicationError, NotFoundError
+from zhengtong.core.inputs import int_id
 from zhengtong.supervision.selectors import alert_list_unread
 
 from .actions import (
@@ -100,8 +101,8 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
             user=user, inbox=inbox, status=status or None, q=q or None
         )
         qs = qs.exclude(status=Status.DRAFT)  # drafts are the applicant's own
-        if before.isdigit():
-            qs = qs.filter(id__lt=int(before))
+        if int_id(before):
+            qs = qs.filter(id__lt=int_id(before))
         page = list(qs[: PAGE_SIZE + 1])
         has_more = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
@@ -126,7 +127,7 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
             "statuses": [c for c in Status.choices if c[0] != Status.DRAFT],
             "q": q,
             "next_before": page[-1].pk if has_more and page else None,
-            "paged": before.isdigit(),
+            "paged": bool(int_id(before)),
             "can_intake": permissions.can_intake(user=user),
             "my_steps": list(selectors.case_step_list_for_user(user=user)[:10]),
         }

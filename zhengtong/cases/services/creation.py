@@ -1,10 +1,12 @@
 """Creating cases: drafts, materials, submission, walk-in intake."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
@@ -40,6 +42,29 @@ from ._base import _lock, _notify, _now, _received, _snapshot_applicant, _versio
 # -- creation, drafts, materials ------------------------------------------
 
 
+def _idempotent_replay(case: Case, fingerprint: str) -> Case:
+    """
+    Return ``case`` for a repeated request with its idempotency key, or refuse
+    a key reused with another body or older than the kept period.
+
+    中文：幂等重放
+    """
+    if fingerprint and case.idempotency_fingerprint not in ("", fingerprint):
+        raise ApplicationError(
+            "idempotency_key_reused",
+            "该幂等键（Idempotency-Key）已用于另一份不同内容的申请，请换用新的幂等键。",
+            status=422,
+        )
+    kept = timedelta(hours=settings.CASES_IDEMPOTENCY_KEY_HOURS)
+    if case.created_at < timezone.now() - kept:
+        raise ApplicationError(
+            "idempotency_key_expired",
+            f"该幂等键（Idempotency-Key）已超过 {settings.CASES_IDEMPOTENCY_KEY_HOURS} 小时有效期，请换用新的幂等键。",
+            status=422,
+        )
+    return case
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -51,6 +76,7 @@ def case_create(
     agent: User | None = None,
     submit: bool = True,
     idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
     now: datetime | None = None,
 ) -> Case:
     """
@@ -58,7 +84,11 @@ def case_create(
 
     The number is allocated here (region-year-sequence, race-safe). With an
     ``idempotency_key`` a repeated call by the same applicant returns the
-    case created first. ``agent`` files for ``applicant`` and needs an
+    case created first — when it carries the same request
+    (``idempotency_fingerprint``, a hash of the request body; a different one
+    is 422 ``idempotency_key_reused``) and the key is younger than
+    ``CASES_IDEMPOTENCY_KEY_HOURS`` (an older one is 422
+    ``idempotency_key_expired``). ``agent`` files for ``applicant`` and needs an
     authorisation in force.
 
     Who: an applicant account for itself or as agent
@@ -77,7 +107,7 @@ def case_create(
             applicant=applicant, idempotency_key=idempotency_key
         ).first()
         if existing is not None:
-            return existing
+            return _idempotent_replay(existing, idempotency_fingerprint)
     if channel not in Channel.values:
         raise ApplicationError("invalid_channel", "申请渠道无效。")
     if agent is not None and not agent_may_act_for(
@@ -117,6 +147,7 @@ def case_create(
         promised_unit=version.promised_unit or DayUnit.WORKING,
         statutory_unit=version.statutory_unit or DayUnit.WORKING,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
     _snapshot_applicant(case, applicant)
     if submit:
@@ -139,7 +170,7 @@ def case_create(
                 applicant=applicant, idempotency_key=idempotency_key
             ).first()
             if existing is not None:
-                return existing
+                return _idempotent_replay(existing, idempotency_fingerprint)
         raise
     audit_record(
         action="create" if not submit else Action.SUBMIT,
