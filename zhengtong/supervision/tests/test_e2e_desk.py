@@ -2,7 +2,8 @@
 End to end in Chromium: the supervision desk's flow (电子监察台).
 
 A case accepted on Tue 2026-02-24 with a 5-working-day promise was due on
-Tue 03-03; on Mon 2026-03-16 the sweep has it red.  The supervisor logs in
+Mon 03-02 (Sat 02-28 is a 调休 working day); on Mon 2026-03-16 the sweep
+has it red.  The supervisor logs in
 → the desk shows the red count of 区行政审批局 → its list → the case page →
 opens a supervision order → the department head replies → the supervisor
 accepts the reply and the order is closed.
@@ -100,7 +101,7 @@ def test_red_count_list_case_order_reply_accept(
     expect(page.get_by_text(w.case.number).first).to_be_visible()
     shot(page, "case")
     page.get_by_role("link", name="督办", exact=True).click()
-    page.get_by_label("督办事由").fill("办件已超过承诺办结日（3月3日）仍未办结。")
+    page.get_by_label("督办事由").fill("办件已超过承诺办结日（3月2日）仍未办结。")
     page.get_by_label("督办要求").fill("立即办结，并书面说明超期原因。")
     page.get_by_label(re.compile("回复时限")).fill("3")
     shot(page, "order-form")
