@@ -224,6 +224,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Content checks of uploads (cases/uploads.py): a zip container (OFD, DOCX)
+# decompresses to at most this much and holds at most this many entries; an
+# image decodes to at most this many pixels.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=2000)
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=60_000_000)
 # Bounded requests, refused before the body is read (zhengtong/core/bounded.py;
 # docs/operations.md): a body of JSON or a form, one multipart upload request
 # (several materials, each still at most UPLOAD_MAX_BYTES), the request line

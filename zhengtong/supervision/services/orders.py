@@ -34,7 +34,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengtong.cases.models import Case, CaseStep
+from zhengtong.cases.uploads import upload_file_check
 from zhengtong.catalog.models import Department
+from zhengtong.core.errors import ApplicationError
+from zhengtong.core.filenames import upload_name_clean
 
 from .. import permissions
 from ..constants import (
@@ -65,6 +68,7 @@ User = get_user_model()
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_SUFFIXES = (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx")
+ATTACHMENT_KINDS = frozenset({"pdf", "ofd", "jpg", "png", "doc", "docx"})
 
 
 # -- services ---------------------------------------------------------------
@@ -329,6 +333,18 @@ def _attachment_check(attachment: UploadedFile | None) -> None:
         raise invalid("附件须为 PDF、OFD、图片或 Word 文件。")
     if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
         raise invalid("附件不能超过 20 MB。")
+    # the one upload check of case materials: type by content, zip bombs,
+    # PDF structure and scripts, images decoded (cases/uploads.py)
+    try:
+        upload_file_check(
+            attachment,
+            name=attachment.name or "附件",
+            kinds=ATTACHMENT_KINDS,
+            label="PDF、OFD、图片或 Word",
+            max_bytes=ATTACHMENT_MAX_BYTES,
+        )
+    except ApplicationError as exc:
+        raise invalid(exc.message) from exc
 
 
 @transaction.atomic
@@ -354,7 +370,9 @@ def order_reply(
     _attachment_check(attachment)
     reply = OrderReply(order=order, text=text, replied_by=actor)
     if attachment is not None:
-        reply.attachment_name = (attachment.name or "附件")[:200]
+        reply.attachment_name = upload_name_clean(
+            attachment.name or "", fallback="附件"
+        )
         reply.attachment.save(reply.attachment_name, attachment, save=False)
     reply.save()
     before = order.state
