@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
+from zhengtong.core.db import rows_insert
 from zhengtong.core.sms import sms_send
 
 from ..models import Alert
@@ -65,11 +66,39 @@ def alerts_send(
     return len(rows)
 
 
-def alerts_send_many(rows: list[Alert]) -> None:
-    """Write prepared alerts at once (the sweep), at most once each."""
-    if rows:
-        Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+ALERT_COLUMNS = ("recipient_id", "clock_id", "order_id", "level", "day", "text")
+
+
+def alerts_send_many(rows: list[Alert]) -> int:
+    """
+    Write prepared alerts at once (the sweep), at most once each.
+
+    The alerts already sent for these clocks that day are read in one
+    statement and left out; the rest go in as plain rows (``rows_insert``:
+    COPY on PostgreSQL).  The sweep holds its lock, so nobody else writes
+    the same alerts meanwhile.
+    """
+    if not rows:
+        return 0
+    days = {r.day for r in rows}
+    clocks = {r.clock_id for r in rows if r.clock_id}
+    sent = set(
+        Alert.objects.filter(day__in=days, clock_id__in=clocks).values_list(
+            "recipient_id", "clock_id", "level", "day"
+        )
+    )
+    seen: set[tuple] = set()
+    values = []
+    for r in rows:
+        key = (r.recipient_id, r.clock_id, r.level, r.day)
+        if r.clock_id and (key in sent or key in seen):
+            continue
+        seen.add(key)
+        values.append((r.recipient_id, r.clock_id, r.order_id, r.level, r.day, r.text))
+    rows_insert(Alert, ALERT_COLUMNS, values)
+    if values:
         transaction.on_commit(_deliver_later)
+    return len(values)
 
 
 def _deliver_later() -> None:

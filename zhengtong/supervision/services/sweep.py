@@ -105,8 +105,11 @@ def _lamps_move(today: date) -> list[Change]:
     return changes
 
 
+KIND_LABELS = {value: str(label) for value, label in ClockKind.choices}
+
+
 def _kind_label(kind: str) -> str:
-    return str(ClockKind(kind).label) if kind in ClockKind.values else kind
+    return KIND_LABELS.get(kind, kind)
 
 
 def _alert_text(change: Change) -> str:
