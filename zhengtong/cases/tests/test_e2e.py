@@ -20,9 +20,7 @@ from zhengtong.catalog.tests.factories import DepartmentFactory, ServiceItemFact
 from zhengtong.core.tests.axe import assert_accessible
 
 # a complete PDF without pages (pypdf writes it; uploads are parsed)
-PDF = (
-    b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n/Type /Pages\n/Count 0\n/Kids [ ]\n>>\nendobj\n3 0 obj\n<<\n/Type /Catalog\n/Pages 2 0 R\n>>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n0000000107 00000 n \ntrailer\n<<\n/Size 4\n/Root 3 0 R\n/Info 1 0 R\n>>\nstartxref\n156\n%%EOF\n"
-)
+PDF = b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n/Type /Pages\n/Count 0\n/Kids [ ]\n>>\nendobj\n3 0 obj\n<<\n/Type /Catalog\n/Pages 2 0 R\n>>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n0000000107 00000 n \ntrailer\n<<\n/Size 4\n/Root 3 0 R\n/Info 1 0 R\n>>\nstartxref\n156\n%%EOF\n"
 PASSWORD = "e2e-pass-123"
 
 
