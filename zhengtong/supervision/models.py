@@ -226,6 +226,9 @@ class SweepCursor(models.Model):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     last_event_id = models.BigIntegerField(_("最后事件"), default=0)
     swept_on = models.DateField(_("最近一次扫描日"), null=True, blank=True)
+    # "registry": renewed whenever the sweep wrote clocks, so reads of the
+    # whole registry may be kept per token (the registry changes only there)
+    token = models.CharField(_("版本令牌"), max_length=32, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

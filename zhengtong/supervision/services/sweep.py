@@ -34,7 +34,12 @@ from ..constants import AlertLevel, ClockKind, ClockState, Lamp, OrderTarget
 from ..models import Alert, Clock, SweepCursor
 from .alerts import alerts_send_many, people_with_role
 from .order_escalation import orders_escalate_due
-from .sync import Policies, clocks_resync_all, clocks_sync_changed
+from .sync import (
+    Policies,
+    clocks_resync_all,
+    clocks_sync_changed,
+    registry_token_renew,
+)
 
 logger = logging.getLogger("zhengtong.supervision")
 
@@ -336,6 +341,8 @@ def supervision_sweep(*, now: datetime | None = None, resync: bool = False) -> d
         alerts_send_many(_alerts_for(changes, policies, today))
         orders_escalate_due(now=now)  # an order whose reply is late goes up a level
         drafted = _escalate(policies, today)
+    if synced or changes:
+        registry_token_renew()
     _daily_rules(today)
     moved = Counter(c.new for c in changes)
     open_clocks = Clock.objects.filter(

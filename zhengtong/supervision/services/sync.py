@@ -15,6 +15,7 @@ notified there, once.
 中文：监察时钟同步
 """
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,6 +35,7 @@ from zhengtong.workdays.calc import CalendarYearMissing, WorkCalendar
 
 from ..constants import ClockKind, ClockState, Lamp, OrderState
 from ..models import Clock, SupervisionOrder, SupervisionPolicy, SweepCursor
+from ..selectors import REGISTRY
 
 CURSOR = "clocks"
 # Events are read again from this many ids before the cursor: a transaction
@@ -564,3 +566,11 @@ def clocks_resync_all() -> int:
     cursor, _created = SweepCursor.objects.get_or_create(name=CURSOR)
     SweepCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest or 0)
     return written
+
+
+def registry_token_renew() -> None:
+    """Renew the registry's version token (after the sweep wrote clocks)."""
+    token = uuid.uuid4().hex
+    updated = SweepCursor.objects.filter(name=REGISTRY).update(token=token)
+    if not updated:
+        SweepCursor.objects.get_or_create(name=REGISTRY, defaults={"token": token})

@@ -242,3 +242,20 @@ def test_a_case_brought_by_a_ticket_is_counted_at_that_counter(sworld):
     assert set(
         Clock.objects.filter(case_id=case.pk).values_list("counter", flat=True)
     ) == {counter.pk}
+
+
+def test_the_desk_counts_of_the_centre_follow_every_sweep(sworld):
+    from zhengtong.supervision import selectors
+
+    w = sworld
+    accepted_case(w)
+    sweep_on(2025, 9, 25)
+    token = selectors.registry_token()
+    assert token
+    departments, _counters = selectors.clock_counts_for_desk(user=w.supervisor)
+    assert sum(d["red"] for d in departments) == 0
+    sweep_on(2025, 10, 10)  # red: the registry changed, so did its token
+    assert selectors.registry_token() != token
+    departments, _counters = selectors.clock_counts_for_desk(user=w.supervisor)
+    assert sum(d["red"] for d in departments) >= 1
+    assert departments == selectors.clock_counts_by_department(user=w.supervisor)
