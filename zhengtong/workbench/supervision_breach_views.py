@@ -104,6 +104,11 @@ class BreachNewView(StaffRequiredMixin, View):
         return redirect("workbench:supervision-breach-detail", breach.pk)
 
 
+# Decide and dismiss both have a "reason": the dismiss form's ids differ so
+# that each label names its own field (one id per page).
+DISMISS_IDS = "id_dismiss_%s"
+
+
 class BreachDetailView(StaffRequiredMixin, View):
     """A record: evidence, proposal, decision, statements, timeline, forms."""
 
@@ -127,7 +132,9 @@ class BreachDetailView(StaffRequiredMixin, View):
                 if may_decide
                 else None
             ),
-            "dismiss_form": forms_in.get("dismiss", BreachReasonForm())
+            "dismiss_form": forms_in.get(
+                "dismiss", BreachReasonForm(auto_id=DISMISS_IDS)
+            )
             if may_decide
             else None,
             "statement_form": (
@@ -169,7 +176,9 @@ class BreachActionView(BreachDetailView):
         form_class = self.FORMS.get(slug)
         if form_class is None:
             raise Http404("未知的操作。")
-        form = form_class(request.POST)
+        # the dismiss form shares the page with the decide form: its own ids
+        ids = {"auto_id": DISMISS_IDS} if slug == "dismiss" else {}
+        form = form_class(request.POST, **ids)
         if not form.is_valid():
             return self.render_page(request, breach, forms_in={slug: form}, status=400)
         data, user = form.cleaned_data, request.user
