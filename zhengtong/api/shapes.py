@@ -56,8 +56,11 @@ def validated(cls: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     try:
         return serializer.run_validation(data)
     except serializers.ValidationError as exc:
+        detail = exc.detail
+        if not isinstance(detail, Mapping):  # the body itself (null, a list)
+            detail = {"non_field_errors": detail}
         raise serializers.ValidationError(
-            ReturnDict(exc.detail, serializer=serializer)
+            ReturnDict(detail, serializer=serializer)
         ) from None
 
 

@@ -62,8 +62,8 @@ class CaseListItemOutput(serializers.Serializer):
     status_label = serializers.SerializerMethodField()
     channel = serializers.CharField()
     lamp = serializers.CharField()
-    received_date = serializers.DateField()
-    due_date = serializers.DateField()
+    received_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
     current_assignee = serializers.SerializerMethodField()
 
     def get_status_label(self, row: dict) -> str:

@@ -10,7 +10,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -143,6 +148,20 @@ class CheckedPagination(PageNumberPagination):
                 details={"param": "page", "pages": last},
             )
         return super().paginate_queryset(queryset, request, view)
+
+
+def counted(output: type[serializers.Serializer], *, paged: bool = False):
+    """
+    The documented shape of a list answer: ``{"count", "results"}`` (with
+    ``next`` and ``previous`` when ``paged``), so the schema says what is sent.
+    """
+    fields: dict = {"count": serializers.IntegerField()}
+    if paged:
+        fields["next"] = serializers.URLField(allow_null=True)
+        fields["previous"] = serializers.URLField(allow_null=True)
+    fields["results"] = output(many=True)
+    name = output.__name__.removesuffix("Output") + ("Page" if paged else "List")
+    return inline_serializer(name=name, fields=fields)
 
 
 # ---------------------------------------------------------------- output
@@ -492,7 +511,7 @@ class ItemListApi(PublicApi):
     @extend_schema(
         summary="事项列表",
         parameters=ITEM_LIST_PARAMETERS,
-        responses=ItemListOutput(many=True),
+        responses=counted(ItemListOutput, paged=True),
     )
     def get(self, request: Request) -> Response:
         filters = item_filters_parse(request.query_params)
@@ -527,7 +546,7 @@ class ItemDetailApi(PublicApi):
 class ItemVersionListApi(PublicApi):
     """List the public versions of an item."""
 
-    @extend_schema(summary="事项版本列表", responses=VersionListOutput(many=True))
+    @extend_schema(summary="事项版本列表", responses=counted(VersionListOutput))
     def get(self, request: Request, item_id: int) -> Response:
         item = selectors.item_get_public(item_id=item_id)
         versions = selectors.item_version_list(item=item)
@@ -548,7 +567,7 @@ class ItemVersionDetailApi(PublicApi):
 class DepartmentListApi(PublicApi):
     """List active departments with their published item counts."""
 
-    @extend_schema(summary="部门列表", responses=CatalogDepartmentOutput(many=True))
+    @extend_schema(summary="部门列表", responses=counted(CatalogDepartmentOutput))
     def get(self, request: Request) -> Response:
         data = CatalogDepartmentOutput(
             selectors.department_list_public(), many=True
@@ -568,7 +587,7 @@ class DepartmentDetailApi(PublicApi):
 class ItemTypeListApi(PublicApi):
     """List the item types with published item counts."""
 
-    @extend_schema(summary="事项类型", responses=ItemTypeOutput(many=True))
+    @extend_schema(summary="事项类型", responses=counted(ItemTypeOutput))
     def get(self, request: Request) -> Response:
         data = ItemTypeOutput(selectors.item_type_list_public(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -577,7 +596,7 @@ class ItemTypeListApi(PublicApi):
 class RegionListApi(PublicApi):
     """List administrative regions."""
 
-    @extend_schema(summary="行政区划", responses=RegionOutput(many=True))
+    @extend_schema(summary="行政区划", responses=counted(RegionOutput))
     def get(self, request: Request) -> Response:
         data = RegionOutput(selectors.region_list(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -586,7 +605,7 @@ class RegionListApi(PublicApi):
 class HallListApi(PublicApi):
     """List halls with their counters."""
 
-    @extend_schema(summary="大厅与窗口", responses=CatalogHallOutput(many=True))
+    @extend_schema(summary="大厅与窗口", responses=counted(CatalogHallOutput))
     def get(self, request: Request) -> Response:
         data = CatalogHallOutput(selectors.hall_list(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -609,7 +628,7 @@ class CounterListApi(PublicApi):
             OpenApiParameter("hall", int, description="大厅编号"),
             OpenApiParameter("item", int, description="事项编号：办理该事项的窗口"),
         ],
-        responses=CatalogCounterOutput(many=True),
+        responses=counted(CatalogCounterOutput),
     )
     def get(self, request: Request) -> Response:
         hall = (request.query_params.get("hall") or "").strip()

@@ -282,9 +282,19 @@ def daphne_install() -> None:
                 return
             super().handleContentChunk(data)
 
+        def requestReceived(self, command, path, version):  # noqa: N802
+            # Twisted would parse a form or multipart body itself, into memory,
+            # and answer an empty 400 when it cannot; Django parses it (to disk).
+            self.zt_content_type = self.requestHeaders.getRawHeaders(b"content-type")
+            if self.zt_content_type:
+                self.requestHeaders.removeHeader(b"content-type")
+            return super().requestReceived(command, path, version)
+
         def process(self):
             if self.zt_refused:
                 return None
+            if getattr(self, "zt_content_type", None):
+                self.requestHeaders.setRawHeaders(b"content-type", self.zt_content_type)
             return super().process()
 
         def zt_refuse(self, refusal: Refusal, path: bytes) -> None:

@@ -61,7 +61,8 @@ class Input(serializers.Serializer):
 
 
 @pytest.mark.parametrize(
-    "data", [{"code": " ab "}, {"code": "abcdef"}, {}, [1], {"code": "a", "n": "x"}]
+    "data",
+    [{"code": " ab "}, {"code": "abcdef"}, {}, [1], {"code": "a", "n": "x"}],
 )
 def test_validated_equals_a_fresh_serializer(data):
     fresh = Input(data=data)
@@ -71,3 +72,10 @@ def test_validated_equals_a_fresh_serializer(data):
         with pytest.raises(serializers.ValidationError) as exc:
             validated(Input, data)
         assert exc.value.detail == fresh.errors
+
+
+def test_a_null_body_is_invalid_input_not_a_500():
+    """Schemathesis (issue 17): a JSON ``null`` body raised ValueError."""
+    with pytest.raises(serializers.ValidationError) as exc:
+        validated(Input, None)
+    assert list(exc.value.detail) == ["non_field_errors"]
