@@ -8,6 +8,7 @@
 #   scripts/api_fuzz.sh            (run by scripts/test.sh after the SQLite suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 PORT=${FUZZ_PORT:-8793}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 EXAMPLES=${FUZZ_EXAMPLES:-25}
@@ -33,11 +34,13 @@ rc=0
 mkdir -p "$OUT"
 for who in applicant reviewer; do
   echo "==> schemathesis as $who (${SECONDS_EACH}s, ≤ $EXAMPLES examples per operation)"
-  .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/schema/" \
+  tok=$(token "$who")
+  # from $VAR: schemathesis keeps a crash cache (.schemathesis/) in its directory
+  (cd "$VAR" && "$ROOT/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/schema/" \
     --checks not_a_server_error,response_schema_conformance \
-    -H "Authorization: Token $(token "$who")" \
+    -H "Authorization: Token $tok" \
     --max-examples "$EXAMPLES" --max-time "$SECONDS_EACH" --seed 17 --generation-database none \
-    --report junit --report-dir "$OUT/$who" || rc=$?
+    --report junit --report-dir "$OUT/$who") || rc=$?
 done
 echo "server errors logged: $(grep -c ' ERROR ' "$VAR/server.log" || true) (log: $VAR/server.log)"
 exit $rc
