@@ -11,8 +11,16 @@ from django.contrib.auth import get_user_model
 
 from zhengtong.cases.models import Case
 
+from .catalogue import catalogue_seed
 from .constants import ClockKind, Lamp, OrderTarget
-from .models import Breach, BreachKind, Clock, SupervisionOrder
+from .models import (
+    Breach,
+    BreachKind,
+    Clock,
+    MeasureKind,
+    SupervisionOrder,
+    SupervisionPolicy,
+)
 from .services.breaches import breach_propose
 from .services.orders import order_create
 from .services.sweep import supervision_sweep
@@ -21,6 +29,7 @@ User = get_user_model()
 
 
 def seed(*, password: str, stdout: IO | None = None) -> None:
+    catalogue_seed(MeasureKind, BreachKind, SupervisionPolicy)
     summary = supervision_sweep(resync=True)
     supervisor = User.objects.filter(username="supervisor").first()
     red = (

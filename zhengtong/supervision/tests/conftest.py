@@ -5,6 +5,8 @@ import pytest
 from zhengtong.accounts.constants import Role
 from zhengtong.accounts.services import user_create
 from zhengtong.cases.tests.conftest import World, at, complete_case  # noqa: F401
+from zhengtong.supervision.catalogue import catalogue_seed
+from zhengtong.supervision.models import BreachKind, MeasureKind, SupervisionPolicy
 
 
 class SupervisionWorld(World):
@@ -12,6 +14,7 @@ class SupervisionWorld(World):
 
     def __init__(self) -> None:
         super().__init__()
+        catalogue_seed(MeasureKind, BreachKind, SupervisionPolicy)  # after a flush
         self.head = user_create(
             username="head",
             password="pw-123456",

@@ -13,6 +13,8 @@ from zhengtong.accounts.constants import Role
 from zhengtong.accounts.services import user_create
 from zhengtong.cases import services as case_services
 from zhengtong.cases.tests.conftest import World, complete_case
+from zhengtong.supervision.catalogue import catalogue_seed
+from zhengtong.supervision.models import BreachKind, MeasureKind, SupervisionPolicy
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -27,6 +29,9 @@ class OrderWorld(World):
 
     def __init__(self) -> None:
         super().__init__()
+        # the catalogue the data migration seeds is gone after a browser
+        # test flushed the database; put it back (idempotent)
+        catalogue_seed(MeasureKind, BreachKind, SupervisionPolicy)
         if getattr(self, "head", None) is not None:  # the cases world has one now
             self.other_head = self._other_head()
             return
