@@ -105,3 +105,16 @@ def test_a_proxys_request_id_is_kept_and_a_strange_one_replaced(db):
     assert r["X-Request-ID"] == "proxy-1234abcd" == r.json()["request_id"]
     r = APIClient().get("/api/v1/nope/", HTTP_X_REQUEST_ID="<script>")
     assert r["X-Request-ID"] != "<script>"
+
+
+def test_request_data_too_big_on_the_api_is_json_413(world):
+    """Issue 17: ``RequestDataTooBig`` came back as an HTML page."""
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        r = client_for(world.applicant).post(
+            "/api/v1/cases/",
+            {"item_code": world.item.item_code, "note": "x" * 500},
+            format="multipart",
+        )
+    assert r.status_code == 413
+    assert r.json()["code"] == "request_too_large"
+    assert r.json()["request_id"] == r["X-Request-ID"]
