@@ -511,6 +511,7 @@ class ItemListApi(PublicApi):
     @extend_schema(
         summary="事项列表",
         parameters=ITEM_LIST_PARAMETERS,
+        operation_id="v1_catalog_items_list",
         responses=counted(ItemListOutput, paged=True),
     )
     def get(self, request: Request) -> Response:
@@ -546,7 +547,11 @@ class ItemDetailApi(PublicApi):
 class ItemVersionListApi(PublicApi):
     """List the public versions of an item."""
 
-    @extend_schema(summary="事项版本列表", responses=counted(VersionListOutput))
+    @extend_schema(
+        summary="事项版本列表",
+        operation_id="v1_catalog_items_versions_list",
+        responses=counted(VersionListOutput),
+    )
     def get(self, request: Request, item_id: int) -> Response:
         item = selectors.item_get_public(item_id=item_id)
         versions = selectors.item_version_list(item=item)
@@ -567,7 +572,11 @@ class ItemVersionDetailApi(PublicApi):
 class DepartmentListApi(PublicApi):
     """List active departments with their published item counts."""
 
-    @extend_schema(summary="部门列表", responses=counted(CatalogDepartmentOutput))
+    @extend_schema(
+        summary="部门列表",
+        operation_id="v1_catalog_departments_list",
+        responses=counted(CatalogDepartmentOutput),
+    )
     def get(self, request: Request) -> Response:
         data = CatalogDepartmentOutput(
             selectors.department_list_public(), many=True
@@ -587,7 +596,11 @@ class DepartmentDetailApi(PublicApi):
 class ItemTypeListApi(PublicApi):
     """List the item types with published item counts."""
 
-    @extend_schema(summary="事项类型", responses=counted(ItemTypeOutput))
+    @extend_schema(
+        summary="事项类型",
+        operation_id="v1_catalog_item_types_list",
+        responses=counted(ItemTypeOutput),
+    )
     def get(self, request: Request) -> Response:
         data = ItemTypeOutput(selectors.item_type_list_public(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -596,7 +609,11 @@ class ItemTypeListApi(PublicApi):
 class RegionListApi(PublicApi):
     """List administrative regions."""
 
-    @extend_schema(summary="行政区划", responses=counted(RegionOutput))
+    @extend_schema(
+        summary="行政区划",
+        operation_id="v1_catalog_regions_list",
+        responses=counted(RegionOutput),
+    )
     def get(self, request: Request) -> Response:
         data = RegionOutput(selectors.region_list(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -605,7 +622,11 @@ class RegionListApi(PublicApi):
 class HallListApi(PublicApi):
     """List halls with their counters."""
 
-    @extend_schema(summary="大厅与窗口", responses=counted(CatalogHallOutput))
+    @extend_schema(
+        summary="大厅与窗口",
+        operation_id="v1_catalog_halls_list",
+        responses=counted(CatalogHallOutput),
+    )
     def get(self, request: Request) -> Response:
         data = CatalogHallOutput(selectors.hall_list(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -628,6 +649,7 @@ class CounterListApi(PublicApi):
             OpenApiParameter("hall", int, description="大厅编号"),
             OpenApiParameter("item", int, description="事项编号：办理该事项的窗口"),
         ],
+        operation_id="v1_catalog_counters_list",
         responses=counted(CatalogCounterOutput),
     )
     def get(self, request: Request) -> Response:
