@@ -204,4 +204,5 @@ class ErrorCode(models.TextChoices):
     EXTENSION_NOT_PENDING = "extension_not_pending", _("没有待批准的延期申请")
     EXTENSION_SELF_APPROVAL = "extension_self_approval", _("不得批准本人的延期申请")
     DELIVERY_MISSING = "delivery_missing", _("未登记送达")
+    DELIVERY_RECORDED = "delivery_recorded", _("已登记送达")
     INVALID_DELIVERY_DATE = "invalid_delivery_date", _("送达日期无效")

@@ -36,7 +36,12 @@ Refusals (stable codes, see ``constants.ErrorCode``), checked in this order:
      ``pending_extension`` (409 ``extension_pending`` /
      ``extension_not_pending``);
    - ``delivery_recorded``: 办结 needs a recorded 送达 or a recorded reason
-     it is not needed (409 ``delivery_missing``).
+     it is not needed (409 ``delivery_missing``); ``delivery_open``: 送达 and
+     登记无需送达 are recorded once, either of them (409
+     ``delivery_recorded``);
+   - ``counter_only_for_walk_in``: the counter hands in a 补正 for the
+     applicant only on a case received at the counter (窗口代收补正材料);
+     an online applicant answers themselves (403 ``not_permitted``).
 
 ``transition_check`` runs the guards; ``case_transition`` (called after the
 service has checked and changed the case) re-checks status and actor only.
@@ -57,6 +62,7 @@ from .constants import (
     CLOCK_STATUSES,
     Action,
     ActorKind,
+    Channel,
     ErrorCode,
     ExtensionStatus,
     Status,
@@ -105,7 +111,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.SUBMITTED, A.ACCEPT): _t(S.ACCEPTED, STAFF_INTAKE),
     (S.SUBMITTED, A.DEEM_ACCEPT): _t(S.ACCEPTED, {K.SYSTEM}),
     (S.SUBMITTED, A.REQUEST_SUPPLEMENT): _t(S.SUPPLEMENT_REQUESTED, STAFF_INTAKE),
-    (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT): _t(S.SUBMITTED, {K.APPLICANT, K.INTAKE}),
+    (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT): _t(
+        S.SUBMITTED, {K.APPLICANT, K.INTAKE}, "counter_only_for_walk_in"
+    ),
     (S.SUBMITTED, A.REFUSE): _t(S.REJECTED_AT_INTAKE, STAFF_INTAKE),
     (S.SUPPLEMENT_REQUESTED, A.REFUSE): _t(S.REJECTED_AT_INTAKE, STAFF_INTAKE),
     (S.SUBMITTED, A.MARK_NOT_REQUIRED): _t(S.NOT_REQUIRED, STAFF_INTAKE),
@@ -139,10 +147,12 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.ACCEPTED, A.DENY): _t(S.DECIDED_DENIED, DECIDERS, *DECIDE),
     (S.UNDER_REVIEW, A.DENY): _t(S.DECIDED_DENIED, DECIDERS, *DECIDE),
     (S.DECIDED_APPROVED, A.ISSUE_CERTIFICATE): _t(S.DECIDED_APPROVED, STAFF_INTAKE),
-    (S.DECIDED_APPROVED, A.DELIVER): _t(S.DECIDED_APPROVED, STAFF_INTAKE),
-    (S.DECIDED_DENIED, A.DELIVER): _t(S.DECIDED_DENIED, STAFF_INTAKE),
-    (S.DECIDED_APPROVED, A.DELIVERY_NOT_NEEDED): _t(S.DECIDED_APPROVED, STAFF_INTAKE),
-    (S.DECIDED_DENIED, A.DELIVERY_NOT_NEEDED): _t(S.DECIDED_DENIED, STAFF_INTAKE),
+    # 送达 / 登记无需送达: recorded once (the guard ``delivery_open``).
+    **{
+        (s, a): _t(s, STAFF_INTAKE, "delivery_open")
+        for s in (S.DECIDED_APPROVED, S.DECIDED_DENIED)
+        for a in (A.DELIVER, A.DELIVERY_NOT_NEEDED)
+    },
     (S.DECIDED_APPROVED, A.CONCLUDE): _t(
         S.CONCLUDED, STAFF_INTAKE, "delivery_recorded"
     ),
@@ -335,6 +345,25 @@ def _delivery_recorded(case, user, kinds, today: date) -> None:
         )
 
 
+def _delivery_open(case, user, kinds, today: date) -> None:
+    if case.delivered_at is not None or case.delivery_not_needed_reason:
+        _refuse(
+            ErrorCode.DELIVERY_RECORDED,
+            "该办件已登记送达或无需送达，不能重复登记。",
+        )
+
+
+def _counter_only_for_walk_in(case, user, kinds, today: date) -> None:
+    if K.APPLICANT in kinds or case.channel == Channel.COUNTER:
+        return
+    _refuse(
+        ErrorCode.NOT_PERMITTED,
+        "该办件为网上申请，补正材料须由申请人本人提交；"
+        "窗口只代收窗口申请办件的补正材料。",
+        status=403,
+    )
+
+
 GUARDS = {
     "at_deciding_step": _at_deciding_step,
     "not_deciding_step": _not_deciding_step,
@@ -344,6 +373,8 @@ GUARDS = {
     "no_pending_extension": _no_pending_extension,
     "pending_extension": _pending_extension,
     "delivery_recorded": _delivery_recorded,
+    "delivery_open": _delivery_open,
+    "counter_only_for_walk_in": _counter_only_for_walk_in,
 }
 
 

@@ -34,6 +34,7 @@ from zhengtong.cases.forms import (
     ReassignForm,
     ReferForm,
     ReturnForm,
+    SupplementAnswerForm,
     SupplementRequestForm,
     SuspendForm,
     ToleranceSupplyForm,
@@ -76,6 +77,24 @@ def _supplement(case, actor, form):
         actor=actor,
         missing=form.missing_list(),
         reason=form.cleaned_data.get("reason", ""),
+    )
+
+
+def open_supplement_lines(detail: CaseDetail) -> list[dict[str, Any]]:
+    """Return the lines of the open 补正 notice of the case (one slot each)."""
+    request = next(
+        (r for r in reversed(detail.supplement_requests) if r.answered_at is None),
+        None,
+    )
+    return list(request.items) if request is not None else []
+
+
+def _counter_supplement(case, actor, form):
+    return services.case_supplement_submit(
+        case=case,
+        actor=actor,
+        note=form.cleaned_data.get("note", ""),
+        line_files=form.line_files(),
     )
 
 
@@ -125,6 +144,17 @@ ACTION_SPECS: dict[str, ActionSpec] = {
             "btn btn-danger",
             "出具不予受理决定书，载明理由及申请行政复议或者提起行政诉讼的权利。",
             "已作出不予受理决定。",
+        ),
+        ActionSpec(
+            "counter-supplement",
+            Action.SUPPLEMENT,
+            "窗口代收补正材料",
+            SupplementAnswerForm,
+            _counter_supplement,
+            "btn btn-ok",
+            "申请人到窗口补正的，按补正材料通知书逐项上传其提交的材料"
+            "（每项可上传多个文件）；提交后办件回到已收件，重新审查。",
+            "补正材料已代收，办件已回到已收件。",
         ),
         ActionSpec(
             "not-required",
@@ -427,6 +457,8 @@ def action_form_kwargs(spec: ActionSpec, detail: CaseDetail) -> dict[str, Any]:
         return {"tolerable": missing}
     if spec.form is SupplementRequestForm:
         return {"checklist": [row.material for row in detail.checklist]}
+    if spec.form is SupplementAnswerForm:
+        return {"items": open_supplement_lines(detail)}
     if spec.form is ToleranceSupplyForm:
         return {
             "materials": services_tolerance.tolerance_missing_materials(

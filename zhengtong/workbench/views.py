@@ -246,7 +246,7 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
             # 送达 is recorded on the case page itself (办结 needs it).
             "deliver_form": (
                 DeliverForm(initial={"recipient": case.applicant_name})
-                if Action.DELIVER in detail.actions and case.delivered_at is None
+                if Action.DELIVER in detail.actions
                 else None
             ),
             "contacts": contact_rows(case, revealed),
