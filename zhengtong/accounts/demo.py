@@ -23,14 +23,14 @@ DEMO_POSTS = {
 DEMO_ACCOUNTS = [
     # username, display name, roles, department name (first match), superuser
     ("admin", "系统管理员", [Role.CENTRE_ADMIN], None, True),
-    ("applicant", "张三（申请人）", [Role.APPLICANT], None, False),
-    ("applicant2", "李四（申请人）", [Role.APPLICANT], None, False),
-    ("counter", "王窗口（综合窗口）", [Role.COUNTER_STAFF], "区行政审批局", False),
-    ("counter2", "刘窗口（综合窗口）", [Role.COUNTER_STAFF], "区行政审批局", False),
-    ("reviewer", "赵审批（审批人员）", [Role.REVIEWER], "区行政审批局", False),
-    ("reviewer2", "周审批（审批人员）", [Role.REVIEWER], "区行政审批局", False),
-    ("supervisor", "钱监察（监察人员）", [Role.SUPERVISOR], None, False),
-    ("head", "孙局长（部门负责人）", [Role.DEPARTMENT_HEAD], "区行政审批局", False),
+    ("applicant", "张三", [Role.APPLICANT], None, False),
+    ("applicant2", "李四", [Role.APPLICANT], None, False),
+    ("counter", "王窗口", [Role.COUNTER_STAFF], "区行政审批局", False),
+    ("counter2", "刘窗口", [Role.COUNTER_STAFF], "区行政审批局", False),
+    ("reviewer", "赵审批", [Role.REVIEWER], "区行政审批局", False),
+    ("reviewer2", "周审批", [Role.REVIEWER], "区行政审批局", False),
+    ("supervisor", "钱监察", [Role.SUPERVISOR], None, False),
+    ("head", "孙局长", [Role.DEPARTMENT_HEAD], "区行政审批局", False),
 ]
 
 

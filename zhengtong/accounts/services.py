@@ -11,7 +11,7 @@ from django.dispatch import Signal
 
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
-from zhengtong.core.masking import mask_id_number
+from zhengtong.core.masking import mask_id_number, mask_name
 
 from .constants import ROLE_GROUP_NAMES, ROLE_PERMISSIONS, Role
 from .identity import IdType, SubjectKind, credit_code_is_valid, id_document_problem
@@ -179,6 +179,31 @@ def applicant_identity_set(
 
 
 @transaction.atomic
+def _walk_in_name_check(existing: User, *, display_name: str, org_name: str) -> None:
+    """
+    Refuse a walk-in whose ID is on record under another name.
+
+    The counter types the name from the document in hand; an account found by
+    the same ID under a different name means a typing error or someone else's
+    document — never silently the stored person.
+    """
+    if existing.subject_kind == SubjectKind.ENTERPRISE:
+        typed, stored, what = (org_name or "").strip(), existing.org_name, "单位名称"
+    else:
+        typed, stored, what = display_name, existing.display_name, "姓名"
+    if typed and stored and typed != stored:
+        shown = (
+            stored
+            if existing.subject_kind == SubjectKind.ENTERPRISE
+            else mask_name(stored)
+        )
+        raise ApplicationError(
+            "applicant_name_mismatch",
+            f"该证件已登记，登记的{what}为“{shown}”，与填写的“{typed}”不一致，"
+            "请核对证件后重新填写。",
+        )
+
+
 def applicant_walk_in_get_or_create(
     *,
     display_name: str,
@@ -217,6 +242,7 @@ def applicant_walk_in_get_or_create(
     else:
         existing = User.objects.filter(id_type=id_type, id_number=id_number).first()
     if existing is not None:
+        _walk_in_name_check(existing, display_name=display_name, org_name=org_name)
         return existing
     key = credit_code if subject_kind == SubjectKind.ENTERPRISE else id_number
     username = "walkin-" + hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -108,6 +108,15 @@ def test_walk_in_applicant_is_found_again_by_id():
 
 
 @pytest.mark.django_db
+def test_a_walk_in_id_on_record_under_another_name_is_refused():
+    applicant_walk_in_get_or_create(display_name="陈小明", id_number=VALID_ID)
+    with pytest.raises(ApplicationError) as exc:
+        applicant_walk_in_get_or_create(display_name="王代办", id_number=VALID_ID)
+    assert exc.value.code == "applicant_name_mismatch"
+    assert "陈**" in exc.value.message and "陈小明" not in exc.value.message
+
+
+@pytest.mark.django_db
 def test_agent_authorisation_in_force_only_in_its_period():
     principal = user_create(username="p1", password="pw-123456", roles=[Role.APPLICANT])
     agent = user_create(username="a1", password="pw-123456", roles=[Role.APPLICANT])

@@ -157,14 +157,14 @@ def test_counter_staff_of_the_department_take_in_at_every_door(client, people):
     assert "/workbench/intake/" in client.get("/workbench/").content.decode()
     response = client.post(
         f"/workbench/intake/{people.item.pk}/",
-        {"display_name": "钱七", "id_type": "resident_id", "id_number": VALID_ID},
+        {"display_name": "赵六", "id_type": "resident_id", "id_number": VALID_ID},
     )
     assert response.status_code == 302
     response = client_for(counter).post(
         "/api/v1/cases/intake/",
         {
             "item_code": people.item.item_code,
-            "display_name": "孙八",
+            "display_name": "赵六",  # the same person: found again by ID
             "id_number": VALID_ID,
         },
         format="json",
