@@ -546,11 +546,19 @@ def alert_list_unread(*, user: Any, limit: int = 10) -> tuple[list[Alert], int]:
     """
     Return ``user``'s newest unread warnings and how many are unread in all.
 
+    Warnings about what has ended (a closed clock, an order accepted or
+    cancelled) are left out.
+
     中文：我的未读预警
     """
     if not getattr(user, "is_authenticated", False):
         return [], 0
-    qs = Alert.objects.filter(recipient=user, read_at__isnull=True)
+    # a warning whose subject has ended (its clock closed, its order
+    # answered, accepted or cancelled) no longer asks anything of anyone
+    qs = Alert.objects.filter(recipient=user, read_at__isnull=True).exclude(
+        Q(clock__state=ClockState.CLOSED)
+        | Q(order__state__in=(OrderState.ACCEPTED, OrderState.CANCELLED))
+    )
     rows = list(qs.select_related("clock").order_by("-id")[:limit])
     total = len(rows) if len(rows) < limit else qs.count()
     return rows, total

@@ -193,9 +193,13 @@ def _digest(
         return []
     if len(red) == 1:
         return [_alert(r, red[0], AlertLevel.RED, today) for r in recipients]
-    shown = "、".join(c.number for c in red[:5])
-    more = f"等 {len(red)} 件" if len(red) > 5 else f"共 {len(red)} 件"
-    text = f"{where}今日新增超期（红灯）{more}：{shown}。请到电子监察台查看并督促办理。"
+    numbers = list(dict.fromkeys(c.number for c in red))  # a case's clocks once
+    shown = "、".join(numbers[:5])
+    more = f"等 {len(numbers)} 件" if len(numbers) > 5 else f"共 {len(numbers)} 件"
+    text = (
+        f"{where}今日新增超期（红灯）时限 {len(red)} 个，涉及办件{more}：{shown}。"
+        "请到电子监察台查看并督促办理。"
+    )
     return [
         Alert(recipient_id=r, level=AlertLevel.RED, day=today, text=text[:300])
         for r in recipients

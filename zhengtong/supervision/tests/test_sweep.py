@@ -210,6 +210,7 @@ def test_heads_and_supervisors_get_one_digest_for_many_new_red_clocks(sworld):
     assert head_alerts.count() == 1
     digest = head_alerts.get()
     assert digest.clock_id is None and "共 3 件" in digest.text
+    assert "时限 3 个" in digest.text
     assert all(c.number in digest.text for c in cases)
     assert (
         Alert.objects.filter(recipient=w.supervisor, level="red", day=day).count() == 1
@@ -259,3 +260,21 @@ def test_the_desk_counts_of_the_centre_follow_every_sweep(sworld):
     departments, _counters = selectors.clock_counts_for_desk(user=w.supervisor)
     assert sum(d["red"] for d in departments) >= 1
     assert departments == selectors.clock_counts_by_department(user=w.supervisor)
+
+
+def test_a_warning_about_a_clock_that_ended_leaves_the_home_page(sworld):
+    from zhengtong.core.audit import audit_record
+    from zhengtong.supervision import selectors
+
+    w = sworld
+    case = accepted_case(w)
+    sweep_on(2025, 9, 25)
+    sweep_on(2025, 10, 10)
+    rows, total = selectors.alert_list_unread(user=w.head)
+    assert total == 1 and rows[0].clock.case_id == case.pk
+    with time_machine.travel(at(2025, 10, 13), tick=False):
+        case.status = "terminated"
+        case.save(update_fields=["status", "updated_at"])
+        audit_record(action="terminate", obj=case, actor=w.reviewer)
+    sweep_on(2025, 10, 13)
+    assert selectors.alert_list_unread(user=w.head) == ([], 0)
