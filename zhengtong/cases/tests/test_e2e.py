@@ -349,6 +349,11 @@ def test_pages_fit_a_phone_and_large_text(
         expect(counter.locator("h1")).to_be_visible()
         assert_fits(counter)
         shot(counter, name)
+    # 办理环节 on a phone: one block a step, the 决定环节 tag on one line.
+    counter.goto(f"{base}/workbench/cases/{reviewed.pk}/")
+    expect(counter.locator(".steps-table thead")).to_be_hidden()
+    tag = counter.locator(".steps-table .tag", has_text="决定环节").bounding_box()
+    assert tag["width"] > 2 * tag["height"] and tag["height"] < 30, tag
     submitted = Case.objects.get(idempotency_key="demo-submitted")
     counter.goto(f"{base}/workbench/cases/{submitted.pk}/request-supplement/")
     assert_fits(counter)
