@@ -391,20 +391,19 @@ def registry_token() -> str:
 
 def _grouped_whole_or_scoped(user: Any) -> list[Any]:
     """
-    The desk's grouped counts; the whole centre's kept per registry token.
+    The desk's grouped counts, kept per registry token and scope.
 
     Counting a million open clocks takes about as long as reading one index
-    entry each (~150 ms); the registry changes only in the sweep, which
-    renews its token, so the centre-wide counts are computed once per
-    token and process and stay exact.  A department head's counts read a
-    range of the index (~15 ms) and are not kept.
+    entry each (~150 ms for the centre; a department's share less); the
+    registry changes only in the sweep, which renews its token, so the counts
+    of a scope (the centre, or one department) are computed once per token
+    and process and stay exact.
     """
-    if permissions.supervision_scope(user) is not None:
-        return _grouped(user, None, "department_id", "counter_id")
+    scope = permissions.supervision_scope(user)
     token = registry_token()
     if not token:
         return _grouped(user, None, "department_id", "counter_id")
-    key = f"supervision:desk-counts:{token}"
+    key = f"supervision:desk-counts:{token}:{scope or 'all'}"
     grouped = cache.get(key)
     if grouped is None:
         grouped = _grouped(user, None, "department_id", "counter_id")
