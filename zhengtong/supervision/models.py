@@ -630,6 +630,15 @@ class AnomalyHit(models.Model):
     found_on = models.DateField(_("发现日期"))
     resolved = models.BooleanField(_("已处理"), default=False)
     resolved_note = models.TextField(_("处理说明"), blank=True)
+    resolved_by = models.ForeignKey(
+        USER,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("异常监察记录")

@@ -33,6 +33,7 @@ from zhengtong.supervision import permissions, selectors
 from zhengtong.supervision.constants import ClockKind, Lamp
 from zhengtong.supervision.models import Bulletin
 from zhengtong.supervision.services.alerts import alerts_mark_read
+from zhengtong.supervision.services.anomalies import anomaly_resolve
 from zhengtong.supervision.services.bulletin import bulletin_generate, month_parse
 from zhengtong.supervision.services.sweep import supervision_sweep
 
@@ -80,6 +81,7 @@ def _base_context(request: HttpRequest, section: str) -> dict[str, Any]:
             "全中心" if department is None else getattr(user.department, "name", "")
         ),
         "may_sweep": permissions.is_supervisor(user),
+        "may_resolve": permissions.is_supervisor(user),
     }
 
 
@@ -353,6 +355,24 @@ class SupervisionAnomalyListView(_DeskListView):
 
     def row(self, obj: Any) -> dict[str, Any]:
         return anomaly_row(obj)
+
+
+class SupervisionAnomalyResolveView(SupervisionRequiredMixin, View):
+    """Close an anomaly hit with what was found and done (监察人员)."""
+
+    def post(self, request: HttpRequest, hit_id: int) -> HttpResponse:
+        hit = selectors.anomaly_list_open(user=request.user).filter(pk=hit_id).first()
+        if hit is None:
+            raise Http404("异常不存在或已处理。")
+        try:
+            anomaly_resolve(
+                hit=hit, actor=request.user, note=request.POST.get("note", "")
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已记录核实处理情况，该异常移出待处理清单。")
+        return redirect("workbench:supervision-anomalies")
 
 
 # -- bulletins ----------------------------------------------------------------

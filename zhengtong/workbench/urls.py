@@ -46,6 +46,11 @@ urlpatterns: list = [
         name="supervision-anomalies",
     ),
     path(
+        "supervision/anomalies/<int:hit_id>/resolve/",
+        supervision_views.SupervisionAnomalyResolveView.as_view(),
+        name="supervision-anomaly-resolve",
+    ),
+    path(
         "supervision/sweep/",
         supervision_views.SupervisionSweepView.as_view(),
         name="supervision-sweep",

@@ -25,8 +25,10 @@ Rules (thresholds in the region's ``SupervisionPolicy``):
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -34,9 +36,13 @@ from zhengtong.cases.clock import EXTENSION_MAX_DAYS
 from zhengtong.cases.constants import Action, DocumentKind, ExtensionStatus, Status
 from zhengtong.cases.models import Case, CaseDocument, CaseExtension, CaseSuspension
 from zhengtong.catalog.constants import HandlingMode
+from zhengtong.core.audit import audit_record
+from zhengtong.core.errors import ApplicationError
 from zhengtong.core.models import AuditEvent
 from zhengtong.queueing.models import Ticket
 
+from .. import permissions
+from ..constants import ErrorCode
 from ..models import AnomalyHit, SupervisionPolicy
 
 WINDOW_DAYS = 40
@@ -287,3 +293,46 @@ def anomalies_detect(
 def rule_label(code: str) -> str:
     """Return the Chinese name of a rule code."""
     return RULES[code][0] if code in RULES else code
+
+
+@transaction.atomic
+def anomaly_resolve(
+    *, hit: AnomalyHit, actor: Any, note: str, now: datetime | None = None
+) -> AnomalyHit:
+    """
+    Close an anomaly hit with what was found and done (监察人员 only).
+
+    The hit stays on record (the bulletin counts it); a failure of duty it
+    reveals is put on record as a breach (``breaches.breach_propose`` with
+    ``evidence_kind="anomaly"``).
+
+    中文：处理异常监察记录
+    """
+    permissions.check_in_scope(actor, hit.department_id)
+    if not permissions.is_supervisor(actor):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED, "异常由监察人员或中心管理员核实处理。", status=403
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(ErrorCode.INVALID_INPUT, "请填写核实处理情况。")
+    if len(note) > 2000:
+        raise ApplicationError(ErrorCode.INVALID_INPUT, "处理说明不能超过 2000 字。")
+    hit = AnomalyHit.objects.select_for_update().get(pk=hit.pk)
+    if hit.resolved:
+        raise ApplicationError(ErrorCode.INVALID_STATE, "该异常已处理。", status=409)
+    hit.resolved = True
+    hit.resolved_note = note
+    hit.resolved_by = actor
+    hit.resolved_at = now or timezone.now()
+    hit.save(update_fields=["resolved", "resolved_note", "resolved_by", "resolved_at"])
+    audit_record(
+        action="anomaly_resolved",
+        obj=hit,
+        actor=actor,
+        from_state="open",
+        to_state="resolved",
+        reason=note,
+        details={"rule": hit.rule, "object": f"{hit.object_kind}:{hit.object_id}"},
+    )
+    return hit
