@@ -35,4 +35,5 @@ cat <<MSG
     reviewer / reviewer2 审批人员 · supervisor 监察人员 · head 部门负责人（批准延期）
   按 Ctrl+C 停止。
 MSG
-exec .venv/bin/daphne -b 0.0.0.0 -p "$PORT" config.asgi:application
+# --http-timeout: a request that takes longer answers 503 instead of holding the connection
+exec .venv/bin/daphne -b 0.0.0.0 -p "$PORT" --http-timeout "${HTTP_TIMEOUT:-60}" config.asgi:application

@@ -162,6 +162,10 @@ else:
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    # a connection is checked before it is used (with the pool, Django gives it
+    # psycopg's check_connection), so a PostgreSQL restart costs a reconnect,
+    # not a 500 from a stale connection (issue 17)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Server-side binding, and psycopg preparing a statement the fifth time a
     # connection runs it (Django turns preparing off unless asked), so that
     # PostgreSQL stops parsing and planning the hot statements again and again.
