@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.inputs import int_id
 
 from . import selectors
 from .constants import ClockKind, ErrorCode, Lamp
@@ -35,15 +36,16 @@ def _after(raw: str) -> tuple[date, int] | None:
     if not raw:
         return None
     day, _dot, pk = raw.partition(".")
+    ident = int_id(pk)
     try:
-        key = (date.fromisoformat(day), int(pk))
+        due = date.fromisoformat(day)
     except ValueError:
+        ident = None
+    if ident is None:
         raise ApplicationError(
             ErrorCode.INVALID_INPUT, "翻页参数 after 不正确，请使用上一页返回的 next。"
-        ) from None
-    if not 0 < key[1] < 2**63:
-        raise ApplicationError(ErrorCode.INVALID_INPUT, "翻页参数 after 不正确。")
-    return key
+        )
+    return due, ident
 
 
 def clock_row(row: dict) -> dict:

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from zhengtong.supervision.constants import ClockKind, Lamp
+from zhengtong.supervision.services.anomalies import rule_label
 
 from .supervision_exports import Column
 
@@ -129,18 +130,10 @@ def breach_row(breach: Any) -> dict[str, Any]:
     }
 
 
-def rule_label_of(code: str) -> str:
-    try:
-        from zhengtong.supervision.services.anomalies import rule_label
-    except ImportError:  # pragma: no cover
-        return code
-    return rule_label(code)
-
-
 def anomaly_row(hit: Any) -> dict[str, Any]:
     return {
         "id": hit.pk,
-        "rule": rule_label_of(hit.rule),
+        "rule": rule_label(hit.rule),
         "rule_code": hit.rule,
         "detail": hit.detail,
         "department": hit.department.name if hit.department_id else "未指定",

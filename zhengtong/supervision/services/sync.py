@@ -83,7 +83,7 @@ class Policies:
 
 
 def _local_date(value: datetime | None) -> date | None:
-    return timezone.localtime(value).date() if value else None
+    return timezone.localdate(value) if value else None
 
 
 def working_day_on_or_before(cal: WorkCalendar, d: date) -> date:
