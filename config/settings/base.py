@@ -60,7 +60,12 @@ INSTALLED_APPS = [
     # domain
     "zhengtong.cases",
     "zhengtong.queueing",
+    "zhengtong.bundles",
+    "zhengtong.fees",
+    "zhengtong.agency",
     "zhengtong.supervision",
+    "zhengtong.feedback",
+    "zhengtong.stats",
     # presentation
     "zhengtong.portal",
     "zhengtong.workbench",

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from . import views, views_start
+from . import (
+    urls_agency,
+    urls_bundles,
+    urls_feedback,
+    urls_fees,
+    urls_joint,
+    urls_stats,
+    views,
+    views_start,
+)
 
 app_name = "portal"
 
@@ -27,3 +36,14 @@ urlpatterns = [
         name="department",
     ),
 ]
+
+# Pages of the later areas, each kept in its own URL module.
+for _module in (
+    urls_feedback,
+    urls_stats,
+    urls_joint,
+    urls_bundles,
+    urls_fees,
+    urls_agency,
+):
+    urlpatterns += _module.urlpatterns

@@ -7,6 +7,12 @@ from . import (
     supervision_breach_views,
     supervision_order_views,
     supervision_views,
+    urls_agency,
+    urls_bundles,
+    urls_feedback,
+    urls_fees,
+    urls_joint,
+    urls_stats,
     views,
 )
 
@@ -139,3 +145,14 @@ urlpatterns: list = [
         name="intake-item",
     ),
 ]
+
+# Pages of the later areas, each kept in its own URL module.
+for _module in (
+    urls_feedback,
+    urls_stats,
+    urls_joint,
+    urls_bundles,
+    urls_fees,
+    urls_agency,
+):
+    urlpatterns += _module.urlpatterns

@@ -15,7 +15,12 @@ DEMO_MODULES = [
     "zhengtong.accounts.demo",
     "zhengtong.queueing.demo",
     "zhengtong.cases.demo",
+    "zhengtong.bundles.demo",
+    "zhengtong.fees.demo",
+    "zhengtong.agency.demo",
     "zhengtong.supervision.demo",
+    "zhengtong.feedback.demo",
+    "zhengtong.stats.demo",
 ]
 
 

@@ -1,0 +1,3 @@
+"""REST doors of agency (mounted by zhengtong/api/urls.py)."""
+
+urlpatterns: list = []

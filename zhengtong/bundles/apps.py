@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BundlesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "zhengtong.bundles"
+    verbose_name = "一件事"

@@ -1,0 +1,3 @@
+"""REST doors of feedback (mounted by zhengtong/api/urls.py)."""
+
+urlpatterns: list = []

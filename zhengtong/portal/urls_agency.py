@@ -1,0 +1,3 @@
+"""portal pages of agency (appended to portal/urls.py)."""
+
+urlpatterns: list = []

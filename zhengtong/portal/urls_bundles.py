@@ -1,0 +1,3 @@
+"""portal pages of bundles (appended to portal/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""portal pages of feedback (appended to portal/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""portal pages of fees (appended to portal/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""portal pages of stats (appended to portal/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST doors of stats (mounted by zhengtong/api/urls.py)."""
+
+urlpatterns: list = []

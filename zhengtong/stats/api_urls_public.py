@@ -1,0 +1,3 @@
+"""Public REST feeds of stats (no login), mounted at /api/v1/public/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workbench pages of agency (appended to workbench/urls.py)."""
+
+urlpatterns: list = []

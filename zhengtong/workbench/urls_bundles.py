@@ -1,0 +1,3 @@
+"""workbench pages of bundles (appended to workbench/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workbench pages of feedback (appended to workbench/urls.py)."""
+
+urlpatterns: list = []

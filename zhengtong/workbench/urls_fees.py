@@ -1,0 +1,3 @@
+"""workbench pages of fees (appended to workbench/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workbench pages of stats (appended to workbench/urls.py)."""
+
+urlpatterns: list = []
