@@ -1,1 +1,4 @@
-"""Feedback (群众评价与投诉): first-question register (首问负责), ratings (好差评) with rectification, complaints (投诉)."""
+"""Models of feedback, one module per part (each part has its own owner)."""
+
+from .models_complaints import *  # noqa: F403
+from .models_ratings import *  # noqa: F403

@@ -1,1 +1,4 @@
-"""Statistics (效能统计): rollups from events, figures, monthly assessment (月度效能考核), public disclosure (办件公示)."""
+"""Models of stats, one module per part (each part has its own owner)."""
+
+from .models_assessment import *  # noqa: F403
+from .models_facts import *  # noqa: F403
