@@ -1,0 +1,3 @@
+"""/api/v1/feedback/ratings/…: ratings (好差评)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""/api/v1/feedback/rectifications/…: rectifications (差评整改)."""
+
+urlpatterns: list = []
