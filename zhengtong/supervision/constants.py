@@ -14,7 +14,10 @@ class ClockKind(models.TextChoices):
     CERTIFICATE = "certificate", _("发证（第四十四条）")
     INTAKE = "intake", _("受理决定（第三十二条）")
     ORDER = "order", _("督办回复")
-    # Later areas add theirs here (complaint reply, rating rectification …).
+    COMPLAINT_PROPOSAL = "complaint_proposal", _("投诉拟办意见")
+    COMPLAINT_REPLY = "complaint_reply", _("投诉答复")
+    FIRST_QUESTION = "fq_handover", _("首问转交确认")
+    # Later areas add theirs here (rating rectification …).
 
 
 class ClockState(models.TextChoices):
