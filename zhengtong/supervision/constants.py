@@ -17,7 +17,8 @@ class ClockKind(models.TextChoices):
     COMPLAINT_PROPOSAL = "complaint_proposal", _("投诉拟办意见")
     COMPLAINT_REPLY = "complaint_reply", _("投诉答复")
     FIRST_QUESTION = "fq_handover", _("首问转交确认")
-    # Later areas add theirs here (rating rectification …).
+    RECTIFICATION = "rectification", _("差评整改")
+    # Later areas add theirs here.
 
 
 class ClockState(models.TextChoices):
