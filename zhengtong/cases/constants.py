@@ -126,6 +126,8 @@ class DocumentKind(models.TextChoices):
     DENIAL = "denial", _("不予行政许可决定书")
     RECEIPT = "receipt", _("收件凭证")
     TOLERANCE_EXPIRED = "tolerance_expired", _("容缺材料逾期未补齐告知书")
+    JOINT_NOTICE = "joint_notice", _("联办件通知书")
+    JOINT_DECISION = "joint_decision", _("联办件办理结果通知书")
 
 
 class ToleranceStatus(models.TextChoices):

@@ -130,6 +130,9 @@ class Case(BaseModel):
     )
     previous_status = models.CharField(_("暂停前状态"), max_length=24, blank=True)
     handling_mode = models.CharField(_("办件类型"), max_length=12, blank=True)
+    # 联办件 (并联审批): branches in models_joint.CaseBranch, joint clock of
+    # 行政许可法第四十二条第二款 (45 + 15 working days).
+    is_joint = models.BooleanField(_("联办件"), default=False, db_default=False)
     # Intake (Art. 32)
     submitted_at = models.DateTimeField(_("收件时间"), null=True, blank=True)
     received_date = models.DateField(_("收件日期"), null=True, blank=True)
@@ -431,6 +434,15 @@ class CaseSuspension(models.Model):
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     working_days = models.PositiveIntegerField(_("不计入的工作日数"), default=0)
+    # A 联办件's branch that runs the procedure (None: the whole case).
+    branch = models.ForeignKey(
+        "cases.CaseBranch",
+        verbose_name=_("联办分支"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+    )
     started_by = models.ForeignKey(
         USER,
         verbose_name=_("决定人"),
@@ -497,6 +509,15 @@ class CaseExtension(models.Model):
     )
     approved_at = models.DateTimeField(_("批准（驳回）时间"), null=True, blank=True)
     decision_note = models.TextField(_("批准意见或驳回理由"), blank=True)
+    # A 联办件's branch that asked (None: the whole case).
+    branch = models.ForeignKey(
+        "cases.CaseBranch",
+        verbose_name=_("联办分支"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
 
     class Meta:
         verbose_name = _("延期")
@@ -718,3 +739,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .models_joint import (  # noqa: E402, F401  (one models module for Django)
+    BranchSupplementAsk,
+    CaseBranch,
+    CaseReferral,
+    CaseReport,
+    JointBranchTemplate,
+    JointCoordination,
+    JointCoordinationRule,
+)
