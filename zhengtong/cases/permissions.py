@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from zhengtong.accounts.constants import STAFF_ROLES, Role
+from zhengtong.agency.acting import granted_kinds
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
 from .constants import ActorKind, ErrorCode
@@ -305,6 +306,9 @@ def case_actor_kinds(*, case: Any, user: Any) -> frozenset:
     kinds: set[str] = set()
     if user.pk in (case.applicant_id, case.agent_id):
         kinds.add(K.APPLICANT)
+    # 代办员 for the applicant, 统一出件 desk: granted by an agency service
+    # after its own permission check, for that call only (no query)
+    kinds |= granted_kinds(user=user, case_id=case.pk)
     if is_centre_wide(user):
         kinds.add(K.ADMIN)
     if can_intake(user=user, department=case.department_id):
