@@ -6,9 +6,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("feedback", "0001_ratings_rectifications_rollup"),
         ("cases", "0010_case_idempotency_fingerprint"),
         ("catalog", "0002_version_is_free_nullable"),
         ("queueing", "0005_ticket_case_index"),
