@@ -227,6 +227,9 @@ class BranchSupplementAsk(models.Model):
         verbose_name_plural = _("分支补正请求")
         ordering = ["branch", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.branch} 补正"
+
 
 class JointCoordination(models.Model):
     """
@@ -268,6 +271,9 @@ class JointCoordination(models.Model):
     class Meta:
         verbose_name = _("联办协调记录")
         verbose_name_plural = _("联办协调记录")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_method_display()}"
 
 
 class ReferralStatus(models.TextChoices):
@@ -333,6 +339,9 @@ class CaseReferral(models.Model):
         verbose_name_plural = _("转办")
         ordering = ["case", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_department_id}"
+
 
 class CaseReport(models.Model):
     """
@@ -371,3 +380,6 @@ class CaseReport(models.Model):
         verbose_name = _("上报")
         verbose_name_plural = _("上报")
         ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 上报 {self.upper_authority}"
