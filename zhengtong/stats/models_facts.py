@@ -10,13 +10,13 @@ the same transaction (services/rollup.py), so re-reading an event changes
 nothing.  Absent dimensions are 0 / "" (never NULL), so the rollup key is
 a plain unique key that ``ON CONFLICT`` can match on SQLite and PostgreSQL.
 A new source (ratings, complaints, orders, cards, fees) is one more fact
-model, one more rollup model and one ``FactSource`` (services/sources.py).
+model, one more rollup model and one ``FactSource`` (services/facts.py).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["StatsCursor", "CaseFact", "CaseDaily", "TicketFact", "TicketDaily"]
+__all__ = ["CaseDaily", "CaseFact", "StatsCursor", "TicketDaily", "TicketFact"]
 
 DIMS = ("day", "department_id", "counter_id", "staff_id", "item_id", "channel")
 

@@ -1,0 +1,474 @@
+"""
+Fact sources (事实来源): how one kind of object becomes a fact row and how a
+fact contributes to the daily rollup.
+
+A ``FactSource`` names the audit object types whose events touch it, maps
+those events to its object ids, recomputes the facts of a batch of ids
+from the objects' own rows (so re-reading an event changes nothing), and
+splits a fact into its rollup contributions (day × dimensions → measure
+increments).  ``rollup.py`` runs every source the same way; a new source
+(ratings, complaints, orders, cards, fees) is one more ``FactSource``.
+
+中文：统计事实来源
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Min
+from django.utils import timezone
+
+from zhengtong.cases.clock import calendar
+from zhengtong.cases.constants import Action, Channel, Status
+from zhengtong.cases.models import Case, CaseSuspension, SupplementRequest
+from zhengtong.catalog.constants import HandlingMode
+from zhengtong.catalog.models import ServiceItem
+from zhengtong.core.models import AuditEvent
+from zhengtong.queueing.models import Category, Ticket
+from zhengtong.workdays.calc import CalendarYearMissing
+
+from .. import figures
+from ..models_facts import CaseDaily, CaseFact, TicketDaily, TicketFact
+
+Key = tuple[Any, ...]
+Contribution = list[tuple[Key, dict[str, int]]]
+
+CASE_TYPE = "cases.case"
+TICKET_TYPE = "queueing.ticket"
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.MOBILE)
+
+
+@dataclass(frozen=True)
+class FactSource:
+    """
+    One source of facts and its rollup.
+
+    ``fact_fields``: the fact columns besides the primary key;
+    ``key_fields``: the rollup's unique key; ``measures``: its summed
+    columns.  ``ids_for_events`` maps ``(object_type, object_id)`` pairs to
+    the ids whose facts may have changed; ``compute`` returns the new fact
+    of each id that has one; ``contributions`` splits a fact;
+    ``ids_touching`` lists (by keyset batches) the ids a rebuild from a day
+    must visit.
+
+    中文：事实来源
+    """
+
+    name: str
+    object_types: tuple[str, ...]
+    fact_model: type[models.Model]
+    rollup_model: type[models.Model]
+    key_fields: tuple[str, ...]
+    measures: tuple[str, ...]
+    ids_for_events: Callable[[Iterable[tuple[str, str]]], set[int]]
+    compute: Callable[[list[int]], dict[int, dict[str, Any]]]
+    contributions: Callable[[dict[str, Any]], Contribution]
+    ids_query: Callable[[date | None], "models.QuerySet[Any]"]
+
+    @property
+    def pk_name(self) -> str:
+        return str(self.fact_model._meta.pk.name)
+
+    @property
+    def fact_fields(self) -> list[str]:
+        return [
+            f.attname
+            for f in self.fact_model._meta.concrete_fields
+            if not f.primary_key
+        ]
+
+
+def _local(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+def _digit_ids(pairs: Iterable[tuple[str, str]], object_type: str) -> set[int]:
+    return {int(oid) for otype, oid in pairs if otype == object_type and oid.isdigit()}
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _case_ids_for_events(pairs: Iterable[tuple[str, str]]) -> set[int]:
+    """Cases named by events, and the cases of tickets named (a ticket links a case's counter)."""
+    pairs = list(pairs)
+    ids = _digit_ids(pairs, CASE_TYPE)
+    tickets = _digit_ids(pairs, TICKET_TYPE)
+    if tickets:
+        ids.update(
+            pk
+            for pk in Ticket.objects.filter(
+                pk__in=tickets, case_id__isnull=False
+            ).values_list("case_id", flat=True)
+            if pk is not None
+        )
+    return ids
+
+
+CASE_COLUMNS = (
+    "id",
+    "department_id",
+    "item_id",
+    "channel",
+    "region_code",
+    "status",
+    "handling_mode",
+    "received_date",
+    "accepted_date",
+    "decided_at",
+    "concluded_at",
+    "due_date",
+    "promised_days",
+    "statutory_days",
+    "promised_unit",
+    "statutory_unit",
+    "suspended_days",
+    "extension_days",
+    "tolerated_materials",
+)
+
+
+def _case_events(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per case: the actor of the acceptance (受理人) and the refusal event."""
+    streams = [f"{CASE_TYPE}:{pk}" for pk in ids]
+    out: dict[int, dict[str, Any]] = {}
+    rows = (
+        AuditEvent.objects.filter(
+            stream__in=streams, action__in=[Action.ACCEPT, Action.REFUSE]
+        )
+        .order_by("pk")
+        .values_list("stream", "action", "actor_id", "created_at")
+    )
+    for stream, action, actor_id, created_at in rows:
+        seen = out.setdefault(int(stream.rpartition(":")[2]), {})
+        seen.setdefault(action, (actor_id, created_at))
+    return out
+
+
+def case_fact_compute(
+    case: dict[str, Any],
+    *,
+    supplemented: bool,
+    suspended: bool,
+    counter_id: int,
+    staff_id: int,
+    refused_on: date | None,
+    cal: Any,
+) -> dict[str, Any]:
+    """
+    The fact of one case from its row (a dict of ``CASE_COLUMNS``).
+
+    按时 / 提前 / 超期 compare the decision date (办结日 is the date on the
+    decision document) with the promised due date (承诺办结日, already
+    moved by suspensions and extensions); a case without a due date is on
+    time and not early.  办理时长 counts the working days after the
+    acceptance day up to the decision date, less the suspended working days.
+
+    中文：计算办件事实
+    """
+    concluded = case["status"] == Status.CONCLUDED
+    concluded_on = _local(case["concluded_at"]) if concluded else None
+    end_on = _local(case["decided_at"]) or concluded_on
+    due = case["due_date"]
+    early = bool(concluded and due and end_on and end_on < due)
+    overdue = bool(concluded and due and end_on and end_on > due)
+    working_days = None
+    if concluded and case["accepted_date"] and end_on:
+        try:
+            between = cal.working_days_between(case["accepted_date"], end_on)
+        except CalendarYearMissing:
+            between = None
+        if between is not None:
+            working_days = max(0, between - (case["suspended_days"] or 0))
+    compression = None
+    if concluded and case["promised_unit"] == case["statutory_unit"]:
+        compression = figures.compression_bp(
+            case["promised_days"], case["statutory_days"]
+        )
+    return {
+        "department_id": case["department_id"] or 0,
+        "counter_id": counter_id,
+        "staff_id": staff_id,
+        "item_id": case["item_id"] or 0,
+        "channel": case["channel"] or "",
+        "region_code": case["region_code"] or "",
+        "received_on": case["received_date"],
+        "accepted_on": case["accepted_date"],
+        "refused_on": refused_on
+        if case["status"] == Status.REJECTED_AT_INTAKE
+        else None,
+        "concluded_on": concluded_on,
+        "supplemented": supplemented,
+        "suspended": suspended,
+        "extended": bool(case["extension_days"]),
+        "instant": case["handling_mode"] == HandlingMode.IMMEDIATE,
+        "online": case["channel"] in ONLINE_CHANNELS,
+        "on_time": concluded and not overdue,
+        "early": early,
+        "overdue": overdue,
+        "working_days": working_days,
+        "compression_bp": compression,
+    }
+
+
+def _case_compute(ids: list[int]) -> dict[int, dict[str, Any]]:
+    cases = list(Case.objects.filter(pk__in=ids).values(*CASE_COLUMNS))
+    supplemented = set(
+        SupplementRequest.objects.filter(case_id__in=ids).values_list(
+            "case_id", flat=True
+        )
+    )
+    suspended = set(
+        CaseSuspension.objects.filter(case_id__in=ids).values_list("case_id", flat=True)
+    )
+    counters = {
+        row["case_id"]: row["first"]
+        for row in Ticket.objects.filter(case_id__in=ids, counter_id__isnull=False)
+        .values("case_id")
+        .annotate(first=Min("counter_id"))
+    }
+    events = _case_events(ids)
+    cal = calendar()
+    out = {}
+    for case in cases:
+        seen = events.get(case["id"], {})
+        actor = seen.get(Action.ACCEPT) or seen.get(Action.REFUSE) or (None, None)
+        refusal = seen.get(Action.REFUSE)
+        out[case["id"]] = case_fact_compute(
+            case,
+            supplemented=case["id"] in supplemented,
+            suspended=case["id"] in suspended,
+            counter_id=counters.get(case["id"]) or 0,
+            staff_id=actor[0] or 0,
+            refused_on=_local(refusal[1]) if refusal else None,
+            cal=cal,
+        )
+    return out
+
+
+def case_contributions(fact: dict[str, Any]) -> Contribution:
+    """
+    What one case fact adds to the rollup: receipt measures on the receipt
+    day, acceptance on the acceptance day, refusal on the refusal day, the
+    rest on the conclusion day (figures.py).
+
+    中文：办件贡献
+    """
+    dims = (
+        fact["department_id"],
+        fact["counter_id"],
+        fact["staff_id"],
+        fact["item_id"],
+        fact["channel"],
+    )
+    out: Contribution = []
+    if fact["received_on"]:
+        out.append(
+            (
+                (fact["received_on"], *dims),
+                {
+                    "received": 1,
+                    "supplemented": int(fact["supplemented"]),
+                    "online": int(fact["online"]),
+                },
+            )
+        )
+    if fact["accepted_on"]:
+        out.append(((fact["accepted_on"], *dims), {"accepted": 1}))
+    if fact["refused_on"]:
+        out.append(((fact["refused_on"], *dims), {"refused": 1}))
+    if fact["concluded_on"]:
+        wd = fact["working_days"]
+        cbp = fact["compression_bp"]
+        out.append(
+            (
+                (fact["concluded_on"], *dims),
+                {
+                    "concluded": 1,
+                    "on_time": int(fact["on_time"]),
+                    "early": int(fact["early"]),
+                    "overdue": int(fact["overdue"]),
+                    "suspended": int(fact["suspended"]),
+                    "extended": int(fact["extended"]),
+                    "instant": int(fact["instant"]),
+                    "one_visit": int(not fact["supplemented"]),
+                    "working_days_sum": wd or 0,
+                    "working_days_n": int(wd is not None),
+                    "compression_sum_bp": cbp or 0,
+                    "compression_n": int(cbp is not None),
+                },
+            )
+        )
+    return out
+
+
+def _case_ids_query(day: date | None) -> "models.QuerySet[Any]":
+    qs = Case.objects.exclude(received_date__isnull=True)
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        qs = qs.filter(updated_at__gte=start)
+    return qs.values_list("pk", flat=True)
+
+
+CASES = FactSource(
+    name="cases",
+    object_types=(CASE_TYPE, TICKET_TYPE),
+    fact_model=CaseFact,
+    rollup_model=CaseDaily,
+    key_fields=("day", "department_id", "counter_id", "staff_id", "item_id", "channel"),
+    measures=figures.CASE_MEASURES,
+    ids_for_events=_case_ids_for_events,
+    compute=_case_compute,
+    contributions=case_contributions,
+    ids_query=_case_ids_query,
+)
+
+
+# ---------------------------------------------------------------- tickets
+
+TICKET_COLUMNS = (
+    "id",
+    "service_date",
+    "arrival_at",
+    "called_at",
+    "served_at",
+    "finished_at",
+    "status",
+    "channel",
+    "counter_id",
+    "staff_id",
+    "service_item_id",
+    "category_id",
+)
+
+
+def ticket_fact_compute(
+    ticket: dict[str, Any], *, department_id: int
+) -> dict[str, Any]:
+    """
+    The fact of one ticket: 等候 = first call − arrival, 办理 = finish −
+    start of service (finished tickets), 过号 = status no-show.
+
+    中文：计算排队号事实
+    """
+    wait = service = None
+    if ticket["called_at"] and ticket["arrival_at"]:
+        wait = max(0, int((ticket["called_at"] - ticket["arrival_at"]).total_seconds()))
+    finished = ticket["status"] == Ticket.Status.FINISHED
+    if finished and ticket["served_at"] and ticket["finished_at"]:
+        service = max(
+            0, int((ticket["finished_at"] - ticket["served_at"]).total_seconds())
+        )
+    return {
+        "department_id": department_id,
+        "counter_id": ticket["counter_id"] or 0,
+        "staff_id": ticket["staff_id"] or 0,
+        "item_id": ticket["service_item_id"] or 0,
+        "channel": ticket["channel"] or "",
+        "day": ticket["service_date"],
+        "hour": timezone.localtime(ticket["arrival_at"]).hour,
+        "served": finished,
+        "no_show": ticket["status"] == Ticket.Status.NO_SHOW,
+        "wait_seconds": wait,
+        "service_seconds": service,
+    }
+
+
+def _ticket_departments(tickets: list[dict[str, Any]]) -> dict[int, int]:
+    """Department of a ticket: its item's, else its category's first department."""
+    items = {t["service_item_id"] for t in tickets if t["service_item_id"]}
+    by_item = dict(
+        ServiceItem.objects.filter(pk__in=items).values_list("pk", "department_id")
+    )
+    cats = {t["category_id"] for t in tickets if not t["service_item_id"]}
+    through = Category.departments.through.objects.filter(category_id__in=cats)
+    by_cat: dict[int, int] = {}
+    for cat, dept in through.values_list("category_id", "department_id"):
+        by_cat[cat] = min(dept, by_cat.get(cat, dept))
+    return {
+        t["id"]: (
+            by_item.get(t["service_item_id"])
+            if t["service_item_id"]
+            else by_cat.get(t["category_id"])
+        )
+        or 0
+        for t in tickets
+    }
+
+
+def _ticket_compute(ids: list[int]) -> dict[int, dict[str, Any]]:
+    tickets = list(Ticket.objects.filter(pk__in=ids).values(*TICKET_COLUMNS))
+    depts = _ticket_departments(tickets)
+    return {
+        t["id"]: ticket_fact_compute(t, department_id=depts[t["id"]]) for t in tickets
+    }
+
+
+def ticket_contributions(fact: dict[str, Any]) -> Contribution:
+    """
+    What one ticket fact adds to the rollup: everything on its service day
+    and arrival hour, in the row of its whole-minute wait bucket.
+
+    中文：排队号贡献
+    """
+    wait = fact["wait_seconds"]
+    service = fact["service_seconds"]
+    key = (
+        fact["day"],
+        fact["department_id"],
+        fact["counter_id"],
+        fact["staff_id"],
+        fact["item_id"],
+        fact["channel"],
+        fact["hour"],
+        figures.wait_minute_bucket(wait) if wait is not None else 0,
+    )
+    return [
+        (
+            key,
+            {
+                "issued": 1,
+                "served": int(fact["served"]),
+                "no_show": int(fact["no_show"]),
+                "wait_n": int(wait is not None),
+                "wait_sum_s": wait or 0,
+                "service_n": int(service is not None),
+                "service_sum_s": service or 0,
+            },
+        )
+    ]
+
+
+def _ticket_ids_query(day: date | None) -> "models.QuerySet[Any]":
+    qs = Ticket.objects.all()
+    if day is not None:
+        qs = qs.filter(service_date__gte=day)
+    return qs.values_list("pk", flat=True)
+
+
+TICKETS = FactSource(
+    name="tickets",
+    object_types=(TICKET_TYPE,),
+    fact_model=TicketFact,
+    rollup_model=TicketDaily,
+    key_fields=(
+        "day",
+        "department_id",
+        "counter_id",
+        "staff_id",
+        "item_id",
+        "channel",
+        "hour",
+        "wait_minute",
+    ),
+    measures=figures.TICKET_MEASURES,
+    ids_for_events=lambda pairs: _digit_ids(pairs, TICKET_TYPE),
+    compute=_ticket_compute,
+    contributions=ticket_contributions,
+    ids_query=_ticket_ids_query,
+)
+
+SOURCES: list[FactSource] = [CASES, TICKETS]

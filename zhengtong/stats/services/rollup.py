@@ -1,0 +1,252 @@
+"""
+The rollup runs: incremental from the audit events, and the rebuild.
+
+``facts_apply`` is the one place a rollup changes: for a batch of object
+ids it reads the old facts, recomputes the new ones from the objects'
+rows, subtracts the old contributions, adds the new ones (one ``INSERT …
+ON CONFLICT … DO UPDATE SET m = m + excluded.m`` per chunk) and replaces
+the fact rows, all in the caller's transaction.  Re-running it on the
+same ids changes nothing, so events may be read twice and in any order.
+
+``stats_refresh`` (the huey job, every minute) reads the events after each
+source's cursor, minus an overlap (a transaction that took a lower event
+id may commit after a higher one was read); ``stats_rebuild`` truncates
+and recomputes every object (or, with ``from_day``, the rollup rows from
+that day on).  Both hold the source's cursor row locked, so two runs of
+one source never interleave (PostgreSQL; SQLite has one writer anyway).
+
+中文：统计汇总（增量、重建）
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import connection, models, transaction
+
+from zhengtong.core.db import rows_insert
+from zhengtong.core.models import AuditEvent
+
+from ..models_facts import StatsCursor
+from .facts import SOURCES, FactSource, Key
+
+OVERLAP_EVENTS = 1000
+EVENT_CHUNK = 20000
+ID_BATCH = 2000
+UPSERT_CHUNK = 500
+FLUSH_KEYS = 50000
+
+Deltas = dict[Key, dict[str, int]]
+
+
+def _add(
+    deltas: Deltas, contributions: Iterable[tuple[Key, dict[str, int]]], sign: int
+) -> None:
+    for key, measures in contributions:
+        acc = deltas.get(key)
+        if acc is None:
+            acc = deltas[key] = {}
+        for name, value in measures.items():
+            if value:
+                acc[name] = acc.get(name, 0) + sign * value
+
+
+def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
+    """
+    Add ``deltas`` (key → measure increments) to the source's rollup rows.
+
+    中文：汇总增量写入
+    """
+    items = [(k, v) for k, v in deltas.items() if any(v.values())]
+    if not items:
+        return 0
+    qn = connection.ops.quote_name
+    table = qn(source.rollup_model._meta.db_table)
+    cols = [*source.key_fields, *source.measures]
+    updates = ", ".join(
+        f"{qn(m)} = {table}.{qn(m)} + excluded.{qn(m)}" for m in source.measures
+    )
+    head = f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES "  # noqa: S608 (names from the model)
+    tail = f" ON CONFLICT ({', '.join(qn(c) for c in source.key_fields)}) DO UPDATE SET {updates}"
+    row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    with connection.cursor() as cur:
+        for start in range(0, len(items), UPSERT_CHUNK):
+            chunk = items[start : start + UPSERT_CHUNK]
+            params: list[Any] = []
+            for key, measures in chunk:
+                params.extend(key)
+                params.extend(measures.get(m, 0) for m in source.measures)
+            cur.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+    return len(items)
+
+
+def facts_apply(
+    source: FactSource,
+    ids: list[int],
+    *,
+    deltas: Deltas | None = None,
+    from_day: date | None = None,
+    old_known_empty: bool = False,
+) -> Deltas:
+    """
+    Recompute the facts of ``ids`` and move their contributions old → new.
+
+    With ``deltas`` given, the increments are added there for the caller
+    to write (a rebuild sums many batches first); otherwise they are
+    written now.  ``from_day``: the rollup rows from that day on were
+    emptied by the caller, so old contributions there are not subtracted.
+
+    中文：重算事实并更新汇总
+    """
+    own = deltas is None
+    out: Deltas = {} if deltas is None else deltas
+    model = source.fact_model
+    pk = source.pk_name
+    fields = source.fact_fields
+    if not old_known_empty:
+        old = model._default_manager.filter(**{f"{pk}__in": ids}).values(pk, *fields)
+        for row in old:
+            parts = source.contributions(row)
+            if from_day is not None:
+                parts = [p for p in parts if p[0][0] < from_day]
+            _add(out, parts, -1)
+        model._default_manager.filter(**{f"{pk}__in": ids}).delete()
+    new = source.compute(ids)
+    for fact in new.values():
+        _add(out, source.contributions(fact), +1)
+    rows_insert(
+        model,
+        [pk, *fields],
+        [(obj_id, *(fact[f] for f in fields)) for obj_id, fact in new.items()],
+    )
+    if own:
+        rollup_upsert(source, out)
+    return out
+
+
+def _cursor_locked(source: FactSource) -> StatsCursor:
+    StatsCursor.objects.get_or_create(source=source.name)
+    return StatsCursor.objects.select_for_update().get(source=source.name)
+
+
+def _newest_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def source_refresh(source: FactSource, *, upto: int | None = None) -> int:
+    """
+    Fold the events after the source's cursor into its facts and rollup.
+
+    Events are read in chunks of ``EVENT_CHUNK`` ids, one transaction per
+    chunk (the cursor moves with it, so a stopped run resumes).  Returns
+    the number of objects recomputed.
+
+    中文：增量汇总
+    """
+    newest = _newest_event_id() if upto is None else upto
+    StatsCursor.objects.get_or_create(source=source.name)
+    done = 0
+    first = True
+    while True:
+        with transaction.atomic():
+            cursor = _cursor_locked(source)
+            if cursor.last_event_id >= newest and not first:
+                break
+            start = (
+                max(0, cursor.last_event_id - OVERLAP_EVENTS)
+                if first
+                else cursor.last_event_id
+            )
+            end = min(newest, start + EVENT_CHUNK)
+            pairs = AuditEvent.objects.filter(
+                pk__gt=start, pk__lte=end, object_type__in=source.object_types
+            ).values_list("object_type", "object_id")
+            ids = sorted(source.ids_for_events(pairs))
+            for i in range(0, len(ids), ID_BATCH):
+                facts_apply(source, ids[i : i + ID_BATCH])
+            done += len(ids)
+            StatsCursor.objects.filter(pk=cursor.pk).update(
+                last_event_id=max(end, cursor.last_event_id)
+            )
+        first = False
+        if end >= newest:
+            break
+    return done
+
+
+def stats_refresh() -> dict[str, int]:
+    """
+    Bring every source up to the newest event (the huey job, every minute).
+
+    中文：统计增量刷新
+    """
+    upto = _newest_event_id()
+    return {source.name: source_refresh(source, upto=upto) for source in SOURCES}
+
+
+def _truncate(model: type[models.Model]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"TRUNCATE {table}")
+        else:
+            cur.execute(f"DELETE FROM {table}")  # noqa: S608 (name from the model)
+
+
+def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
+    """
+    Recompute a source's facts and rollup from its objects.
+
+    Without ``from_day`` everything is emptied and recomputed; with it the
+    rollup rows from that day on are emptied and the objects that may
+    touch them (``ids_query``) recomputed, the days before moved by their
+    exact deltas.  One transaction: readers see the old figures until the
+    new ones are complete (on PostgreSQL a full rebuild's TRUNCATE makes
+    them wait instead).  The cursor is set to the newest event seen
+    before the objects were read, so the next refresh re-reads whatever
+    happened during the rebuild.
+
+    中文：重建汇总
+    """
+    with transaction.atomic():
+        cursor = _cursor_locked(source)
+        newest = _newest_event_id()
+        if from_day is None:
+            _truncate(source.fact_model)
+            _truncate(source.rollup_model)
+        else:
+            source.rollup_model._default_manager.filter(day__gte=from_day).delete()
+        deltas: Deltas = {}
+        done = 0
+        last = 0
+        query = source.ids_query(from_day).order_by("pk")
+        while True:
+            ids = list(query.filter(pk__gt=last)[:ID_BATCH])
+            if not ids:
+                break
+            last = ids[-1]
+            facts_apply(
+                source,
+                ids,
+                deltas=deltas,
+                from_day=from_day,
+                old_known_empty=from_day is None,
+            )
+            done += len(ids)
+            if len(deltas) >= FLUSH_KEYS:
+                rollup_upsert(source, deltas)
+                deltas = {}
+        rollup_upsert(source, deltas)
+        StatsCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest)
+    return done
+
+
+def stats_rebuild(*, from_day: date | None = None) -> dict[str, int]:
+    """
+    Rebuild every source (``manage.py stats_rebuild [--from DATE]``).
+
+    中文：统计重建
+    """
+    return {
+        source.name: source_rebuild(source, from_day=from_day) for source in SOURCES
+    }
