@@ -253,6 +253,9 @@ class MajorProjectStage(models.Model):
         verbose_name_plural = _("四办环节记录")
         ordering = ["recorded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}：{self.note[:20]}"
+
 
 class PriorityMark(BaseModel):
     """

@@ -68,6 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "certificate_issued": ("证件已制发", "您的办件 {number} 证件已制发。"),
     "delivered": ("结果已送达", "您的办件 {number} 办理结果已送达。"),
+    "result_ready": (
+        "办理结果可以领取",
+        "您的办件 {number}（{item}）办理结果已出，请携带身份证件到{place}统一出件窗口领取。",
+    ),
     "concluded": ("办件已办结", "您的办件 {number}（{item}）已办结，感谢您的评价。"),
     "withdrawn": ("申请已撤回", "您的办件 {number} 已撤回。"),
     "terminated": ("办理终止", "您的办件 {number} 已终止办理。"),

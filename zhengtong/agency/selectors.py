@@ -1,0 +1,292 @@
+"""
+Reads of agency with the visibility rules.
+
+The receiving hall of a case (统一出件) is where the applicant was received:
+the hall of the queue ticket linked to the case (the same source as the
+supervision clocks, ``supervision/services/sync.py``); a case without a
+ticket (applied online) goes back to the halls where its department has a
+counter.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from zhengtong.cases.constants import Status
+from zhengtong.cases.models import Case
+from zhengtong.catalog.models import Counter, Hall
+from zhengtong.core.errors import ApplicationError, NotFoundError
+from zhengtong.core.inputs import int_id
+from zhengtong.queueing.models import Ticket
+from zhengtong.queueing.selectors import counter_list_for_staff
+
+from . import permissions
+from .constants import OPEN_ASSIGNMENT, ErrorCode, MarkKind
+from .models import AgencyAssignment, AgencyOfficer, MajorProject, PriorityMark
+
+READY_STATUSES = (Status.DECIDED_APPROVED, Status.DECIDED_DENIED)
+MARK_GROUPS = ("kind", "target", "month", "department")
+
+
+# -- 统一出件 ---------------------------------------------------------------
+
+
+def desk_hall_ids(*, user: Any) -> set[int] | None:
+    """
+    Return the halls of ``user``'s 出件 desk (None: every hall).
+
+    中文：出件台所在大厅
+    """
+    if permissions.can_read_all(user=user):
+        return None
+    return {c.hall_id for c in counter_list_for_staff(user=user)}
+
+
+def received_in_halls_q(hall_ids: set[int]) -> Q:
+    """
+    Return the filter of cases received in one of ``hall_ids``.
+
+    中文：在本大厅收件的办件
+    """
+    tickets = Ticket.objects.filter(case_id=OuterRef("pk"))
+    counters = Counter.objects.filter(
+        departments=OuterRef("department_id"), hall_id__in=hall_ids, is_active=True
+    )
+    return Q(Exists(tickets.filter(hall_id__in=hall_ids))) | (
+        ~Q(Exists(tickets)) & Q(Exists(counters))
+    )
+
+
+def handover_ready_list(*, hall_ids: set[int] | None) -> QuerySet[Case]:
+    """
+    Return the cases whose result is ready (decided, not yet delivered),
+    received in ``hall_ids`` (None: anywhere), oldest decision first.
+
+    中文：待出件办件
+    """
+    qs = Case.objects.filter(
+        status__in=READY_STATUSES,
+        delivered_at__isnull=True,
+        delivery_not_needed_reason="",
+    )
+    if hall_ids is not None:
+        qs = qs.filter(received_in_halls_q(hall_ids)) if hall_ids else qs.none()
+    return qs.order_by("decided_at", "id")
+
+
+def handover_desk_list(*, user: Any, hall_id: Any = None) -> QuerySet[Case]:
+    """
+    Return the 出件 desk of ``user``: ready cases received in their halls
+    (one hall when ``hall_id`` is given), with preference and marks.
+
+    中文：出件台列表
+    """
+    if not permissions.can_use_handover_desk(user=user):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED, "只有窗口人员可以使用出件台。", status=403
+        )
+    halls = desk_hall_ids(user=user)
+    if hall_id not in (None, ""):
+        wanted = int_id(str(hall_id))
+        if wanted is None or (halls is not None and wanted not in halls):
+            raise NotFoundError("大厅不存在或不是您所在的大厅。")
+        halls = {wanted}
+    return handover_ready_list(hall_ids=halls).select_related(
+        "item_version", "department", "handover"
+    )
+
+
+def case_receiving_hall(*, case: Case) -> Hall | None:
+    """
+    Return the hall where ``case`` was received (see the module docstring).
+
+    中文：收件大厅
+    """
+    ticket = (
+        Ticket.objects.filter(case_id=case.pk).select_related("hall").order_by("id")
+    ).first()
+    if ticket is not None:
+        return ticket.hall
+    counter = (
+        Counter.objects.filter(departments=case.department_id, is_active=True)
+        .select_related("hall")
+        .order_by("hall_id", "number")
+        .first()
+    )
+    return counter.hall if counter is not None else None
+
+
+def case_pickup_place(*, case: Case) -> str:
+    """
+    Return where the applicant collects the result: the hall and address.
+
+    中文：领取地点
+    """
+    hall = case_receiving_hall(case=case)
+    if hall is None:
+        return ""
+    return f"{hall.name}（{hall.address}）" if hall.address else hall.name
+
+
+# -- green channel ----------------------------------------------------------
+
+
+def case_list_marked(*, qs: QuerySet[Case]) -> QuerySet[Case]:
+    """
+    Return the cases of ``qs`` with a green channel mark (shown first in the
+    staff inbox).
+
+    中文：绿色通道办件
+    """
+    marks = PriorityMark.objects.filter(case_id=OuterRef("pk"))
+    return qs.filter(Exists(marks))
+
+
+def case_mark_get(*, case: Case) -> PriorityMark | None:
+    """中文：办件的绿色通道标记"""
+    return PriorityMark.objects.filter(case=case).first()
+
+
+def mark_counts(
+    *, date_from: date, date_to: date, group: str = "kind"
+) -> list[dict[str, Any]]:
+    """
+    Count green channel marks made from ``date_from`` to ``date_to``
+    (inclusive, local dates), grouped by ``group``: ``kind`` (重点项目, 老年人,
+    残疾人, 军人), ``target`` (case or ticket), ``month`` or ``department``
+    (the marked case's department; tickets have none).
+
+    Rows are ``{"key", "label", "count"}``, largest first (months in order).
+
+    中文：绿色通道统计
+    """
+    if group not in MARK_GROUPS:
+        raise ApplicationError(
+            ErrorCode.INVALID_INPUT, "分组须为 kind、target、month 或 department。"
+        )
+    if date_to < date_from:
+        raise ApplicationError(ErrorCode.INVALID_INPUT, "结束日期不能早于开始日期。")
+    qs = PriorityMark.objects.filter(marked_on__gte=date_from, marked_on__lte=date_to)
+    rows: list[dict[str, Any]]
+    if group == "kind":
+        labels = dict(MarkKind.choices)
+        rows = [
+            {"key": r["kind"], "label": str(labels[r["kind"]]), "count": r["n"]}
+            for r in qs.values("kind").annotate(n=Count("id")).order_by()
+        ]
+    elif group == "target":
+        cases = qs.filter(case__isnull=False).count()
+        tickets = qs.filter(ticket__isnull=False).count()
+        rows = [
+            {"key": "case", "label": "办件", "count": cases},
+            {"key": "ticket", "label": "排队号", "count": tickets},
+        ]
+    elif group == "month":
+        return [
+            {"key": f"{r['m']:%Y-%m}", "label": f"{r['m']:%Y年%-m月}", "count": r["n"]}
+            for r in qs.annotate(m=TruncMonth("marked_on"))
+            .values("m")
+            .annotate(n=Count("id"))
+            .order_by("m")
+        ]
+    else:
+        rows = [
+            {
+                "key": r["case__department_id"],
+                "label": r["case__department__name"] or "排队号（无部门）",
+                "count": r["n"],
+            }
+            for r in qs.values("case__department_id", "case__department__name")
+            .annotate(n=Count("id"))
+            .order_by()
+        ]
+    return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
+
+
+# -- 代办 / 帮办 ------------------------------------------------------------
+
+
+def _assignments() -> QuerySet[AgencyAssignment]:
+    return AgencyAssignment.objects.select_related(
+        "case", "case__item_version", "officer", "officer__user"
+    ).order_by("-id")
+
+
+def assignment_list_for_user(
+    *, user: Any, open_only: bool = False
+) -> QuerySet[AgencyAssignment]:
+    """
+    Return the 代办 records ``user`` may see: all (admin, supervisor), the
+    officer's own, the applicant's own.
+
+    中文：代办列表
+    """
+    qs = _assignments()
+    if open_only:
+        qs = qs.filter(status__in=OPEN_ASSIGNMENT)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if permissions.can_read_all(user=user):
+        return qs
+    return qs.filter(
+        Q(officer__user=user) | Q(case__applicant=user) | Q(case__agent=user)
+    )
+
+
+def assignment_get_for_user(*, user: Any, assignment_id: Any) -> AgencyAssignment:
+    """中文：获取代办记录（含权限）"""
+    pk = int_id(str(assignment_id))
+    row = _assignments().filter(pk=pk).first() if pk else None
+    if row is None or not permissions.can_see_assignment(user=user, assignment=row):
+        raise NotFoundError("代办记录不存在或无权查看。")
+    return row
+
+
+def assignment_for_case(*, case: Case) -> AgencyAssignment | None:
+    """中文：办件当前的代办"""
+    return _assignments().filter(case=case).order_by("-id").first() if case.pk else None
+
+
+def officer_list(*, active_only: bool = True) -> QuerySet[AgencyOfficer]:
+    """中文：代办员名册"""
+    qs = AgencyOfficer.objects.select_related("user").order_by("id")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def officer_get(*, officer_id: Any) -> AgencyOfficer:
+    """中文：获取代办员"""
+    pk = int_id(str(officer_id))
+    row = officer_list(active_only=False).filter(pk=pk).first() if pk else None
+    if row is None:
+        raise NotFoundError("代办员不存在。")
+    return row
+
+
+# -- 四办 ------------------------------------------------------------------
+
+
+def project_list_for_user(
+    *, user: Any, stage: str | None = None
+) -> QuerySet[MajorProject]:
+    """
+    Return the major projects (staff see all: the 四办 path is centre-wide).
+
+    中文：四办项目列表
+    """
+    qs = MajorProject.objects.select_related(
+        "follow_up_officer", "region", "case"
+    ).order_by("-id")
+    if not permissions.can_see_projects(user=user):
+        return qs.none()
+    return qs.filter(stage=stage) if stage else qs
+
+
+def project_get_for_user(*, user: Any, project_id: Any) -> MajorProject:
+    """中文：获取四办项目（含权限）"""
+    pk = int_id(str(project_id))
+    row = project_list_for_user(user=user).filter(pk=pk).first() if pk else None
+    if row is None:
+        raise NotFoundError("项目不存在或无权查看。")
+    return row
