@@ -21,6 +21,8 @@ from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
 from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
+from zhengtong.bundles import services as bundle_services
+from zhengtong.bundles.serializers import BundleCreateInput, bundle_created_payload
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.limits import PublicLookupThrottle
@@ -154,6 +156,8 @@ class CaseListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         user = request.user
         permissions.check_submit(user=user)  # before the body: 403 comes first
+        if isinstance(request.data, dict) and "bundle_code" in request.data:
+            return self._bundle(request, user)  # 一件事: sub-cases through case_create
         v = validated(CaseCreateInput, request.data)
         applicant, agent = user, None
         if v.get("applicant_id") and v["applicant_id"] != user.pk:
@@ -169,6 +173,23 @@ class CaseListCreateApi(APIView):
             agent = user
         case = self._create(request, user, v, applicant=applicant, agent=agent)
         return Response(_created(case), status=201)
+
+    @staticmethod
+    def _bundle(request, user) -> Response:
+        v = validated(BundleCreateInput, request.data)
+        application = bundle_services.bundle_application_submit(
+            bundle_code=v["bundle_code"],
+            applicant=user,
+            actor=user,
+            answers=v["answers"],
+            form_data=v["form_data"],
+            channel=v["channel"],
+            delivery_method=v["delivery_method"],
+            delivery_address=v["delivery_address"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            idempotency_fingerprint=_fingerprint(v),
+        )
+        return Response(bundle_created_payload(application), status=201)
 
     @staticmethod
     def _create(request, user, v: dict, *, applicant=None, agent=None):

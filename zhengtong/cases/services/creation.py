@@ -259,13 +259,17 @@ def case_material_add(
     file,
     material: Material | int | None = None,
     name: str = "",
+    same_file_as: CaseMaterial | None = None,
 ) -> CaseMaterial:
     """
     Attach an uploaded file to a case after checking type and size.
 
     Applicants add files to drafts and while a supplement is requested;
     intake staff of the department also while the case awaits intake
-    (counter scanning). Earlier files are kept.
+    (counter scanning). Earlier files are kept. With ``same_file_as`` (a
+    file already stored for another case of the same applicant, e.g. a
+    一件事 shared material) the new row references that stored file: no
+    second copy of the bytes, ``file`` is not read.
 
     中文：上传申请材料
     """
@@ -298,9 +302,56 @@ def case_material_add(
             raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
     elif material is not None and material.version_id != case.item_version_id:
         raise ApplicationError("invalid_material", "材料不在该事项的材料清单中。")
+    if same_file_as is not None:
+        return _material_share(
+            case=case, actor=actor, stored=same_file_as, material=material, name=name
+        )
     return _material_store(
         case=case, actor=actor, file=file, material=material, name=name
     )
+
+
+def _material_share(
+    *,
+    case: Case,
+    actor: User,
+    stored: CaseMaterial,
+    material: Material | None,
+    name: str = "",
+) -> CaseMaterial:
+    """File ``stored`` (already checked and saved) with ``case`` too (caller holds the lock)."""
+    if stored.case.applicant_id != case.applicant_id:
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED, "只能引用同一申请人已上传的材料。", status=403
+        )
+    label = (name or "").strip() or (material.name if material else stored.name)
+    row = CaseMaterial(
+        case=case,
+        material=material,
+        name=label[:500],
+        file=stored.file.name,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        round=case.supplement_requests.count(),
+        uploaded_by=actor,
+    )
+    row.save()
+    audit_record(
+        action="material_add",
+        obj=case,
+        actor=actor,
+        details={
+            "material_id": getattr(material, "pk", None),
+            "name": row.name,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "content_type": stored.content_type,
+            "shared_from": stored.pk,
+        },
+    )
+    return row
 
 
 def _material_store(
