@@ -1,5 +1,7 @@
 """Mask personal data for lists, logs and public pages."""
 
+import re
+
 
 def mask_id_number(value: str | None) -> str:
     """Return an ID number with the middle hidden: 5116**********1234."""
@@ -35,3 +37,23 @@ def mask_address(value: str | None) -> str:
     value = str(value).strip()
     keep = 6 if len(value) > 8 else max(1, len(value) // 3)
     return value[:keep] + "*" * 4
+
+
+_NUMBERS = re.compile(r"\d{17}[\dXx]|\d{15}|\d{7,14}")
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return mask_id_number(text) if len(text) >= 15 else mask_phone(text)
+
+
+def mask_text(value: str | None) -> str:
+    """
+    Return free text with the ID and phone numbers in it masked (public pages).
+
+    Runs of 15–18 ID characters go through ``mask_id_number``, runs of 7–14
+    digits (phones, landlines) through ``mask_phone``.
+    """
+    if not value:
+        return ""
+    return _NUMBERS.sub(_mask_number, str(value))

@@ -72,9 +72,7 @@ class RatingPolicy(BaseModel):
         _("限期整改期限（工作日）"), default=15
     )
     reply_days = models.PositiveSmallIntegerField(_("反馈期限（工作日）"), default=1)
-    revisit_days = models.PositiveSmallIntegerField(
-        _("回访期限（工作日）"), default=3
-    )
+    revisit_days = models.PositiveSmallIntegerField(_("回访期限（工作日）"), default=3)
     appeal_days = models.PositiveSmallIntegerField(
         _("申诉复核期限（工作日）"), default=3
     )
@@ -360,6 +358,9 @@ class RatingRollup(models.Model):
         indexes = [
             models.Index(fields=["grain", "department_id", "month"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.key_id} {self.month:%Y-%m}"
 
 
 class RaterDevice(BaseModel):

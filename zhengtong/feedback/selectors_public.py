@@ -1,0 +1,122 @@
+"""
+Public results (评价结果公开) of a region, month by month: what the portal
+page and the hall display show, as one JSON-ready shape.
+
+``public_results`` returns ``{"region", "months", "rows", "rectified"}``:
+one row per department, counter or item with the rating counts and 满意率
+(``selectors.rating_rollup_rows``: the pre-aggregated rollup, kept exact)
+and the latest rectified bad ratings with their masked texts.  Other parts
+add their own columns to the rows in ``_add_columns`` (complaint counts and
+the on-time reply rate).
+
+中文：评价结果公开
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from zhengtong.catalog.models import Department, Region
+from zhengtong.core.errors import ApplicationError
+from zhengtong.core.masking import mask_text
+
+from .models_ratings import Rectification, RectificationState
+from .selectors import rating_rollup_rows, satisfaction_rate
+
+PUBLIC_GROUPS = ("department", "counter", "item")
+RECTIFIED_SHOWN = 20
+
+
+def public_months(*, today: date, count: int = 12) -> list[date]:
+    """Return the first days of the last ``count`` months, newest first."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        months.append(month)
+        month = (month.replace(day=1) - date.resolution).replace(day=1)
+    return months
+
+
+def region_department_ids(region: Region | None) -> list[int] | None:
+    """Return the departments of ``region`` and the regions below it."""
+    if region is None:
+        return None
+    code = region.code.rstrip("0") or region.code
+    return list(
+        Department.objects.filter(
+            Q(region=region) | Q(region__code__startswith=code)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _add_columns(
+    rows: list[dict[str, Any]],
+    *,
+    group: str,
+    month: date,
+    departments: list[int] | None,
+) -> None:
+    """Add the other parts' columns to the rows (by department/counter/item)."""
+    # complaints: complaint counts and on-time reply rate are added here
+
+
+def public_results(
+    *, region: Region | None, month: date, group: str = "department"
+) -> dict[str, Any]:
+    """
+    Return the public results of ``region`` (None: the whole centre) for a month.
+
+    中文：评价结果公开数据
+    """
+    if group not in PUBLIC_GROUPS:
+        raise ApplicationError("invalid_input", "公开口径须为部门、窗口或事项。")
+    month = month.replace(day=1)
+    departments = region_department_ids(region)
+    rows = rating_rollup_rows(
+        date_from=month, date_to=month, group=group, department_ids=departments
+    )
+    _add_columns(rows, group=group, month=month, departments=departments)
+    totals = {
+        k: sum(r[k] for r in rows)
+        for k in ("ratings", "satisfied", "dissatisfied", "defaults", "rectified")
+    }
+    totals["satisfaction_rate"] = satisfaction_rate(
+        satisfied=totals["satisfied"], ratings=totals["ratings"]
+    )
+    return {
+        "region": region.name if region else "全中心",
+        "month": month,
+        "group": group,
+        "rows": rows,
+        "totals": totals,
+        "rectified": public_rectified(month=month, departments=departments),
+    }
+
+
+def public_rectified(*, month: date, departments: list[int] | None) -> list[dict]:
+    """
+    Return the bad ratings of the month whose loop closed, with masked texts.
+
+    中文：差评整改公开
+    """
+    qs = Rectification.objects.filter(
+        state=RectificationState.CLOSED, rating__month=month
+    )
+    if departments is not None:
+        qs = qs.filter(department_id__in=departments)
+    rows = qs.select_related("department", "rating__item").order_by("-closed_at")[
+        :RECTIFIED_SHOWN
+    ]
+    return [
+        {
+            "department": r.department.name,
+            "item": r.rating.item.name if r.rating.item is not None else "",
+            "level": r.rating.get_level_display(),
+            "classification": r.get_classification_display(),
+            "rectification": mask_text(r.rectification_text),
+            "reply": mask_text(r.reply_text),
+            "closed_on": timezone.localdate(r.closed_at) if r.closed_at else None,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,1 @@
+"""Services of feedback (every write), one module per part."""
