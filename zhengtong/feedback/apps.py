@@ -5,3 +5,10 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "zhengtong.feedback"
     verbose_name = "群众评价与投诉"
+
+    def ready(self) -> None:
+        from zhengtong.supervision.services.sync import clock_source_register
+
+        from .services.rectification_clocks import SOURCE as RECTIFICATION_CLOCKS
+
+        clock_source_register(RECTIFICATION_CLOCKS)  # 差评整改 on the desk
