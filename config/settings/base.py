@@ -80,6 +80,9 @@ MIDDLEWARE = [
     # database stores refused (zhengtong/core/middleware.py)
     "zhengtong.core.middleware.RequestIdMiddleware",
     "zhengtong.core.middleware.InputBoundsMiddleware",
+    # a request whose database connection was lost (a PostgreSQL restart) is
+    # run again when that cannot do its work twice (zhengtong/core/middleware_db.py)
+    "zhengtong.core.middleware_db.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,6 +256,14 @@ REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)
 REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=12288)
 
 REDIS_URL = env("REDIS_URL", default="")
+
+# Transactional outbox (zhengtong/core/outbox.py): a job run that holds its
+# claim longer than the lease is taken over; a job still pending this long
+# after it was handed to the queue is handed again by the relay (every minute).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=30)
+# re-runs of a request that lost its database connection (middleware_db.py)
+DB_RETRY_ATTEMPTS = env.int("DB_RETRY_ATTEMPTS", default=3)
 
 # Background jobs and schedules: huey on a SQLite file, Redis when REDIS_URL is set.
 if REDIS_URL:

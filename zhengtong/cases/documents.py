@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import NoReverseMatch, reverse
 
 from zhengtong.core.masking import mask_id_number
+from zhengtong.core.outbox import outbox_job
 from zhengtong.core.pdf import pdf_render, qr_data_uri
 from zhengtong.core.urls_public import public_url
 
@@ -146,6 +147,16 @@ def _as_dates(context: dict[str, Any]) -> dict[str, Any]:
                 pass
         out[key] = value
     return out
+
+
+@outbox_job
+def document_render_job(*, document_id: int) -> bool:
+    """Render the PDF of one notice by id (an outbox job; idempotent)."""
+    document = CaseDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        return False
+    document_render(document)
+    return True
 
 
 def document_render(document: CaseDocument) -> CaseDocument:

@@ -1,8 +1,10 @@
 """
 Tell applicants about key events: in-app, e-mail and SMS.
 
-Called by the background worker after the transaction commits
-(tasks.case_notify_task); the SMS backend is ``core.sms`` (console by
+Run by the background worker as an outbox job requested in the
+transaction of the event (``zhengtong/core/outbox.py``: exactly once for
+the in-app notification, at least once for e-mail and SMS across a crash
+between the send and the commit); the SMS backend is ``core.sms`` (console by
 default).
 """
 
@@ -12,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 
+from zhengtong.core.outbox import outbox_job
 from zhengtong.core.sms import sms_send
 
 from .models import Case, Notification
@@ -99,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@outbox_job
 def notification_send(
     *, case_id: int, event: str, extra: dict[str, Any] | None = None
 ) -> list[Notification]:

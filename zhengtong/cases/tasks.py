@@ -1,28 +1,11 @@
-"""Background jobs of cases (huey): notices, notifications, clocks."""
+"""Background jobs of cases (huey): clocks.
+
+Notifications and notice PDFs are outbox jobs (``notifications.notification_send``,
+``documents.document_render_job``), requested in the transaction of their event.
+"""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
-
-
-@db_task(retries=3, retry_delay=30)
-def case_notify_task(case_id: int, event: str, extra: dict | None = None) -> int:
-    """Send the notifications of one case event (after commit)."""
-    from .notifications import notification_send
-
-    return len(notification_send(case_id=case_id, event=event, extra=extra))
-
-
-@db_task(retries=3, retry_delay=30)
-def document_render_task(document_id: int) -> bool:
-    """Render the PDF of one notice (after commit)."""
-    from .documents import document_render
-    from .models import CaseDocument
-
-    document = CaseDocument.objects.filter(pk=document_id).first()
-    if document is None:
-        return False
-    document_render(document)
-    return True
+from huey.contrib.djhuey import db_periodic_task
 
 
 @db_periodic_task(crontab(minute="*/15"))

@@ -67,3 +67,53 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.action}"
+
+
+class OutboxJob(models.Model):
+    """
+    One background job requested by a state change (transactional outbox).
+
+    Written in the same transaction as the change it belongs to, so a job
+    exists if and only if the change committed. The worker claims it with a
+    lease, runs it and marks it done in one transaction; a job whose worker
+    died is claimed again when its lease runs out (``zhengtong/core/outbox.py``).
+
+    中文：后台任务发件箱
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待执行")
+        RUNNING = "running", _("执行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(_("任务"), max_length=120)
+    args = models.JSONField(_("参数"), default=dict)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"))
+    # when the job was last handed to the worker queue (huey); the relay hands
+    # it again when it is still pending a while after that
+    dispatched_at = models.DateTimeField(_("派发时间"))
+    # a claim: the token of the run that holds it and until when
+    token = models.CharField(_("执行令牌"), max_length=32, blank=True)
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [
+            # the relay's scan: only jobs not done, by when they were handed out
+            models.Index(
+                fields=["dispatched_at"],
+                name="outbox_open_idx",
+                condition=models.Q(state__in=["pending", "running"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job}#{self.pk} {self.state}"

@@ -1,7 +1,7 @@
-"""Background jobs of core (huey): the hourly audit checkpoint."""
+"""Background jobs of core (huey): the hourly audit checkpoint, the outbox."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_periodic_task(crontab(minute="7"))
@@ -10,3 +10,27 @@ def audit_checkpoint_job() -> dict[str, int]:
     from .audit_checkpoint import audit_checkpoint_write
 
     return audit_checkpoint_write()
+
+
+@db_task(retries=0)
+def outbox_run_task(job_id: int) -> str:
+    """Run one outbox job (handed by its after-commit hook or by the relay)."""
+    from .outbox import outbox_run
+
+    return outbox_run(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def outbox_relay_job() -> int:
+    """Hand again the outbox jobs whose queue message or worker was lost."""
+    from .outbox import outbox_relay
+
+    return outbox_relay()
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def outbox_purge_job() -> int:
+    """Delete outbox jobs done more than a week ago."""
+    from .outbox import outbox_purge
+
+    return outbox_purge()

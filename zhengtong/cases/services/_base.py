@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from zhengtong.accounts.constants import Role
@@ -13,16 +12,18 @@ from zhengtong.catalog.constants import (
 )
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.outbox import outbox_enqueue
 
 from .. import clock
 from ..constants import (
     ErrorCode,
 )
-from ..documents import document_issue
+from ..documents import document_issue, document_render_job
 from ..models import (
     Case,
     CaseDocument,
 )
+from ..notifications import notification_send
 
 DEFAULT_STEPS = (
     # name, role, limit in working days (None: no own limit), decides (批准)
@@ -57,20 +58,16 @@ def _require(text: str, what: str) -> str:
 
 
 def _notify(case: Case, event: str, **extra: Any) -> None:
-    from ..tasks import case_notify_task
-
-    case_id = case.pk
-    transaction.on_commit(lambda: case_notify_task(case_id, event, extra))
+    """Request the notifications of ``event`` in this transaction (outbox)."""
+    outbox_enqueue(notification_send, case_id=case.pk, event=event, extra=extra)
 
 
 def _issue(case: Case, kind: str, actor, today: date, **extra: Any) -> CaseDocument:
-    from ..tasks import document_render_task
-
     document = document_issue(
         case=case, kind=kind, actor=actor, today=today, extra=extra
     )
-    doc_id = document.pk
-    transaction.on_commit(lambda: document_render_task(doc_id))
+    # the PDF is rendered by the worker, requested in this transaction
+    outbox_enqueue(document_render_job, document_id=document.pk)
     return document
 
 
