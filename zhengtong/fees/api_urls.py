@@ -1,3 +1,5 @@
-"""REST doors of fees (mounted by zhengtong/api/urls.py)."""
+"""REST doors of fees (mounted by zhengtong/api/urls.py under /api/v1/cases/)."""
 
-urlpatterns: list = []
+from .apis import urlpatterns
+
+__all__ = ["urlpatterns"]

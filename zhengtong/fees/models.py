@@ -74,10 +74,16 @@ class FeeItem(BaseModel):
         _("计费方式"), max_length=10, choices=FeeMethod.choices, default=FeeMethod.FIXED
     )
     amount_fen = models.PositiveBigIntegerField(
-        _("定额（分）"), null=True, blank=True, help_text=_("定额收费的金额，单位：分。")
+        _("定额（分）"),
+        null=True,
+        blank=True,
+        help_text=_("定额收费的金额，单位：分。"),
     )
     unit_fen = models.PositiveBigIntegerField(
-        _("单价（分）"), null=True, blank=True, help_text=_("按件计费的单价，单位：分。")
+        _("单价（分）"),
+        null=True,
+        blank=True,
+        help_text=_("按件计费的单价，单位：分。"),
     )
     unit_name = models.CharField(_("计费单位"), max_length=20, default="件")
     tiers = models.JSONField(_("分档"), default=list, blank=True)
@@ -239,7 +245,9 @@ class Payment(models.Model):
         related_name="+",
     )
     region_code = models.CharField(_("区划代码"), max_length=12)
-    method = models.CharField(_("缴费方式"), max_length=10, choices=PaymentMethod.choices)
+    method = models.CharField(
+        _("缴费方式"), max_length=10, choices=PaymentMethod.choices
+    )
     amount_fen = models.PositiveBigIntegerField(_("金额（分）"))
     receipt_number = models.CharField(_("财政票据号"), max_length=40)
     received_by = models.ForeignKey(
