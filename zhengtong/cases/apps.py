@@ -9,6 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from zhengtong.accounts.services import staff_absence_changed
 
+        from . import documents_joint  # noqa: F401  (the 联办件 notice kinds)
+
         def on_absence(sender, user, is_absent, actor=None, **kwargs):
             """Hand an absent person's open steps to the B岗 at once."""
             if is_absent:

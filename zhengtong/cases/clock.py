@@ -21,6 +21,9 @@ Rules (documented in docs/cases.md "Clocks"):
   last day is a day off it ends on the next working day (Civil Code
   Art. 203, ``WorkCalendar.add_natural_days``); an extension (Art. 42, in
   working days) is added after that.
+- Overlapping suspensions (two branches of a 联办件 in Art. 45 procedures
+  at once) count once: the union of the intervals is excluded
+  (``suspensions_union``); a single line of steps never overlaps.
 - Lamp: red when today is after the due date; yellow when at most
   ``CASES_WARNING_WORKING_DAYS`` (default 2) working days are left; green
   otherwise.
@@ -40,6 +43,15 @@ INTAKE_LIMIT_DAYS = 5  # Art. 32 (四): decide on intake within 5 working days
 CERTIFICATE_LIMIT_DAYS = 10  # Art. 44
 EXTENSION_MAX_DAYS = 10  # Art. 42 para. 1
 DEFAULT_DECISION_DAYS = 20  # Art. 42 para. 1
+JOINT_DECISION_DAYS = 45  # Art. 42 para. 2 (联合办理、集中办理、统一办理)
+JOINT_EXTENSION_MAX_DAYS = 15  # Art. 42 para. 2
+
+
+def extension_max_days(case) -> int:
+    """Return the most working days the decision limit of ``case`` may grow."""
+    if getattr(case, "is_joint", False):
+        return JOINT_EXTENSION_MAX_DAYS
+    return EXTENSION_MAX_DAYS
 
 
 def calendar():
@@ -110,6 +122,29 @@ def suspension_excluded_days(
     return max(0, n)
 
 
+def suspensions_union(
+    intervals: Iterable[tuple[date, date | None]],
+) -> list[tuple[date, date | None]]:
+    """
+    Merge overlapping suspensions into one (an open one runs to the end).
+
+    Two intervals overlap when the second starts before the first ends: the
+    end day itself is a working day of the first (work restarts on it).
+
+    中文：暂停区间合并
+    """
+    merged: list[tuple[date, date | None]] = []
+    for start, end in sorted(intervals, key=lambda i: i[0]):
+        if merged:
+            last_start, last_end = merged[-1]
+            if last_end is None or start < last_end:
+                if last_end is not None and (end is None or end > last_end):
+                    merged[-1] = (last_start, end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
 @dataclass(frozen=True)
 class ClockResult:
     due_date: date | None
@@ -170,7 +205,7 @@ def clock_compute(
 
     中文：计算办件时限
     """
-    intervals = [(s, e) for s, e in suspensions if s >= start]
+    intervals = suspensions_union((s, e) for s, e in suspensions if s >= start)
     excluded = sum(suspension_excluded_days(cal, s, e, today) for s, e in intervals)
     excluded_natural = 0
     if DayUnit.NATURAL in (promised_unit, statutory_unit):

@@ -18,7 +18,9 @@ The rules:
   (申请人); intake staff submit at the counter on an applicant's behalf.
 - **Visibility** (办件可见范围): applicants see their own cases and those they
   are the agent of; counter staff and reviewers see their department's cases
-  and cases whose current step is theirs; supervisors, centre administrators
+  and cases whose current step is theirs, and 联办件 with a branch of their
+  department (the shared file; other branches' internal notes stay hidden,
+  ``can_see_branch_internal``); supervisors, centre administrators
   and superusers see all. ``case_visibility_terms`` is the one definition;
   the query filter and the object check are both derived from it.
 """
@@ -108,7 +110,30 @@ def can_intake(*, user: Any, department: Any = None) -> bool:
     if not user.has_role(Role.COUNTER_STAFF):
         return False
     wanted = _department_id(department)
-    return wanted is None or wanted == user.department_id
+    if wanted is None or wanted == user.department_id:
+        return True
+    return wanted in integrated_department_ids(user)
+
+
+def integrated_department_ids(user: Any) -> frozenset[int]:
+    """
+    Return the other departments whose items ``user`` may take in at a
+    comprehensive window (综合窗口, 无差别受理): the departments the centre
+    placed under an active integrated counter the user is posted to
+    (``Counter.is_integrated``, ``Counter.departments``, ``User.counters``).
+    Read once per user object.
+
+    中文：综合窗口可受理的部门
+    """
+    cached = getattr(user, "_integrated_department_ids", None)
+    if cached is None:
+        cached = frozenset(
+            user.counters.filter(is_integrated=True, is_active=True)
+            .values_list("departments", flat=True)
+            .exclude(departments=None)
+        )
+        user._integrated_department_ids = cached
+    return cached
 
 
 def item_department_id(item: Any) -> int | None:
@@ -142,7 +167,7 @@ def check_intake(*, user: Any, department: Any) -> None:
     if not can_intake(user=user, department=department):
         raise ApplicationError(
             ErrorCode.NOT_PERMITTED,
-            "只有本部门窗口人员可以办理该事项的收件。",
+            "只有本部门窗口人员或可受理该部门事项的综合窗口人员可以办理该事项的收件。",
             status=403,
         )
 
@@ -244,8 +269,42 @@ def case_visibility_terms(user: Any) -> VisibilityTerms:
         terms += [
             ("department_id", user.department_id),
             ("current_assignee_id", user.pk),
+            # a 联办件 with a branch of the user's department (并联审批)
+            (JOINT_BRANCH_TERM, user.department_id),
         ]
     return VisibilityTerms(sees_all=False, terms=tuple(terms))
+
+
+# A term through the branches of a 联办件: never a join (a case has several
+# branches) nor a subquery (an OR arm the planner cannot take from an index):
+# the few joint case ids of the department, read first; only joint cases
+# are looked up one by one.
+JOINT_BRANCH_TERM = "branches__department_id"
+
+
+def _term_q(column: str, value: int) -> Q:
+    if column == JOINT_BRANCH_TERM:
+        from .models_joint import CaseBranch
+
+        ids = list(
+            CaseBranch.objects.filter(department_id=value).values_list(
+                "case_id", flat=True
+            )
+        )
+        return Q(pk__in=ids)
+    return Q(**{column: value})
+
+
+def _term_holds(case: Any, column: str, value: int | None) -> bool:
+    if value is None:
+        return False
+    if column == JOINT_BRANCH_TERM:
+        if not getattr(case, "is_joint", False):
+            return False
+        from .models_joint import CaseBranch
+
+        return CaseBranch.objects.filter(case_id=case.pk, department_id=value).exists()
+    return bool(getattr(case, column) == value)
 
 
 def case_visibility_q(user: Any) -> Q | None:
@@ -259,7 +318,7 @@ def case_visibility_q(user: Any) -> Q | None:
         return None
     q: Q | None = None
     for column, value in visible.terms:
-        term = Q(**{column: value})
+        term = _term_q(column, value)
         q = term if q is None else q | term
     return q if q is not None else Q(pk__in=[])
 
@@ -273,10 +332,7 @@ def can_see_case(*, user: Any, case: Any) -> bool:
     visible = case_visibility_terms(user)
     if visible.sees_all:
         return True
-    return any(
-        value is not None and getattr(case, column) == value
-        for column, value in visible.terms
-    )
+    return any(_term_holds(case, column, value) for column, value in visible.terms)
 
 
 def access_case(*, user: Any, case: Any) -> Any:
@@ -328,3 +384,100 @@ def case_actor_kinds(*, case: Any, user: Any) -> frozenset:
     if case.current_assignee_id is not None and case.current_assignee_id == user.pk:
         kinds.add(K.ASSIGNEE)
     return frozenset(kinds)
+
+
+# -- 联办件, 转办, 上报件 ------------------------------------------------------
+
+
+def can_work_branch(*, user: Any, branch: Any) -> bool:
+    """
+    Return True for a reviewer or 部门负责人 of the branch's department: they
+    handle and decide their department's branch of a 联办件.
+
+    中文：可否办理联办分支
+    """
+    return (
+        is_department_staff(user)
+        and user.department_id == branch.department_id
+        and (user.has_role(Role.REVIEWER) or user.has_role(Role.DEPARTMENT_HEAD))
+    )
+
+
+def check_work_branch(*, user: Any, branch: Any) -> None:
+    """
+    Raise ``not_permitted`` (403) unless ``user`` may work on ``branch``.
+
+    中文：检查联办分支办理权限
+    """
+    if not can_work_branch(user=user, branch=branch):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED,
+            "只有该分支办理部门的审批人员或部门负责人可以办理本部门的联办分支。",
+            status=403,
+        )
+
+
+def can_see_branch_internal(*, user: Any, branch: Any) -> bool:
+    """
+    Return True when ``user`` may read the branch's internal note: its own
+    department's staff, supervisors and centre administrators.
+
+    中文：可否查看分支内部意见
+    """
+    if not _active(user):
+        return False
+    if case_visibility_terms(user).sees_all:
+        return True
+    return is_department_staff(user) and user.department_id == branch.department_id
+
+
+def can_lead_window(*, user: Any, case: Any) -> bool:
+    """
+    Return True for intake staff of the case's (lead) department: the one
+    window that speaks to the applicant (combined 补正, 转办, 上报).
+
+    中文：可否以牵头（受理）窗口身份办理
+    """
+    return can_intake(user=user, department=case.department_id)
+
+
+def check_lead_window(*, user: Any, case: Any, what: str) -> None:
+    """
+    Raise ``not_permitted`` (403) unless ``user`` is the case's window.
+
+    中文：检查受理窗口权限
+    """
+    if not can_lead_window(user=user, case=case):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED,
+            f"只有受理该办件的窗口（本部门窗口人员）可以{what}。",
+            status=403,
+        )
+
+
+def can_report_up(*, user: Any, case: Any) -> bool:
+    """
+    Return True for a reviewer of the case's department, or its window:
+    they send a 上报件 to the upper level after the local review.
+
+    中文：可否上报
+    """
+    if can_lead_window(user=user, case=case):
+        return True
+    return (
+        is_department_staff(user)
+        and user.department_id == case.department_id
+        and user.has_role(Role.REVIEWER)
+    )
+
+
+def can_confirm_referral(*, user: Any, department: Any) -> bool:
+    """
+    Return True for staff of the receiving department (window, reviewer or
+    head): they confirm a case referred to them (转办).
+
+    中文：可否接收转办
+    """
+    return is_department_staff(user) and user.department_id == _department_id(
+        department
+    )

@@ -309,11 +309,11 @@ def _within_statutory_period(case, user, kinds, today: date) -> None:
 
 
 def _extension_room(case, user, kinds, today: date) -> None:
-    if case.extension_days >= clock.EXTENSION_MAX_DAYS:
+    if case.extension_days >= clock.extension_max_days(case):
         _refuse(
             ErrorCode.EXTENSION_LIMIT,
             f"依行政许可法第四十二条，延长期限合计不得超过"
-            f"{clock.EXTENSION_MAX_DAYS}个工作日，本件已延长"
+            f"{clock.extension_max_days(case)}个工作日，本件已延长"
             f"{case.extension_days}个工作日。",
         )
 

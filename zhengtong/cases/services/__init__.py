@@ -73,6 +73,15 @@ from .intake import (  # noqa: F401
     case_supplement_request,
     case_supplement_submit,
 )
+from .joint import (  # noqa: F401
+    branch_decide,
+    branch_extension_request,
+    branch_resume,
+    branch_supplement_ask,
+    branch_suspend,
+    joint_meeting_record,
+    joint_supplement_send,
+)
 from .notifications import (  # noqa: F401
     notification_mark_read,
 )

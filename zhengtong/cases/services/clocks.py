@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..workflow import case_transition, transition_check
 from ._base import _issue, _lock, _notify, _now, _require
+from .joint_clock import branches_clock_apply
 
 # -- clocks ----------------------------------------------------------------
 
@@ -41,13 +42,14 @@ def _clock_apply(case: Case, cal, today: date) -> None:
     """Recompute the stored clock fields of ``case`` (not saved)."""
     if case.accepted_date is None:
         return
-    intervals = []
+    rows: list[tuple[date, date | None, int | None]] = []
     if case.pk:
-        intervals = list(
+        rows = list(
             CaseSuspension.objects.filter(case=case).values_list(
-                "started_on", "ended_on"
+                "started_on", "ended_on", "branch_id"
             )
         )
+    intervals = [(s, e) for s, e, _branch in rows]
     result = clock.clock_compute(
         cal,
         start=case.accepted_date,
@@ -66,6 +68,8 @@ def _clock_apply(case: Case, cal, today: date) -> None:
     case.due_date_provisional = clock.case_dates_provisional(cal, case)
     if case.status in (Status.SUBMITTED, *CLOCK_STATUSES):
         case.lamp = result.lamp
+    if case.is_joint:
+        branches_clock_apply(case, cal, today, rows)
     # per-step clocks move with the suspensions that began after they started
     for step in CaseStep.objects.filter(
         case=case, status=StepStatus.ACTIVE, limit_days__isnull=False
@@ -111,6 +115,13 @@ def case_clocks_refresh(*, now: datetime | None = None) -> dict[str, int]:
     counts = {}
     suspended_ids = list(
         Case.objects.filter(status=Status.SUSPENDED).values_list("pk", flat=True)
+    )
+    # a 联办件 whose branch is in an Art. 45 procedure runs on, its dates move
+    suspended_ids += list(
+        CaseSuspension.objects.filter(ended_on__isnull=True, branch__isnull=False)
+        .exclude(case_id__in=suspended_ids)
+        .values_list("case_id", flat=True)
+        .distinct()
     )
     for case_id in suspended_ids:
         case_clock_recompute(case=Case(pk=case_id), now=now)
@@ -229,7 +240,9 @@ def case_resume(
     case = _lock(case)
     transition_check(case=case, action=Action.RESUME, user=actor)
     cal = clock.calendar()
-    suspension = case.suspensions.filter(ended_on__isnull=True).last()
+    suspension = case.suspensions.filter(
+        ended_on__isnull=True, branch__isnull=True
+    ).last()
     if suspension is not None:
         suspension.ended_on = today
         suspension.ended_by = actor

@@ -8,8 +8,9 @@ Extensions of the decision limit (行政许可法第四十二条), as the law ha
   (``case_extension_approve``) or turns it down (``case_extension_reject``);
 - only while the statutory period runs: asking or approving after the
   法定办结日 → 409 ``extension_too_late``;
-- at most ``clock.EXTENSION_MAX_DAYS`` (10) working days in all → 409
-  ``extension_limit``;
+- at most ``clock.extension_max_days(case)`` working days in all (10; 15
+  for a 联办件, Art. 42 para. 2) → 409 ``extension_limit``; a branch of a
+  联办件 asks through ``joint.branch_extension_request`` and is answered here;
 - approval moves the statutory date; the promised date only where the
   promise says so (``rules.extension_moves_promised_date``);
 - approval issues the 延期通知书 to the applicant (the reason, the new
@@ -34,15 +35,16 @@ from ._base import _issue, _lock, _notify, _now, _require
 from .clocks import CLOCK_FIELDS, _clock_apply
 
 
-def _days_checked(case: Case, days: int) -> int:
+def days_checked(case: Case, days: int) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise ApplicationError(ErrorCode.INVALID_DAYS, "延长天数须为正整数（工作日）。")
-    if case.extension_days + days > clock.EXTENSION_MAX_DAYS:
+    most = clock.extension_max_days(case)
+    if case.extension_days + days > most:
         raise ApplicationError(
             ErrorCode.EXTENSION_LIMIT,
-            f"依行政许可法第四十二条，延长期限合计不得超过{clock.EXTENSION_MAX_DAYS}"
+            f"依行政许可法第四十二条，延长期限合计不得超过{most}"
             f"个工作日（已延长{case.extension_days}个工作日，最多还可延长"
-            f"{clock.EXTENSION_MAX_DAYS - case.extension_days}个工作日）。",
+            f"{most - case.extension_days}个工作日）。",
             status=409,
         )
     return days
@@ -60,7 +62,7 @@ def case_extension_request(
     now, _today = _now(now)
     case = _lock(case)
     transition_check(case=case, action=Action.EXTEND_REQUEST, user=actor, now=now)
-    days = _days_checked(case, days)
+    days = days_checked(case, days)
     reason = _require(reason, "延期理由")
     extension = CaseExtension.objects.create(
         case=case,
@@ -120,13 +122,12 @@ def case_extension_approve(
     transition_check(case=case, action=Action.EXTEND, user=actor, now=now)
     extension = _pending_locked(case)
     _not_own(extension, actor)
-    days = _days_checked(case, extension.days)
+    days = days_checked(case, extension.days)
     rules = case_rules(case)
     before_due, before_statutory = case.due_date, case.statutory_due_date
     case.extension_days += days
     if rules.extension_moves_promised_date:
         case.promised_extension_days += days
-    _clock_apply(case, clock.calendar(), today)
     extension.status = ExtensionStatus.APPROVED
     extension.approved_by = actor
     extension.approved_at = now
@@ -134,6 +135,7 @@ def case_extension_approve(
     extension.save(
         update_fields=["status", "approved_by", "approved_at", "decision_note"]
     )
+    _clock_apply(case, clock.calendar(), today)  # after: a branch reads it
     case_transition(
         case=case,
         action=Action.EXTEND,

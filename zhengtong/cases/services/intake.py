@@ -40,6 +40,7 @@ from ._base import _issue, _lock, _notify, _now, _received, _require
 from .clocks import CLOCK_FIELDS, _clock_apply
 from .creation import case_material_add
 from .decision import case_conclude, case_decide, case_deliver
+from .joint import JOINT_FIELDS, joint_open, joint_prepare
 from .steps import _steps_create
 
 # -- intake (Art. 32) -------------------------------------------------------
@@ -150,6 +151,7 @@ def case_accept(
     case.accepted_at = now
     case.accepted_date = today
     instant_clock_hold(case)  # a 即办件 is due on the day it is accepted
+    joint = joint_prepare(case)  # 联办件: the joint limit (Art. 42 para. 2)
     _clock_apply(case, cal, today)
     case_transition(
         case=case,
@@ -164,10 +166,14 @@ def case_accept(
             "tolerance_due_date",
             "tolerance_status",
             "promised_days",
+            *JOINT_FIELDS,
             *CLOCK_FIELDS,
         ],
     )
-    _steps_create(case, today, now)
+    if joint:
+        joint_open(case, actor, today)  # the branches are its steps
+    else:
+        _steps_create(case, today, now)
     _issue(
         case,
         DocumentKind.ACCEPTANCE,
@@ -500,6 +506,7 @@ def _deem_accept_locked(case: Case, today: date) -> None:
     case.accepted_at = timezone.now()
     case.deemed_accepted = True
     instant_clock_hold(case)
+    joint = joint_prepare(case)
     _clock_apply(case, cal, today)
     case_transition(
         case=case,
@@ -515,10 +522,14 @@ def _deem_accept_locked(case: Case, today: date) -> None:
             "accepted_at",
             "deemed_accepted",
             "promised_days",
+            *JOINT_FIELDS,
             *CLOCK_FIELDS,
         ],
     )
-    _steps_create(case, today, timezone.now())
+    if joint:
+        joint_open(case, None, today)
+    else:
+        _steps_create(case, today, timezone.now())
     _issue(
         case,
         DocumentKind.ACCEPTANCE,
