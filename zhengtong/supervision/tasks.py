@@ -1,17 +1,12 @@
-"""Background jobs of supervision (huey): the sweep, alert delivery, the bulletin."""
+"""Background jobs of supervision (huey): the sweep, the resync, the bulletin.
+
+Alert delivery is an outbox job (``services/alerts.py alerts_deliver_job``).
+"""
 
 from datetime import timedelta
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
-
-
-@db_task(retries=3, retry_delay=30)
-def alerts_deliver_task() -> int:
-    """Deliver the unsent alerts (after commit of the change that wrote them)."""
-    from .services.alerts import alerts_deliver
-
-    return alerts_deliver()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -5,10 +5,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from zhengtong.accounts.constants import ROLE_GROUP_NAMES, Role
 from zhengtong.core.db import rows_insert
+from zhengtong.core.outbox import outbox_enqueue, outbox_job
 from zhengtong.core.sms import sms_send
 
 from ..models import Alert
@@ -62,7 +62,7 @@ def alerts_send(
         for r in ids
     ]
     Alert.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(_deliver_later)
+    _deliver_later()
     return len(rows)
 
 
@@ -97,14 +97,19 @@ def alerts_send_many(rows: list[Alert]) -> int:
         values.append((r.recipient_id, r.clock_id, r.order_id, r.level, r.day, r.text))
     rows_insert(Alert, ALERT_COLUMNS, values)
     if values:
-        transaction.on_commit(_deliver_later)
+        _deliver_later()
     return len(values)
 
 
 def _deliver_later() -> None:
-    from ..tasks import alerts_deliver_task
+    """Request the delivery in the transaction that wrote the alerts (outbox)."""
+    outbox_enqueue(alerts_deliver_job)
 
-    alerts_deliver_task()
+
+@outbox_job
+def alerts_deliver_job() -> int:
+    """Deliver the unsent alerts (an outbox job: marks and sends in one run)."""
+    return alerts_deliver()
 
 
 def alerts_deliver(limit: int = 500) -> int:
