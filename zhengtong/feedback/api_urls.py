@@ -6,9 +6,11 @@ Each part keeps its doors in its own ``apis_*.py`` and adds one import and
 one line here.
 """
 
-from . import apis_ratings, apis_rectifications
+from . import apis_complaints, apis_first_questions, apis_ratings, apis_rectifications
 
 urlpatterns = [
     *apis_ratings.urlpatterns,
     *apis_rectifications.urlpatterns,
+    *apis_complaints.urlpatterns,
+    *apis_first_questions.urlpatterns,
 ]

@@ -12,3 +12,8 @@ class FeedbackConfig(AppConfig):
         from .services.rectification_clocks import SOURCE as RECTIFICATION_CLOCKS
 
         clock_source_register(RECTIFICATION_CLOCKS)  # 差评整改 on the desk
+
+        from .services.complaints_clocks import SOURCES as COMPLAINT_CLOCKS
+
+        for source in COMPLAINT_CLOCKS:  # 投诉拟办、答复，首问转交确认
+            clock_source_register(source)
