@@ -194,7 +194,6 @@ def _idempotent_replay(
     return application
 
 
-@transaction.atomic
 def bundle_application_submit(
     *,
     bundle_code: str,
@@ -264,6 +263,83 @@ def bundle_application_submit(
             )
         catalogue.append(item)
 
+    try:
+        with transaction.atomic():
+            application = _create(
+                definition=definition,
+                items=items,
+                catalogue=catalogue,
+                per_item=per_item,
+                checked=checked,
+                uploads=uploads,
+                applicant=applicant,
+                agent=agent,
+                actor=actor,
+                channel=channel,
+                method=method,
+                address=address,
+                idempotency_key=idempotency_key,
+                idempotency_fingerprint=idempotency_fingerprint,
+                now=now,
+            )
+    except IntegrityError:
+        # a concurrent twin with the same idempotency key won: nothing of
+        # this request is left; answer with the twin
+        existing = BundleApplication.objects.filter(
+            applicant=applicant, idempotency_key=idempotency_key
+        ).first()
+        if idempotency_key and existing is not None:
+            existing._definition = definition  # type: ignore[attr-defined]
+            return _idempotent_replay(existing, idempotency_fingerprint)
+        raise
+    return application
+
+
+def _create(
+    *,
+    definition: BundleDefinition,
+    items: list[ItemRow],
+    catalogue: list[Any],
+    per_item: dict[str, dict[str, str]],
+    checked: dict[str, str],
+    uploads: Mapping[str, Any],
+    applicant: User,
+    agent: User | None,
+    actor: User,
+    channel: str,
+    method: str,
+    address: str,
+    idempotency_key: str,
+    idempotency_fingerprint: str,
+    now: datetime,
+) -> BundleApplication:
+    """Create the sub-cases, file the shared files, number and link (caller is atomic)."""
+    note: dict[str, str] = {"bundle": definition.name}
+    if method:
+        note["delivery_preference"] = method
+    if address:
+        note["contact_address"] = address
+    cases: list[Case] = []
+    for row, item in zip(items, catalogue, strict=True):
+        cases.append(
+            case_services.case_create(
+                applicant=applicant,
+                agent=agent,
+                item=item,
+                actor=actor,
+                channel=channel,
+                form_data={**per_item[str(row.id)], **note},
+                submit=not uploads,
+                now=now,
+            )
+        )
+    if uploads:
+        _shared_files_file(definition, items, cases, uploads, actor)
+        cases = [
+            case_services.case_submit(case=case, actor=actor, now=now) for case in cases
+        ]
+    # Numbered last: the bundle sequence row stays locked only for the
+    # links, the audit row and the commit.
     today = timezone.localdate(now)
     seq = sequence_next(scope=NUMBER_SCOPE, year=today.year)
     application = BundleApplication(
@@ -279,40 +355,7 @@ def bundle_application_submit(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
-    try:
-        with transaction.atomic():
-            row_insert(application)
-    except IntegrityError:
-        existing = BundleApplication.objects.filter(
-            applicant=applicant, idempotency_key=idempotency_key
-        ).first()
-        if idempotency_key and existing is not None:
-            return _idempotent_replay(existing, idempotency_fingerprint)
-        raise
-    bundle_note = {"bundle_number": application.number, "bundle": definition.name}
-    if method:
-        bundle_note["delivery_preference"] = method
-    if address:
-        bundle_note["contact_address"] = address
-    cases: list[Case] = []
-    for row, item in zip(items, catalogue, strict=True):
-        cases.append(
-            case_services.case_create(
-                applicant=applicant,
-                agent=agent,
-                item=item,
-                actor=actor,
-                channel=channel,
-                form_data={**per_item[str(row.id)], **bundle_note},
-                submit=not uploads,
-                now=now,
-            )
-        )
-    if uploads:
-        _shared_files_file(definition, items, cases, uploads, actor)
-        cases = [
-            case_services.case_submit(case=case, actor=actor, now=now) for case in cases
-        ]
+    row_insert(application)
     BundleSubCase.objects.bulk_create(
         [
             BundleSubCase(application=application, case=case, order=index)

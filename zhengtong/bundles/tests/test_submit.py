@@ -57,7 +57,7 @@ def test_three_of_five_items_one_shared_file_visible_to_all_sub_cases(world):
             assert handle.read(5) == b"%PDF-"
     # the combined form: fields asked once, copied into every sub-case
     assert {c.form_data["baby_name"] for c in cases} == {"王小宝"}
-    assert {c.form_data["bundle_number"] for c in cases} == {application.number}
+    assert {c.bundle_link.application_id for c in cases} == {application.pk}
     assert {c.form_data["delivery_preference"] for c in cases} == {"mail"}
     assert application.delivery_method == "mail"
 
