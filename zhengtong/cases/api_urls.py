@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis, apis_followup, apis_legal
+from . import apis, apis_followup, apis_joint, apis_legal
 
 app_name = "cases-api"
 
@@ -29,6 +29,9 @@ ACTIONS = {
     "terminate": apis.CaseTerminateApi,
     "convert-to-committed": apis_followup.CaseConvertToCommittedApi,
     "tolerance-supply": apis_followup.CaseToleranceSupplyApi,
+    # 转办 (with "department"), 上报件, 联办件: apis_joint ("refer" keeps the
+    # Art. 32 meaning without "department")
+    **apis_joint.JOINT_ACTIONS,
 }
 STEP_ACTIONS = {
     "complete": apis.CaseStepCompleteApi,
@@ -86,4 +89,22 @@ urlpatterns = [
         )
         for slug, view in STEP_ACTIONS.items()
     ],
+    *[
+        path(
+            f"<int:case_id>/branches/<int:branch_id>/{slug}/",
+            view.as_view(),
+            name=f"case-branch-{slug}",
+        )
+        for slug, view in apis_joint.BRANCH_ACTIONS.items()
+    ],
+    path(
+        "<int:case_id>/report-package/",
+        apis_joint.CaseReportPackageApi.as_view(),
+        name="case-report-package",
+    ),
+    path(
+        "packages/verify/",
+        apis_joint.PackageVerifyApi.as_view(),
+        name="package-verify",
+    ),
 ]

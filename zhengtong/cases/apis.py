@@ -27,7 +27,7 @@ from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.limits import PublicLookupThrottle
 
-from . import permissions, selectors, services
+from . import permissions, selectors, selectors_joint, services
 from .api_docs import action_schema
 from .constants import Channel, Outcome
 from .documents import document_render
@@ -74,6 +74,9 @@ def _detail(case, user) -> dict:
     c._supplements = lists["supplement_requests"]
     c._events = lists["events"]
     c._actions = case_allowed_actions(case=c, user=user)
+    c._branches = selectors_joint.case_branches_rows(case=c, user=user)
+    c._joint_due_date = selectors_joint.case_joint_due_date(c)
+    c._report = selectors_joint.case_report_current(case=c)
     return rendered(CaseDetailOutput, c)
 
 

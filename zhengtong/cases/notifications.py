@@ -49,6 +49,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请向有关机关申请",
         "您的办件 {number} 不属于本机关职权范围，请查看告知书并向有关机关申请。",
     ),
+    "referred_internal": (
+        "办件已转办",
+        "您的办件 {number}（{item}）已转由承办部门办理，办理时限不变，承诺办结日 {due_date}。",
+    ),
+    "reported_up": (
+        "办件已上报上级机关",
+        "您的办件 {number}（{item}）已经本机关审查，报{authority}决定，可在办件详情查看进度。",
+    ),
+    "report_returned": (
+        "上级机关已反馈",
+        "您的办件 {number}（{item}）上级机关已反馈意见，本机关将依法办理。",
+    ),
     "suspended": (
         "办件进入特别程序",
         "您的办件 {number} 进入{kind}程序，所需时间不计入办理时限，请查看特别程序告知书。",

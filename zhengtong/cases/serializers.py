@@ -179,6 +179,37 @@ class DocumentOutput(serializers.Serializer):
         return f"/api/v1/cases/documents/{obj.pk}/download/"
 
 
+class BranchOutput(serializers.Serializer):
+    """A branch of a 联办件 (并联审批): one department on its own clock."""
+
+    id = serializers.IntegerField()
+    department = serializers.CharField()
+    department_id = serializers.IntegerField()
+    is_lead = serializers.BooleanField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    limit_days = serializers.IntegerField()
+    suspended_days = serializers.IntegerField()
+    extension_days = serializers.IntegerField()
+    due_date = serializers.DateField(allow_null=True)
+    opinion = serializers.CharField()
+    internal_note = serializers.CharField(
+        allow_null=True, help_text="仅本部门、监察人员和中心管理员可见；其他人为 null"
+    )
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReportOutput(serializers.Serializer):
+    """Where a 上报件 is: sent to the upper organ, returned or not."""
+
+    upper_authority = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    lower_due_date = serializers.DateField(allow_null=True)
+    upper_due_date = serializers.DateField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    upper_result = serializers.CharField()
+
+
 class CaseDetailOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -237,6 +268,12 @@ class CaseDetailOutput(serializers.Serializer):
         child=serializers.CharField(), source="_actions"
     )
     documents_url = serializers.SerializerMethodField()
+    # 联办件: its branches and the joint due date (Art. 42 para. 2); [] and
+    # null for another case. 上报件: the latest report (null: none).
+    is_joint = serializers.BooleanField()
+    branches = BranchOutput(many=True, source="_branches")
+    joint_due_date = serializers.DateField(allow_null=True, source="_joint_due_date")
+    report = ReportOutput(allow_null=True, source="_report")
 
     def get_applicant_id_number(self, obj) -> str:
         return mask_id_number(obj.applicant_id_number)

@@ -85,6 +85,14 @@ from .joint import (  # noqa: F401
 from .notifications import (  # noqa: F401
     notification_mark_read,
 )
+from .referral import (  # noqa: F401
+    referral_confirm,
+    referral_request,
+)
+from .report_up import (  # noqa: F401
+    case_report_return,
+    case_report_up,
+)
 from .steps import (  # noqa: F401
     _active_step,
     _pick_assignee,

@@ -1,0 +1,119 @@
+"""
+Reads of 联办件, 转办 and 上报件, with visibility.
+
+A branch department sees the joint case (``permissions.case_visibility_terms``)
+and every branch's department, status, dates and decision, but only its own
+branch's internal note (``permissions.can_see_branch_internal``). None of
+these reads costs a query for a case that is not joint (``Case.is_joint``).
+"""
+
+from typing import Any
+
+from .models import Case
+from .models_joint import CaseBranch, CaseReferral, CaseReport, JointCoordination
+from .permissions import can_see_branch_internal
+
+
+def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
+    """
+    Return the branches of a 联办件 as ``user`` may see them (one query; none
+    for another case).
+
+    中文：联办分支（详情）
+    """
+    if not case.is_joint:
+        return []
+    rows = []
+    for branch in (
+        CaseBranch.objects.filter(case_id=case.pk)
+        .select_related("department")
+        .only(
+            "id",
+            "case_id",
+            "department_id",
+            "department__name",
+            "order",
+            "is_lead",
+            "status",
+            "limit_days",
+            "suspended_days",
+            "extension_days",
+            "due_date",
+            "opinion",
+            "internal_note",
+            "decided_at",
+        )
+        .order_by("order", "id")
+    ):
+        own = can_see_branch_internal(user=user, branch=branch)
+        rows.append(
+            {
+                "id": branch.pk,
+                "department": branch.department.name,
+                "department_id": branch.department_id,
+                "is_lead": branch.is_lead,
+                "status": branch.status,
+                "status_label": str(branch.get_status_display()),
+                "limit_days": branch.limit_days,
+                "suspended_days": branch.suspended_days,
+                "extension_days": branch.extension_days,
+                "due_date": branch.due_date,
+                "opinion": branch.opinion,
+                "internal_note": branch.internal_note if own else None,
+                "decided_at": branch.decided_at,
+            }
+        )
+    return rows
+
+
+def case_joint_due_date(case: Case):
+    """Return the joint due date (Art. 42 para. 2) of a 联办件, else None."""
+    return case.statutory_due_date if case.is_joint else None
+
+
+def case_report_current(*, case: Case) -> CaseReport | None:
+    """
+    Return the latest report of ``case`` to the upper organ, if any.
+
+    中文：上报情况
+    """
+    if case.accepted_date is None:  # reported only after the local review
+        return None
+    return CaseReport.objects.filter(case_id=case.pk).order_by("-id").first()
+
+
+def case_coordination_get(*, case: Case) -> JointCoordination | None:
+    """Return how the windows of a 联办件 coordinate (None: not joint)."""
+    if not case.is_joint:
+        return None
+    return (
+        JointCoordination.objects.filter(case_id=case.pk)
+        .select_related("document")
+        .first()
+    )
+
+
+def case_referrals_list(*, case: Case) -> list[CaseReferral]:
+    """Return the referrals (转办) of ``case``, oldest first."""
+    return list(
+        CaseReferral.objects.filter(case_id=case.pk)
+        .select_related("from_department", "to_department")
+        .order_by("id")
+    )
+
+
+def branch_inbox_for_user(*, user: Any, limit: int = 100) -> list[CaseBranch]:
+    """
+    Return the open branches of the user's department, oldest case first:
+    a department's 联办 inbox (partial index ``case_branch_dept_open``).
+
+    中文：联办待办
+    """
+    department_id = getattr(user, "department_id", None)
+    if department_id is None:
+        return []
+    return list(
+        CaseBranch.objects.filter(department_id=department_id, status="open")
+        .select_related("case", "case__item_version", "department")
+        .order_by("-case_id")[:limit]
+    )
