@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from zhengtong.catalog.models import Counter, Department, Region, ServiceItem
@@ -171,9 +171,14 @@ def _grouped(
 ) -> list[dict[str, Any]]:
     expr = _group_expr(group, allowed)
     sums = {m: Sum(m) for m in measures}
+    if expr is None and not extra:
+        total = qs.aggregate(**sums)
+        return [{**total, "key": None}] if total[next(iter(sums))] is not None else []
     if expr is None:
         qs = qs.values(*extra).annotate(**sums).order_by(*extra)
         return [{**row, "key": None} for row in qs]
+    if isinstance(expr, str):
+        expr = F(expr)
     qs = (
         qs.annotate(key=expr)
         .values("key", *extra)

@@ -22,8 +22,13 @@ from django.db.models import Min
 from django.utils import timezone
 
 from zhengtong.cases.clock import calendar
-from zhengtong.cases.constants import Action, Channel, Status
-from zhengtong.cases.models import Case, CaseSuspension, SupplementRequest
+from zhengtong.cases.constants import Action, Channel, DocumentKind, Status
+from zhengtong.cases.models import (
+    Case,
+    CaseDocument,
+    CaseSuspension,
+    SupplementRequest,
+)
 from zhengtong.catalog.constants import HandlingMode
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.models import AuditEvent
@@ -132,7 +137,7 @@ CASE_COLUMNS = (
 
 
 def _case_events(ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per case: the actor of the acceptance (受理人) and the refusal event."""
+    """Per case: the actors of the acceptance (受理人) and of the refusal."""
     streams = [f"{CASE_TYPE}:{pk}" for pk in ids]
     out: dict[int, dict[str, Any]] = {}
     rows = (
@@ -140,11 +145,11 @@ def _case_events(ids: list[int]) -> dict[int, dict[str, Any]]:
             stream__in=streams, action__in=[Action.ACCEPT, Action.REFUSE]
         )
         .order_by("pk")
-        .values_list("stream", "action", "actor_id", "created_at")
+        .values_list("stream", "action", "actor_id")
     )
-    for stream, action, actor_id, created_at in rows:
+    for stream, action, actor_id in rows:
         seen = out.setdefault(int(stream.rpartition(":")[2]), {})
-        seen.setdefault(action, (actor_id, created_at))
+        seen.setdefault(action, actor_id)
     return out
 
 
@@ -231,19 +236,23 @@ def _case_compute(ids: list[int]) -> dict[int, dict[str, Any]]:
         .annotate(first=Min("counter_id"))
     }
     events = _case_events(ids)
+    refusals = dict(
+        CaseDocument.objects.filter(case_id__in=ids, kind=DocumentKind.REFUSAL)
+        .order_by("pk")
+        .values_list("case_id", "issued_on")
+    )
     cal = calendar()
     out = {}
     for case in cases:
         seen = events.get(case["id"], {})
-        actor = seen.get(Action.ACCEPT) or seen.get(Action.REFUSE) or (None, None)
-        refusal = seen.get(Action.REFUSE)
+        actor = seen.get(Action.ACCEPT) or seen.get(Action.REFUSE)
         out[case["id"]] = case_fact_compute(
             case,
             supplemented=case["id"] in supplemented,
             suspended=case["id"] in suspended,
             counter_id=counters.get(case["id"]) or 0,
-            staff_id=actor[0] or 0,
-            refused_on=_local(refusal[1]) if refusal else None,
+            staff_id=actor or 0,
+            refused_on=refusals.get(case["id"]),
             cal=cal,
         )
     return out

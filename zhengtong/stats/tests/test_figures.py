@@ -1,0 +1,114 @@
+"""Every case figure of the National Day world, by hand, equals the API's."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from zhengtong.cases.models import Case
+from zhengtong.cases.tests.conftest import World
+from zhengtong.stats import figures, selectors
+from zhengtong.stats.services.rollup import stats_refresh
+
+from .facts_world import build
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def nd(db):
+    with time_machine.travel(datetime(2025, 10, 20, 10, tzinfo=TZ), tick=False):
+        w = World()
+        cases = build(w)
+        stats_refresh()
+        yield w, cases
+
+
+def test_world_is_the_story(nd):
+    w, cases = nd
+    c = Case.objects.get(pk=cases["C"].pk)
+    d = Case.objects.get(pk=cases["D"].pk)
+    assert c.suspended_days == 2 and c.due_date == date(2025, 10, 13)
+    assert d.extension_days == 3 and d.due_date == date(2025, 10, 10)
+    assert d.statutory_due_date > Case.objects.get(pk=cases["A"].pk).statutory_due_date
+    assert Case.objects.get(pk=cases["E"].pk).status == "rejected_at_intake"
+
+
+def test_case_figures_by_hand(nd, client):
+    w, cases = nd
+    client.force_login(w.supervisor)
+    r = client.get("/api/v1/stats/cases/?from=2025-09-01&to=2025-10-31&group=none")
+    assert r.status_code == 200, r.content
+    (row,) = r.json()["results"]
+    assert {k: row[k] for k in figures.CASE_COUNTS} == {
+        "received": 6,
+        "accepted": 5,
+        "supplemented": 1,
+        "refused": 1,
+        "concluded": 4,
+        "on_time": 3,
+        "early": 1,
+        "overdue": 1,
+        "suspended": 1,
+        "extended": 1,
+    }
+    assert row["on_time_rate"] == 0.75
+    assert row["early_rate"] == 0.25
+    assert row["completion_rate"] == 0.8
+    assert row["avg_working_days"] == 5.25
+    assert row["compression_rate"] == 0.75
+    assert row["instant_share"] == 0
+    assert row["one_visit_rate"] == 1.0
+    assert row["online_share"] == 1.0  # all six applied online
+
+
+def test_figures_fall_on_their_days(nd):
+    w, cases = nd
+    rows = {
+        r["key"]: r
+        for r in selectors.case_figures(
+            date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="day"
+        )
+    }
+    assert rows["2025-09-26"]["received"] == 5 and rows["2025-09-26"]["accepted"] == 4
+    # the supplemented case is received when the supplement arrives (09-29)
+    assert (
+        rows["2025-09-29"]["received"] == 1 and rows["2025-09-29"]["supplemented"] == 1
+    )
+    assert rows["2025-09-29"]["accepted"] == 1 and rows["2025-09-29"]["refused"] == 1
+    assert rows["2025-10-09"]["early"] == 1
+    assert rows["2025-10-13"]["concluded"] == 2 and rows["2025-10-13"]["overdue"] == 1
+    assert rows["2025-10-10"]["on_time"] == 1 and rows["2025-10-10"]["early"] == 0
+    months = selectors.case_figures(
+        date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="month"
+    )
+    assert [(m["key"], m["label"], m["received"], m["concluded"]) for m in months] == [
+        ("2025-09-01", "2025-09", 6, 0),
+        ("2025-10-01", "2025-10", 0, 4),
+    ]
+
+
+def test_groups_by_staff_and_department(nd):
+    w, cases = nd
+    (staff,) = selectors.case_figures(
+        date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="staff"
+    )
+    assert staff["key"] == w.counter.pk and staff["label"] == "王窗口"
+    (dept,) = selectors.case_figures(
+        date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="department"
+    )
+    assert dept["label"] == "区行政审批局" and dept["concluded"] == 4
+
+
+def test_compression_and_p90_definitions():
+    assert figures.compression_bp(5, 20) == 7500
+    assert figures.compression_bp(2, 3) == 3333
+    assert figures.compression_bp(1, 3) == 6667
+    assert figures.compression_bp(5, None) is None
+    assert figures.p90_wait_minutes({}) is None
+    # 10 tickets: nine wait ≤ 3 min, one 20 min → p90 is 3
+    assert figures.p90_wait_minutes({1: 5, 3: 4, 20: 1}) == 3
+    assert figures.p90_wait_minutes({1: 5, 3: 3, 20: 2}) == 20
+    assert figures.wait_minute_bucket(0) == 0
+    assert figures.wait_minute_bucket(61) == 2
