@@ -20,6 +20,7 @@ from .. import permissions
 from ..models_ratings import RaterDevice
 
 DEVICE_COOKIE = "zt_rater"
+DEVICE_COOKIE_AGE = 10 * 365 * 24 * 3600  # seconds: the tablet keeps its binding
 
 
 @transaction.atomic
