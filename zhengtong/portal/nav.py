@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 
 from zhengtong.accounts.constants import Role
 from zhengtong.cases import permissions as case_permissions
+from zhengtong.feedback import permissions as feedback_permissions
 from zhengtong.queueing import permissions as queue_permissions
 from zhengtong.queueing import selectors as queue_selectors
 from zhengtong.workbench.views import user_is_staff_member
@@ -176,6 +177,10 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         entries.append(("remote", "手机取号", _url("queueing:remote")))
     if not signed_in or case_permissions.can_submit(user=user):
         entries.append(("mine", "我的办件", _url("cases:mine")))
+    if signed_in and case_permissions.can_submit(user=user):
+        entries.append(("ratings", "我的评价", _url("portal:feedback-my-ratings")))
+    if not (signed_in and user_is_staff_member(user)):
+        entries.append(("results", "评价公开", _url("portal:feedback-results")))
     if signed_in and user_is_staff_member(user):
         entries.append(("workbench", "工作台", _url("workbench:home")))
         if case_permissions.can_intake(user=user):
@@ -185,6 +190,14 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         supervision = supervision_url(user)
         if supervision:
             entries.append(("supervision", "电子监察", supervision))
+        if feedback_permissions.can_view_rectifications(user):
+            entries.append(
+                (
+                    "rectifications",
+                    "差评整改",
+                    _url("workbench:feedback-rectifications"),
+                )
+            )
         if admin_opens_for(request):
             entries.append(("admin", "管理后台", _url("admin:index")))
     doors = []

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 
 from zhengtong.cases import permissions as case_permissions
+from zhengtong.feedback import permissions as feedback_permissions
 from zhengtong.portal.nav import counter_desk_opens
 from zhengtong.supervision import permissions as supervision_permissions
 
@@ -32,3 +33,9 @@ def may_call_tickets(user: Any) -> bool:
 def may_supervise(user: Any) -> bool:
     """Return True when ``user`` may open the supervision desk (监察台)."""
     return supervision_permissions.can_view_desk(user)
+
+
+@register.filter
+def may_rectify(user: Any) -> bool:
+    """Return True when ``user`` may open the rectification queue (差评整改)."""
+    return feedback_permissions.can_view_rectifications(user)
