@@ -1,3 +1,5 @@
-"""REST doors of agency (mounted by zhengtong/api/urls.py)."""
+"""REST doors of agency (mounted by zhengtong/api/urls.py at /api/v1/agency/)."""
 
-urlpatterns: list = []
+from .apis import urlpatterns
+
+__all__ = ["urlpatterns"]

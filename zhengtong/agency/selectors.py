@@ -290,3 +290,16 @@ def project_get_for_user(*, user: Any, project_id: Any) -> MajorProject:
     if row is None:
         raise NotFoundError("项目不存在或无权查看。")
     return row
+
+
+def handover_case_get(*, user: Any, case_id: Any) -> Case:
+    """
+    Return a case on ``user``'s 出件 desk, else raise NotFoundError (404).
+
+    中文：获取待出件办件
+    """
+    pk = int_id(str(case_id))
+    case = handover_desk_list(user=user).filter(pk=pk).first() if pk else None
+    if case is None:
+        raise NotFoundError("办件不存在或不在本大厅待出件。")
+    return case
