@@ -24,6 +24,7 @@ supplemented 1; concluded 4, on time 3 (A, C, D), early 1 (A), overdue 1
 average 21 / 4 = 5.25; compression 1 − 5/20 = 0.75 for each concluded case.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 from zhengtong.cases import services
@@ -55,13 +56,17 @@ def accepted(w: World, day: date) -> Case:
     )
 
 
-def build(w: World) -> dict[str, Case]:
-    """Build the six cases (the clock is moved by the ``now`` arguments)."""
+def build(w: World, tick: Callable[[], None] = lambda: None) -> dict[str, Case]:
+    """
+    Build the six cases (the clock is moved by the ``now`` arguments);
+    ``tick`` is called between the steps (a test refreshes the rollups there).
+    """
     d = date
     a = accepted(w, d(2025, 9, 26))
     b = accepted(w, d(2025, 9, 26))
     c = accepted(w, d(2025, 9, 26))
     e_case = accepted(w, d(2025, 9, 26))
+    tick()
     refused = complete_case(w, at(2025, 9, 26, 9))
     supp = complete_case(w, at(2025, 9, 26, 9))
     services.case_supplement_request(
@@ -77,6 +82,7 @@ def build(w: World) -> dict[str, Case]:
         reason="送检",
         now=at(2025, 9, 29, 10),
     )
+    tick()
     supp = Case.objects.get(pk=supp.pk)
     services.case_supplement_submit(
         case=supp, actor=w.applicant, note="已补齐", now=at(2025, 9, 29, 9)
@@ -85,6 +91,7 @@ def build(w: World) -> dict[str, Case]:
         case=Case.objects.get(pk=supp.pk), actor=w.counter, now=at(2025, 9, 29, 10)
     )
     conclude(w, a, d(2025, 10, 9))
+    tick()
     assignee = w.fresh(Case.objects.get(pk=e_case.pk).current_assignee)
     services.case_extension_request(
         case=Case.objects.get(pk=e_case.pk),
@@ -100,6 +107,8 @@ def build(w: World) -> dict[str, Case]:
         case=Case.objects.get(pk=c.pk), actor=w.reviewer, now=at(2025, 10, 10, 9)
     )
     conclude(w, e_case, d(2025, 10, 10), hour=15)
+    tick()
     conclude(w, b, d(2025, 10, 13))
+    tick()
     conclude(w, c, d(2025, 10, 13))
     return {"A": a, "B": b, "C": c, "D": e_case, "E": refused, "F": supp}

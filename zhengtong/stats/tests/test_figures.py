@@ -26,7 +26,7 @@ def nd(db):
 
 
 def test_world_is_the_story(nd):
-    w, cases = nd
+    _w, cases = nd
     c = Case.objects.get(pk=cases["C"].pk)
     d = Case.objects.get(pk=cases["D"].pk)
     assert c.suspended_days == 2 and c.due_date == date(2025, 10, 13)
@@ -36,7 +36,7 @@ def test_world_is_the_story(nd):
 
 
 def test_case_figures_by_hand(nd, client):
-    w, cases = nd
+    w, _cases = nd
     client.force_login(w.supervisor)
     r = client.get("/api/v1/stats/cases/?from=2025-09-01&to=2025-10-31&group=none")
     assert r.status_code == 200, r.content
@@ -64,7 +64,7 @@ def test_case_figures_by_hand(nd, client):
 
 
 def test_figures_fall_on_their_days(nd):
-    w, cases = nd
+    _w, _cases = nd
     rows = {
         r["key"]: r
         for r in selectors.case_figures(
@@ -90,7 +90,7 @@ def test_figures_fall_on_their_days(nd):
 
 
 def test_groups_by_staff_and_department(nd):
-    w, cases = nd
+    w, _cases = nd
     (staff,) = selectors.case_figures(
         date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="staff"
     )
