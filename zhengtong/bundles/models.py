@@ -70,9 +70,7 @@ class BundleItem(models.Model):
         verbose_name_plural = _("包含事项")
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["bundle", "item"], name="bundle_item_once"
-            )
+            models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")
         ]
 
     def __str__(self) -> str:
@@ -95,7 +93,10 @@ class BundleQuestion(models.Model):
     key = models.SlugField(_("键"), max_length=40)
     text = models.CharField(_("问题"), max_length=300)
     kind = models.CharField(
-        _("类型"), max_length=8, choices=QuestionKind.choices, default=QuestionKind.YES_NO
+        _("类型"),
+        max_length=8,
+        choices=QuestionKind.choices,
+        default=QuestionKind.YES_NO,
     )
     choices = models.JSONField(
         _("选项"),
@@ -111,7 +112,9 @@ class BundleQuestion(models.Model):
         verbose_name_plural = _("情形引导问题")
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["bundle", "key"], name="bundle_question_key")
+            models.UniqueConstraint(
+                fields=["bundle", "key"], name="bundle_question_key"
+            )
         ]
 
     def __str__(self) -> str:
@@ -196,7 +199,10 @@ class BundleField(models.Model):
     """
 
     bundle = models.ForeignKey(
-        Bundle, verbose_name=_("一件事"), on_delete=models.CASCADE, related_name="fields"
+        Bundle,
+        verbose_name=_("一件事"),
+        on_delete=models.CASCADE,
+        related_name="fields",
     )
     key = models.SlugField(_("键"), max_length=40)
     label = models.CharField(_("标签"), max_length=100)
@@ -302,7 +308,9 @@ class BundleMaterialTarget(models.Model):
             if self.item.bundle_id != self.shared.bundle_id:
                 raise ValidationError({"item": _("事项不属于该一件事。")})
             if self.material_id and self.material.version.item_id != self.item.item_id:
-                raise ValidationError({"material": _("该材料不在所选事项的材料清单中。")})
+                raise ValidationError(
+                    {"material": _("该材料不在所选事项的材料清单中。")}
+                )
 
 
 class BundleApplication(models.Model):

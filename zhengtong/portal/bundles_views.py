@@ -16,7 +16,11 @@ from django.utils.http import urlencode
 from django.views import View
 
 from zhengtong.bundles import permissions, selectors, services
-from zhengtong.bundles.definitions import BundleDefinition, definition_get, definition_list
+from zhengtong.bundles.definitions import (
+    BundleDefinition,
+    definition_get,
+    definition_list,
+)
 from zhengtong.cases.constants import DeliveryMethod
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
@@ -53,9 +57,7 @@ class BundleQuestionnaireView(View):
     def get(self, request: HttpRequest, code: str) -> HttpResponse:
         definition = _definition_or_404(code)
         asked = any(k.startswith(ANSWER_PREFIX) for k in request.GET)
-        form = QuestionnaireForm(
-            request.GET if asked else None, definition=definition
-        )
+        form = QuestionnaireForm(request.GET if asked else None, definition=definition)
         chosen, error = None, ""
         if asked and form.is_valid():
             try:
@@ -77,7 +79,11 @@ class BundleQuestionnaireView(View):
                 "chosen": chosen,
                 "error": error,
                 "apply_query": urlencode(
-                    {k: v for k, v in request.GET.items() if k.startswith(ANSWER_PREFIX)}
+                    {
+                        k: v
+                        for k, v in request.GET.items()
+                        if k.startswith(ANSWER_PREFIX)
+                    }
                 ),
             },
         )
@@ -202,7 +208,9 @@ class BundleApplicationView(LoginRequiredMixin, View):
             {
                 "application": application,
                 "cases": cases,
-                "owner": permissions.is_owner(user=request.user, application=application),
+                "owner": permissions.is_owner(
+                    user=request.user, application=application
+                ),
                 "files": selectors.bundle_material_rows(cases=cases),
                 "delivery": dict(DeliveryMethod.choices).get(
                     application.delivery_method, "未选择"

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from zhengtong.accounts.constants import Role
 from zhengtong.cases import permissions as case_permissions
 from zhengtong.feedback import permissions as feedback_permissions
+from zhengtong.feedback import permissions_complaints as feedback_complaint_permissions
 from zhengtong.queueing import permissions as queue_permissions
 from zhengtong.queueing import selectors as queue_selectors
 from zhengtong.workbench.views import user_is_staff_member
@@ -171,6 +172,8 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         ("guide", "办事指南", _url("portal:home")),
         ("lookup", "办件查询", _url("cases:lookup")),
     ]
+    if not signed_in or case_permissions.can_submit(user=user):
+        entries.insert(1, ("bundles", "一件事", _url("portal:bundle-list")))
     if not signed_in or queue_permissions.can_book_appointment(user=user):
         entries.append(("appointments", "预约", _url("queueing:appointments")))
     if not signed_in or queue_permissions.can_take_remote_ticket(user=user):
@@ -179,6 +182,7 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         entries.append(("mine", "我的办件", _url("cases:mine")))
     if signed_in and case_permissions.can_submit(user=user):
         entries.append(("ratings", "我的评价", _url("portal:feedback-my-ratings")))
+        entries.append(("complaints", "我的投诉", _url("portal:feedback-complaints")))
     if not (signed_in and user_is_staff_member(user)):
         entries.append(("results", "评价公开", _url("portal:feedback-results")))
     if signed_in and user_is_staff_member(user):
@@ -197,6 +201,10 @@ def nav_doors(request: HttpRequest) -> list[Door]:
                     "差评整改",
                     _url("workbench:feedback-rectifications"),
                 )
+            )
+        if feedback_complaint_permissions.can_view_complaints(user):
+            entries.append(
+                ("complaints", "投诉台账", _url("workbench:feedback-complaints"))
             )
         if admin_opens_for(request):
             entries.append(("admin", "管理后台", _url("admin:index")))

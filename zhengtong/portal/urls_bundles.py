@@ -14,7 +14,9 @@ urlpatterns = [
         views.BundleApplicationView.as_view(),
         name="bundle-application",
     ),
-    path("bundles/<slug:code>/", views.BundleQuestionnaireView.as_view(), name="bundle"),
+    path(
+        "bundles/<slug:code>/", views.BundleQuestionnaireView.as_view(), name="bundle"
+    ),
     path(
         "bundles/<slug:code>/apply/",
         views.BundleApplyView.as_view(),
