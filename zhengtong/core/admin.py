@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, OutboxJob
 
 
 @admin.register(AuditEvent)
@@ -16,6 +16,24 @@ class AuditEventAdmin(admin.ModelAdmin):
     )
     list_filter = ("action", "object_type")
     search_fields = ("stream", "object_id", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxJob)
+class OutboxJobAdmin(admin.ModelAdmin):
+    """Background jobs (read only): what ran, what waits, what failed and why."""
+
+    list_display = ("id", "job", "state", "attempts", "created_at", "done_at")
+    list_filter = ("state", "job")
+    readonly_fields = [f.name for f in OutboxJob._meta.fields]
 
     def has_add_permission(self, request):
         return False
