@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from zhengtong.core.masking import mask_id_number
 from zhengtong.core.outbox import outbox_job
 from zhengtong.core.pdf import pdf_render, qr_data_uri
-from zhengtong.core.urls_public import public_url
+from zhengtong.core.urls_public import public_reverse, public_url
 
 from .constants import DocumentKind
 from .models import Case, CaseDocument
@@ -67,6 +67,19 @@ def lookup_url(number: str, query_code: str) -> str:
 def case_lookup_url(case: Case) -> str:
     """Return the absolute public lookup URL of a case (for QR codes)."""
     return lookup_url(case.number, case.query_code)
+
+
+# Result notices that carry the link and QR code to rate the service online.
+RATED_NOTICES = (DocumentKind.APPROVAL, DocumentKind.DENIAL, DocumentKind.REFUSAL)
+
+
+def rating_url(case_id: int) -> str:
+    """
+    Return the absolute address where the applicant rates a case (好差评).
+
+    中文：评价地址
+    """
+    return public_reverse("portal:feedback-rate-case", args=[case_id])
 
 
 def remedies_text() -> dict[str, str]:
@@ -183,6 +196,9 @@ def document_render(document: CaseDocument) -> CaseDocument:
             context["number_case"], context["query_code"]
         )
     context["qr"] = qr_data_uri(context.get("lookup_url", ""))
+    if document.kind in RATED_NOTICES:  # 好差评: rate online from the result
+        context["rating_url"] = rating_url(document.case_id)
+        context["rating_qr"] = qr_data_uri(context["rating_url"])
     pdf = pdf_render(TEMPLATES[document.kind], context)
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.file.save(f"{document.kind}.pdf", ContentFile(pdf), save=False)

@@ -54,11 +54,16 @@ INTAKE_DECIDED = (
     CaseStatus.ACCEPTED,
     CaseStatus.UNDER_REVIEW,
     CaseStatus.SUSPENDED,
-    CaseStatus.DECIDED_APPROVED,
-    CaseStatus.DECIDED_DENIED,
     CaseStatus.REJECTED_AT_INTAKE,
     CaseStatus.NOT_REQUIRED,
     CaseStatus.REFERRED,
+)
+# The decision is the service's result: rated from the decision notice on,
+# the same event as the conclusion (one rating).
+RESULT_GIVEN = (
+    CaseStatus.DECIDED_APPROVED,
+    CaseStatus.DECIDED_DENIED,
+    CaseStatus.CONCLUDED,
 )
 ONLINE_CHANNELS = (CaseChannel.ONLINE, CaseChannel.MOBILE)
 COMMENT_MAX = 1000
@@ -145,15 +150,15 @@ def event_for_case(case: Case) -> ServedEvent:
     """
     Return the rateable event of a case as it stands.
 
-    A concluded case is the 办结 event (网上办事 when applied online); a
-    case with an intake decision and not yet concluded is the 受理决定
-    event; anything earlier cannot be rated yet.
+    A decided or concluded case is the 办结 event (网上办事 when applied
+    online); a case with an intake decision and no result yet (or refused
+    at intake) is the 受理决定 event; anything earlier cannot be rated yet.
 
     中文：办件服务事件
     """
-    if case.status == CaseStatus.CONCLUDED:
+    if case.status in RESULT_GIVEN:
         kind = EventKind.ONLINE if case.channel in ONLINE_CHANNELS else EventKind.CASE
-        served = case.concluded_at or case.updated_at
+        served = case.concluded_at or case.decided_at or case.updated_at
     elif case.status in INTAKE_DECIDED:
         kind = EventKind.INTAKE
         served = case.accepted_at or case.decided_at or case.updated_at
