@@ -431,7 +431,7 @@ class CaseActionApi(APIView):
         return Response(_detail(case, request.user))
 
 
-def _action(summary: str, input_serializer, perform):
+def _action(summary: str, input_serializer, perform, base=None):
     """Build a thin action API class from an input shape and a call."""
     attrs = {
         "summary": summary,
@@ -441,7 +441,7 @@ def _action(summary: str, input_serializer, perform):
     }
     cls = type(
         "Case" + "".join(p.capitalize() for p in summary.split()) + "Api",
-        (CaseActionApi,),
+        (base or CaseActionApi,),
         attrs,
     )
     # The schema goes on the class: ``post`` is one function shared by every

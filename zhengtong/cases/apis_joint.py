@@ -30,8 +30,8 @@ from rest_framework.views import APIView
 
 from zhengtong.core.errors import ApplicationError, NotFoundError
 
-from . import selectors, services
-from .apis import SuspendInput, _action
+from . import selectors, selectors_joint, services
+from .apis import CaseActionApi, SuspendInput, _action, _detail, validated
 from .case_package import case_package_build, package_verify
 from .constants import Outcome
 from .models_joint import CaseBranch
@@ -78,12 +78,27 @@ class ReferConfirmInput(serializers.Serializer):
     )
 
 
+class _ReferConfirmBase(CaseActionApi):
+    """The receiving department sees the case before it is theirs."""
+
+    def post(self, request: Request, case_id: int, **kwargs) -> Response:
+        case = selectors_joint.case_for_referral_get(user=request.user, case_id=case_id)
+        self.perform(
+            case=case,
+            user=request.user,
+            data=validated(self.InputSerializer, request.data),
+            request=request,
+        )
+        return Response(_detail(case, request.user))
+
+
 CaseReferConfirmApi = _action(
     "接收转办",
     ReferConfirmInput,
     lambda *, case, user, data, **kw: services.referral_confirm(
         case=case, actor=user, clock_reset_basis=data["clock_reset_basis"]
     ),
+    base=_ReferConfirmBase,
 )
 
 

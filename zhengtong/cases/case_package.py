@@ -84,7 +84,7 @@ def case_package_build(*, case: Case, opinion: str = "") -> tuple[bytes, str]:
     body = {
         "format": FORMAT,
         "number": case.number,
-        "item": {"code": case.item.code, "name": case.item_version.name},
+        "item": {"code": case.item.item_code, "name": case.item_version.name},
         "department": case.department.name,
         "region_code": case.region_code,
         "applicant": {

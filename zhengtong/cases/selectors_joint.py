@@ -9,9 +9,22 @@ these reads costs a query for a case that is not joint (``Case.is_joint``).
 
 from typing import Any
 
+from zhengtong.core.errors import NotFoundError
+
 from .models import Case
-from .models_joint import CaseBranch, CaseReferral, CaseReport, JointCoordination
-from .permissions import can_see_branch_internal
+from .models_joint import (
+    CaseBranch,
+    CaseReferral,
+    CaseReport,
+    JointCoordination,
+    ReferralStatus,
+)
+from .permissions import (
+    NOT_VISIBLE,
+    can_confirm_referral,
+    can_see_branch_internal,
+    can_see_case,
+)
 
 
 def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
@@ -116,4 +129,55 @@ def branch_inbox_for_user(*, user: Any, limit: int = 100) -> list[CaseBranch]:
         CaseBranch.objects.filter(department_id=department_id, status="open")
         .select_related("case", "case__item_version", "department")
         .order_by("-case_id")[:limit]
+    )
+
+
+def case_for_referral_get(*, user: Any, case_id: Any) -> Case:
+    """
+    Return the case for its receiving department to confirm a referral:
+    visible as any case, or referred to the user's department and pending.
+    Else NotFoundError (404).
+
+    中文：获取待接收转办的办件
+    """
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFoundError(NOT_VISIBLE) from None
+    case = (
+        Case.objects.select_related("item", "item_version", "department")
+        .filter(pk=pk)
+        .first()
+        if 0 < pk < 2**63
+        else None
+    )
+    if case is None:
+        raise NotFoundError(NOT_VISIBLE)
+    if can_see_case(user=user, case=case):
+        return case
+    pending = CaseReferral.objects.filter(
+        case_id=case.pk, status=ReferralStatus.PENDING
+    ).values_list("to_department_id", flat=True)
+    if any(can_confirm_referral(user=user, department=d) for d in pending):
+        return case
+    raise NotFoundError(NOT_VISIBLE)
+
+
+def referrals_pending_for_user(*, user: Any, limit: int = 100) -> list[CaseReferral]:
+    """
+    Return the referrals waiting for the user's department to confirm.
+
+    中文：待接收的转办
+    """
+    department_id = getattr(user, "department_id", None)
+    if department_id is None or not can_confirm_referral(
+        user=user, department=department_id
+    ):
+        return []
+    return list(
+        CaseReferral.objects.filter(
+            to_department_id=department_id, status=ReferralStatus.PENDING
+        )
+        .select_related("case", "case__item_version", "from_department")
+        .order_by("-id")[:limit]
     )

@@ -54,3 +54,13 @@ def pdf_text(document) -> str:
     with document.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+def client_for(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
