@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from zhengtong.accounts.constants import Role
+from zhengtong.agency.selectors import case_list_marked
 from zhengtong.cases import (
     contacts,
     permissions,
@@ -47,6 +48,7 @@ from .actions import (
 )
 
 PAGE_SIZE = 100
+GREEN_MAX = 20  # green channel cases shown first on an inbox's first page
 TEMPLATES = "workbench/cases/"
 INBOX_TABS = (
     Inbox.INTAKE,
@@ -104,6 +106,8 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
         if int_id(before):
             qs = qs.filter(id__lt=int_id(before))
         page = list(qs[: PAGE_SIZE + 1])
+        # 绿色通道: the marked cases of this inbox come first (first page)
+        green = [] if int_id(before) else list(case_list_marked(qs=qs)[:GREEN_MAX])
         has_more = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
         counts = selectors.case_inbox_counts(user=user)
@@ -122,6 +126,9 @@ class WorkbenchHomeView(StaffRequiredMixin, View):
             "inbox_label": Inbox.LABELS[inbox],
             "rows": case_list_rows(
                 page, detail_url_name="workbench:case-detail", with_assignee=True
+            ),
+            "green_rows": case_list_rows(
+                green, detail_url_name="workbench:case-detail", with_assignee=True
             ),
             "status": status,
             "statuses": [c for c in Status.choices if c[0] != Status.DRAFT],
