@@ -6,6 +6,7 @@ rating online, my ratings, public results, the counter rater device
 
 from django.urls import path
 
+from . import feedback_complaint_views as complaint_views
 from . import feedback_ratings_views as ratings_views
 
 urlpatterns: list = [
@@ -31,4 +32,24 @@ urlpatterns: list = [
         name="feedback-results",
     ),
     # complaints
+    path(
+        "feedback/complaints/",
+        complaint_views.MyComplaintsView.as_view(),
+        name="feedback-complaints",
+    ),
+    path(
+        "feedback/complaints/new/",
+        complaint_views.ComplaintFormView.as_view(),
+        name="feedback-complaint-new",
+    ),
+    path(
+        "feedback/complaints/<int:complaint_id>/",
+        complaint_views.ComplaintView.as_view(),
+        name="feedback-complaint",
+    ),
+    path(
+        "feedback/complaints/<int:complaint_id>/reply.pdf",
+        complaint_views.ComplaintReplyPdfView.as_view(),
+        name="feedback-complaint-pdf",
+    ),
 ]

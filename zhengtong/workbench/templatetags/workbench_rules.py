@@ -11,6 +11,7 @@ from django import template
 
 from zhengtong.cases import permissions as case_permissions
 from zhengtong.feedback import permissions as feedback_permissions
+from zhengtong.feedback import permissions_complaints
 from zhengtong.portal.nav import counter_desk_opens
 from zhengtong.supervision import permissions as supervision_permissions
 
@@ -39,3 +40,9 @@ def may_supervise(user: Any) -> bool:
 def may_rectify(user: Any) -> bool:
     """Return True when ``user`` may open the rectification queue (差评整改)."""
     return feedback_permissions.can_view_rectifications(user)
+
+
+@register.filter
+def may_view_complaints(user: Any) -> bool:
+    """Return True when ``user`` may open the complaint register (投诉台账)."""
+    return permissions_complaints.can_view_complaints(user)
