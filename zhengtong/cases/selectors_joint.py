@@ -7,6 +7,7 @@ branch's internal note (``permissions.can_see_branch_internal``). None of
 these reads costs a query for a case that is not joint (``Case.is_joint``).
 """
 
+from datetime import date
 from typing import Any
 
 from zhengtong.core.errors import NotFoundError
@@ -79,7 +80,7 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def case_joint_due_date(case: Case):
+def case_joint_due_date(case: Case) -> date | None:
     """Return the joint due date (Art. 42 para. 2) of a 联办件, else None."""
     return case.statutory_due_date if case.is_joint else None
 

@@ -11,6 +11,8 @@ docs/joint.md "Clocks".
 
 from datetime import date
 
+from zhengtong.workdays.calc import WorkCalendar
+
 from .. import clock
 from ..constants import ExtensionStatus
 from ..models import Case, CaseExtension
@@ -19,7 +21,7 @@ from ..models_joint import BranchStatus, CaseBranch
 
 def branches_clock_apply(
     case: Case,
-    cal,
+    cal: WorkCalendar,
     today: date,
     suspensions: list[tuple[date, date | None, int | None]],
 ) -> None:
