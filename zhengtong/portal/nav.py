@@ -185,6 +185,7 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         entries.append(("complaints", "我的投诉", _url("portal:feedback-complaints")))
     if not (signed_in and user_is_staff_member(user)):
         entries.append(("results", "评价公开", _url("portal:feedback-results")))
+        entries.append(("disclosure", "办件公示", _url("portal:stats-disclosure")))
     if signed_in and user_is_staff_member(user):
         entries.append(("workbench", "工作台", _url("workbench:home")))
         if case_permissions.can_intake(user=user):
