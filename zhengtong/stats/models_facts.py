@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 __all__ = ["CaseDaily", "CaseFact", "StatsCursor", "TicketDaily", "TicketFact"]
 
 DIMS = ("day", "department_id", "counter_id", "staff_id", "item_id", "channel")
+# A rollup row is a day ("d") or a calendar month ("m", day = the 1st): every
+# contribution is added to both, so a year is read from 12 months of rows
+# plus the days of the partial months at its ends (selectors.grain_filter).
+GRAINS = (("d", "日"), ("m", "月"))
 
 
 class StatsCursor(models.Model):
@@ -91,6 +95,7 @@ class CaseDaily(_Dims):
     """
     The sums of the case facts' contributions to one day and dimension key.
 
+    ``grain`` "d": one day; "m": the month starting on ``day``.
     ``received``/``supplemented``/``online`` count on the receipt day,
     ``accepted`` on the acceptance day, ``refused`` on the refusal day, the
     rest on the conclusion day (docs/stats.md).
@@ -98,6 +103,7 @@ class CaseDaily(_Dims):
     中文：办件日汇总
     """
 
+    grain = models.CharField(_("粒度"), max_length=1, choices=GRAINS, default="d")
     day = models.DateField(_("日期"))
     received = models.IntegerField(_("收件"), default=0)
     accepted = models.IntegerField(_("受理"), default=0)
@@ -121,12 +127,18 @@ class CaseDaily(_Dims):
         verbose_name = _("办件日汇总")
         verbose_name_plural = _("办件日汇总")
         constraints = [
-            models.UniqueConstraint(fields=list(DIMS), name="stats_casedaily_key"),
+            models.UniqueConstraint(
+                fields=["grain", *DIMS], name="stats_casedaily_grain_key"
+            ),
         ]
         indexes = [
-            models.Index(fields=["department_id", "day"], name="stats_cd_dept_day"),
-            models.Index(fields=["item_id", "day"], name="stats_cd_item_day"),
-            models.Index(fields=["counter_id", "day"], name="stats_cd_counter_day"),
+            models.Index(
+                fields=["grain", "department_id", "day"], name="stats_cd_dept_day"
+            ),
+            models.Index(fields=["grain", "item_id", "day"], name="stats_cd_item_day"),
+            models.Index(
+                fields=["grain", "counter_id", "day"], name="stats_cd_counter_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +179,7 @@ class TicketDaily(_Dims):
     中文：排队日汇总
     """
 
+    grain = models.CharField(_("粒度"), max_length=1, choices=GRAINS, default="d")
     day = models.DateField(_("日期"))
     hour = models.PositiveSmallIntegerField(_("到达时段"), default=0)
     wait_minute = models.PositiveSmallIntegerField(_("等候分钟档"), default=0)
@@ -183,12 +196,17 @@ class TicketDaily(_Dims):
         verbose_name_plural = _("排队日汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=[*DIMS, "hour", "wait_minute"], name="stats_ticketdaily_key"
+                fields=["grain", *DIMS, "hour", "wait_minute"],
+                name="stats_ticketdaily_grain_key",
             ),
         ]
         indexes = [
-            models.Index(fields=["department_id", "day"], name="stats_td_dept_day"),
-            models.Index(fields=["counter_id", "day"], name="stats_td_counter_day"),
+            models.Index(
+                fields=["grain", "department_id", "day"], name="stats_td_dept_day"
+            ),
+            models.Index(
+                fields=["grain", "counter_id", "day"], name="stats_td_counter_day"
+            ),
         ]
 
     def __str__(self) -> str:
