@@ -31,6 +31,7 @@ from zhengtong.catalog.models import ServiceItem, ServiceItemVersion
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.pdf import pdf_render, qr_data_uri
 from zhengtong.core.urls_public import public_reverse
+from zhengtong.fees.selectors import fee_items_published
 
 from .caching import filter_options_html, item_rows_html, public_page
 
@@ -60,6 +61,7 @@ def guide_context(version: ServiceItemVersion) -> dict[str, Any]:
         "materials": list(version.materials.all()),
         "legal_bases": list(version.legal_bases.all()),
         "fees": list(version.fees.all()),
+        "fee_items": fee_items_published(version_id=version.pk),
         "special_procedures": list(version.special_procedures.all()),
         "faqs": list(version.faqs.all()),
         "item_type_name": _label(ItemType, version.item_type),
