@@ -133,6 +133,8 @@ class Case(BaseModel):
     # 联办件 (并联审批): branches in models_joint.CaseBranch, joint clock of
     # 行政许可法第四十二条第二款 (45 + 15 working days).
     is_joint = models.BooleanField(_("联办件"), default=False, db_default=False)
+    # 上报件 (Art. 35, 43): reported to the upper organ (models_joint.CaseReport).
+    reported_up = models.BooleanField(_("上报件"), default=False, db_default=False)
     # Intake (Art. 32)
     submitted_at = models.DateTimeField(_("收件时间"), null=True, blank=True)
     received_date = models.DateField(_("收件日期"), null=True, blank=True)

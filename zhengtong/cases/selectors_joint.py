@@ -91,7 +91,7 @@ def case_report_current(*, case: Case) -> CaseReport | None:
 
     中文：上报情况
     """
-    if case.accepted_date is None:  # reported only after the local review
+    if not case.reported_up:
         return None
     return CaseReport.objects.filter(case_id=case.pk).order_by("-id").first()
 

@@ -271,9 +271,12 @@ class CaseDetailOutput(serializers.Serializer):
     # 联办件: its branches and the joint due date (Art. 42 para. 2); [] and
     # null for another case. 上报件: the latest report (null: none).
     is_joint = serializers.BooleanField()
-    branches = BranchOutput(many=True, source="_branches")
-    joint_due_date = serializers.DateField(allow_null=True, source="_joint_due_date")
-    report = ReportOutput(allow_null=True, source="_report")
+    branches = BranchOutput(many=True, source="_branches", default=list)
+    joint_due_date = serializers.DateField(
+        allow_null=True, source="_joint_due_date", default=None
+    )
+    reported_up = serializers.BooleanField()
+    report = ReportOutput(allow_null=True, source="_report", default=None)
 
     def get_applicant_id_number(self, obj) -> str:
         return mask_id_number(obj.applicant_id_number)

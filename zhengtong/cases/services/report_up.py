@@ -116,6 +116,9 @@ def case_report_up(
         sent_by=actor,
         package_sha256=digest,
     )
+    if not case.reported_up:
+        case.reported_up = True
+        case.save(update_fields=["reported_up", "updated_at"])
     audit_record(
         action="report_up",
         obj=case,
