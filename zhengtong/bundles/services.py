@@ -403,7 +403,7 @@ def _shared_files_file(
                 actor=actor,
                 file=upload,
                 material=target.material_id,
-                name="" if target.material_id else shared.name,
+                name=shared.name,
                 same_file_as=stored,
             )
             stored = stored or row
