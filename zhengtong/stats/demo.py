@@ -15,3 +15,6 @@ def seed(*, password: str, stdout: Any) -> None:
     stdout.write(
         "统计汇总：" + "，".join(f"{name} {n} 条" for name, n in done.items()) + "\n"
     )
+    from .demo_assessment import seed as assessment_seed
+
+    assessment_seed(stdout=stdout)  # 月度考核签发与效能通报

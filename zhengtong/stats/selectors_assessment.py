@@ -92,7 +92,9 @@ def assessment_for_user(
 def assessment_public(*, month: date, region_code: str = "") -> dict[str, Any] | None:
     """
     Return what the portal and the hall display publish of a signed month:
-    the 红旗窗口, 服务明星 and the counters' ranking (None if not signed).
+    the 红旗窗口 (of the month, or of the last signed election before it:
+    the title holds until the next election), 服务明星 and the counters'
+    ranking (None if not signed).
 
     中文：考核结果公示
     """
@@ -106,12 +108,22 @@ def assessment_public(*, month: date, region_code: str = "") -> dict[str, Any] |
     def public(row: dict[str, Any]) -> dict[str, Any]:
         return {f: row[f] for f in PUBLIC_FIELDS}
 
+    flags_from = results
+    if not results.get("red_flag_period"):
+        # between elections the last elected 红旗窗口 keep their title
+        for earlier in AssessmentMonth.objects.filter(
+            month__lt=month, region_code=region_code
+        ).order_by("-month")[:12]:
+            earlier_results = revision_results(earlier)
+            if earlier_results.get("red_flag_period"):
+                flags_from = earlier_results
+                break
     return {
         "month": results["month"],
         "revision": signed.revision,
-        "red_flag_period": results.get("red_flag_period", []),
+        "red_flag_period": flags_from.get("red_flag_period", []),
         "counters": [public(r) for r in results["counters"]],
-        "red_flags": [public(r) for r in results["counters"] if r["red_flag"]],
+        "red_flags": [public(r) for r in flags_from["counters"] if r["red_flag"]],
         "service_stars": [public(r) for r in results["staff"] if r["service_star"]],
     }
 

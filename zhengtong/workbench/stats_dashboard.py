@@ -21,6 +21,7 @@ from zhengtong.cases.constants import Channel
 from zhengtong.catalog.models import Counter, Department, ServiceItem
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.inputs import int_id
+from zhengtong.stats import figures
 from zhengtong.stats.permissions import stats_scope
 from zhengtong.stats.selectors import case_figures, ticket_figures, waiting_by_hour
 from zhengtong.supervision import permissions as supervision_permissions
@@ -234,6 +235,24 @@ def lamp_rows(*, user: Any, department_id: int | None) -> list[dict[str, Any]] |
     return clock_counts_by_department(user=user, filters=filters)
 
 
+def _every_day(
+    rows: list[dict[str, Any]], filters: Filters, group: str
+) -> list[dict[str, Any]]:
+    """Return the trend rows with the period's days without cases as zeros."""
+    rows.sort(key=lambda r: str(r["key"]))
+    if group != "day":
+        return rows
+    by_day = {str(r["key"]): r for r in rows}
+    empty = figures.case_row(dict.fromkeys(figures.CASE_MEASURES, 0))
+    out = []
+    day = filters.date_from
+    while day <= filters.date_to:
+        key = day.isoformat()
+        out.append(by_day.get(key) or {"key": key, "label": key, **empty})
+        day += timedelta(days=1)
+    return out
+
+
 def dashboard_tables(*, user: Any, filters: Filters) -> dict[str, Any]:
     """
     Return the rows of every table of the page (the charts draw the same).
@@ -243,8 +262,9 @@ def dashboard_tables(*, user: Any, filters: Filters) -> dict[str, Any]:
     args = filters.selector_args()
     days = (filters.date_to - filters.date_from).days + 1
     trend_group = "day" if days <= TREND_DAYS else "month"
-    trend = case_figures(group=trend_group, user=user, **args)
-    trend.sort(key=lambda r: str(r["key"]))
+    trend = _every_day(
+        case_figures(group=trend_group, user=user, **args), filters, trend_group
+    )
     departments = case_figures(group="department", user=user, **args)
     departments.sort(key=lambda r: (-r["received"], r["label"]))
     totals = case_figures(group="none", user=user, **args)

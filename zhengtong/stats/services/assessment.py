@@ -29,8 +29,9 @@ complaint, card or deduction for a bad rating (``star_of_month_count``
 places; a tie at the last place names all tied).  **红旗窗口**: elected in
 the last month of each period of ``red_flag_period_months`` months
 (January–February, March–April … by default): the counters whose average
-score over the period is at least ``red_flag_min_score`` and whose overdue
-cases in the period are at most ``red_flag_max_overdue``, the best
+score over the period is at least ``red_flag_min_score``, that concluded
+cases in the period, and whose overdue cases in the period are at most
+``red_flag_max_overdue``, the best
 ``red_flag_count`` by average (then the month's tie rule; a tie at the
 last place elects all tied).
 
@@ -394,7 +395,12 @@ def red_flags_elect(
             ONE, rounding=ROUND_HALF_UP
         )
         overdue = sum(int(r["figures"].get("overdue") or 0) for r in [*past, row])
-        if average < scheme.red_flag_min_score or overdue > scheme.red_flag_max_overdue:
+        concluded = sum(int(r["figures"].get("concluded") or 0) for r in [*past, row])
+        if (
+            not concluded  # a counter that concluded nothing is not elected
+            or average < scheme.red_flag_min_score
+            or overdue > scheme.red_flag_max_overdue
+        ):
             continue
         candidates.append(
             {

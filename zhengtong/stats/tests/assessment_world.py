@@ -9,6 +9,8 @@ the stats engine would have kept), so every score can be computed by hand
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
+
 from zhengtong.accounts.constants import Role
 from zhengtong.accounts.services import user_create
 from zhengtong.cases.tests.conftest import World
@@ -36,19 +38,26 @@ def moment(y: int, m: int, d: int, hour: int = 10) -> datetime:
 def daily(
     *, day: date, dept, counter=None, staff=None, concluded=0, on_time=0, overdue=0
 ) -> None:
-    """Add one rollup row (one counter or one staff member)."""
-    CaseDaily.objects.create(
-        day=day,
-        department_id=dept.pk,
-        counter_id=counter.pk if counter else 0,
-        staff_id=staff.pk if staff else 0,
-        item_id=0,
-        channel="counter",
-        accepted=concluded,
-        concluded=concluded,
-        on_time=on_time,
-        overdue=overdue,
-    )
+    """Add to the rollup as the stats engine does: the day row and the month row."""
+    measures = {
+        "accepted": concluded,
+        "concluded": concluded,
+        "on_time": on_time,
+        "overdue": overdue,
+    }
+    for grain, when in (("d", day), ("m", day.replace(day=1))):
+        row, _ = CaseDaily.objects.get_or_create(
+            grain=grain,
+            day=when,
+            department_id=dept.pk,
+            counter_id=counter.pk if counter else 0,
+            staff_id=staff.pk if staff else 0,
+            item_id=0,
+            channel="counter",
+        )
+        CaseDaily.objects.filter(pk=row.pk).update(
+            **{k: F(k) + v for k, v in measures.items()}
+        )
 
 
 class AssessmentWorld(World):

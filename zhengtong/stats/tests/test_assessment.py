@@ -117,9 +117,13 @@ def test_red_flag_top_n_of_the_two_month_period_meeting_the_thresholds(aw):
     results = assessment_compute(month=APRIL)
     assert results["red_flag_period"] == ["2026-03", "2026-04"]
     flags = [r["name"] for r in results["counters"] if r["red_flag"]]
-    # averages: 1 号 100; 3 号 100; 9 号 (95 + 100) / 2 = 97.5; 2 号 had an
-    # overdue case (threshold 0), so it is out whatever its average
+    # averages: 1 号 100; 3 号 100; 9 号 (95 + 100) / 2 = 97.5 but it
+    # concluded nothing; 2 号 had an overdue case (threshold 0): both out
     assert flags == ["1 号窗口", "3 号窗口"]
+    AssessmentScheme.objects.filter(region__isnull=True).update(red_flag_count=1)
+    results = assessment_compute(month=APRIL)
+    # 1 号 and 3 号 both average 100: more cases on time (10 against 4) first
+    assert [r["name"] for r in results["counters"] if r["red_flag"]] == ["1 号窗口"]
     assert results["staff"] and not any(r["red_flag"] for r in results["staff"])
     # March closes no period: nobody is elected
     march = assessment_compute(month=MARCH)
