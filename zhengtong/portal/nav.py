@@ -24,6 +24,7 @@ from zhengtong.feedback import permissions as feedback_permissions
 from zhengtong.feedback import permissions_complaints as feedback_complaint_permissions
 from zhengtong.queueing import permissions as queue_permissions
 from zhengtong.queueing import selectors as queue_selectors
+from zhengtong.stats import permissions as stats_permissions
 from zhengtong.workbench.views import user_is_staff_member
 
 SUPERVISION_DESK = "workbench:supervision-desk"
@@ -71,6 +72,10 @@ DOOR_RULES: dict[str, DoorRule] = {
     ),
     "workbench:supervision-desk": DoorRule(
         "“监察人员”或“部门负责人”角色", "请中心管理员为您添加相应角色。"
+    ),
+    "workbench:stats-dashboard": DoorRule(
+        "有所属部门的工作人员角色（本部门），或监察人员、中心管理员（全中心）",
+        "请中心管理员为您设置所属部门和角色。",
     ),
     "queueing:appointments": DoorRule(
         "申请人账号", "工作人员账号不能预约，请用本人的申请人账号登录。"
@@ -195,6 +200,8 @@ def nav_doors(request: HttpRequest) -> list[Door]:
         supervision = supervision_url(user)
         if supervision:
             entries.append(("supervision", "电子监察", supervision))
+        if stats_permissions.can_view_stats(user):
+            entries.append(("stats", "效能统计", _url("workbench:stats-dashboard")))
         if feedback_permissions.can_view_rectifications(user):
             entries.append(
                 (
