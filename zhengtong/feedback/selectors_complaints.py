@@ -11,7 +11,7 @@ each with its visibility rule (``permissions_complaints``).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -174,6 +174,32 @@ def complaint_masked_row(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+def _complaint_figures(qs: QuerySet[Complaint], key: str) -> list[dict[str, Any]]:
+    """Return the complaint figures of ``qs`` grouped by ``key`` (one definition)."""
+    rows = (
+        qs.values(key)
+        .annotate(
+            complaints=Count("id"),
+            verified=Count("id", filter=Q(verified=True)),
+            replied_on_time=Count(
+                "id", filter=Q(replied_on__isnull=False, replied_on__lte=F("reply_due"))
+            ),
+            replied_late=Count(
+                "id", filter=Q(replied_on__isnull=False, replied_on__gt=F("reply_due"))
+            ),
+        )
+        .order_by(key)
+    )
+    out = []
+    for row in rows:
+        replied = row["replied_on_time"] + row["replied_late"]
+        row["on_time_reply_rate"] = (
+            round(row["replied_on_time"] / replied, 4) if replied else None
+        )
+        out.append(row)
+    return out
+
+
 def complaint_rollup_rows(
     *,
     date_from: date,
@@ -211,30 +237,44 @@ def complaint_rollup_rows(
     }[group]
     if group == "month":
         qs = qs.annotate(month=TruncMonth("received_on"))
-    rows = (
-        qs.values(key)
-        .annotate(
-            complaints=Count("id"),
-            verified=Count("id", filter=Q(verified=True)),
-            replied_on_time=Count(
-                "id",
-                filter=Q(replied_on__isnull=False, replied_on__lte=F("reply_due")),
-            ),
-            replied_late=Count(
-                "id",
-                filter=Q(replied_on__isnull=False, replied_on__gt=F("reply_due")),
-            ),
-        )
-        .order_by(key)
+    return _complaint_figures(qs, key)
+
+
+PUBLIC_KEYS = {
+    "department": ("department_id", "department_id"),
+    "counter": ("counter_id", "counter_id"),
+    "item": ("case__item_id", "item_id"),
+}
+
+
+def complaint_public_columns(
+    rows: list[dict[str, Any]],
+    *,
+    group: str,
+    month: date,
+    departments: list[int] | None,
+) -> None:
+    """
+    Add ``complaints`` and ``on_time_reply_rate`` (a percentage, None when
+    none replied) to the public result rows of ``month`` (评价结果公开), by
+    department, counter or item.  Integrity complaints are not published.
+
+    中文：投诉公开列
+    """
+    field, row_key = PUBLIC_KEYS[group]
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    qs = Complaint.objects.filter(
+        integrity=False, received_on__gte=first, received_on__lte=last
     )
-    out = []
+    if departments is not None:
+        qs = qs.filter(department_id__in=departments)
+    figures = {r[field]: r for r in _complaint_figures(qs, field)}
     for row in rows:
-        replied = row["replied_on_time"] + row["replied_late"]
-        row["on_time_reply_rate"] = (
-            round(row["replied_on_time"] / replied, 4) if replied else None
-        )
-        out.append(row)
-    return out
+        found = figures.get(row.get(row_key))
+        rate = found["on_time_reply_rate"] if found else None
+        row["complaints"] = found["complaints"] if found else 0
+        row["on_time_reply_rate"] = round(rate * 100, 1) if rate is not None else None
 
 
 # --- first questions ---------------------------------------------------------

@@ -58,7 +58,10 @@ def _add_columns(
     departments: list[int] | None,
 ) -> None:
     """Add the other parts' columns to the rows (by department/counter/item)."""
-    # complaints: complaint counts and on-time reply rate are added here
+    # complaints: complaint counts and on-time reply rate
+    from .selectors_complaints import complaint_public_columns
+
+    complaint_public_columns(rows, group=group, month=month, departments=departments)
 
 
 def public_results(
