@@ -106,6 +106,8 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
     if counter is None or paid_case is None or refund_case is None:
         _say(stdout, "演示收费：缺少演示办件或窗口账号，跳过。\n")
         return
+    desk = counter.counters.order_by("pk").first()
+    desk_id = desk.pk if desk is not None else None
     versions = {c.item_version_id for c in cases.values() if c.item_version_id}
     items = {v: _fee_items(v) for v in sorted(versions)}
     region = paid_case.department.region
@@ -125,19 +127,36 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             )
     if not Charge.objects.filter(case=paid_case).exists():
         fees = items[paid_case.item_version_id]
-        charge_record(case=paid_case, fee_item_id=fees[1].pk, quantity=1, actor=counter)
-        charge_record(case=paid_case, fee_item_id=fees[2].pk, quantity=2, actor=counter)
+        charge_record(
+            case=paid_case,
+            fee_item_id=fees[1].pk,
+            quantity=1,
+            actor=counter,
+            counter_id=desk_id,
+        )
+        charge_record(
+            case=paid_case,
+            fee_item_id=fees[2].pk,
+            quantity=2,
+            actor=counter,
+            counter_id=desk_id,
+        )
         payment_record(
             case=paid_case,
             method="card",
             amount_fen=9000,
             receipt_number="DEMO-2026-0001",
             actor=counter,
+            counter_id=desk_id,
         )
     if not Charge.objects.filter(case=refund_case).exists():
         fees = items[refund_case.item_version_id]
         charge_record(
-            case=refund_case, fee_item_id=fees[3].pk, quantity=40, actor=counter
+            case=refund_case,
+            fee_item_id=fees[3].pk,
+            quantity=40,
+            actor=counter,
+            counter_id=desk_id,
         )
         payment = payment_record(
             case=refund_case,
@@ -145,6 +164,7 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             amount_fen=2000,
             receipt_number="DEMO-2026-0002",
             actor=counter,
+            counter_id=desk_id,
         )
         refund_request(
             payment=payment,
