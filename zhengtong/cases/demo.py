@@ -140,42 +140,51 @@ def demo_items(*, department: Department, today: datetime.date) -> list[ServiceI
             break
         if item in ready:
             continue
-        current = item.current_version
-        promised, statutory = DEMO_LIMITS[len(ready) % len(DEMO_LIMITS)]
-        data: dict[str, Any] = {f: getattr(current, f) for f in COPY_FIELDS}
-        data.update(
-            {
-                "handling_mode": HandlingMode.COMMITTED,
-                "promised_days": promised,
-                "promised_unit": DayUnit.WORKING,
-                "promised_note": DEMO_NOTE,
-                "statutory_days": statutory,
-                "statutory_unit": DayUnit.WORKING,
-                "channels": sorted({*(current.channels or []), "online", "counter"}),
-                "online_depth": OnlineDepth.FULL,
-                "data_quality_notes": [DEMO_NOTE],
-            }
-        )
-        materials = [
-            {
-                "order": n,
-                "name": name,
-                "requirement": requirement,
-                "original_count": 1,
-                "copy_count": 1,
-                "form": MaterialForm.BOTH,
-                "tolerance_allowed": tolerance,
-            }
-            for n, (name, requirement, tolerance) in enumerate(DEMO_MATERIALS, start=1)
-        ]
-        with transaction.atomic():
-            version = item_version_create_draft(
-                item=item, data=data, children={"materials": materials}
-            )
-            item_version_publish(version=version, effective_from=today)
-        item.refresh_from_db()
+        demo_version_give(item=item, n=len(ready), today=today)
         ready.append(item)
     return ready
+
+
+def demo_version_give(*, item: ServiceItem, n: int, today: datetime.date) -> None:
+    """
+    Publish a demo guide version of ``item`` (limits, channels, materials).
+
+    中文：演示版本办事指南
+    """
+    current = item.current_version
+    promised, statutory = DEMO_LIMITS[n % len(DEMO_LIMITS)]
+    data: dict[str, Any] = {f: getattr(current, f) for f in COPY_FIELDS}
+    data.update(
+        {
+            "handling_mode": HandlingMode.COMMITTED,
+            "promised_days": promised,
+            "promised_unit": DayUnit.WORKING,
+            "promised_note": DEMO_NOTE,
+            "statutory_days": statutory,
+            "statutory_unit": DayUnit.WORKING,
+            "channels": sorted({*(current.channels or []), "online", "counter"}),
+            "online_depth": OnlineDepth.FULL,
+            "data_quality_notes": [DEMO_NOTE],
+        }
+    )
+    materials = [
+        {
+            "order": order,
+            "name": name,
+            "requirement": requirement,
+            "original_count": 1,
+            "copy_count": 1,
+            "form": MaterialForm.BOTH,
+            "tolerance_allowed": tolerance,
+        }
+        for order, (name, requirement, tolerance) in enumerate(DEMO_MATERIALS, start=1)
+    ]
+    with transaction.atomic():
+        version = item_version_create_draft(
+            item=item, data=data, children={"materials": materials}
+        )
+        item_version_publish(version=version, effective_from=today)
+    item.refresh_from_db()
 
 
 class Demo:
@@ -492,6 +501,18 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             created += 1
         except ApplicationError as exc:
             failed.append(f"{label}（{exc.message}）")
+    from .demo_joint import seed_joint
+
+    with _clock_at(_working_moment(0)):
+        _say(
+            stdout,
+            seed_joint(
+                demo=demo,
+                department=department,
+                password=password,
+                give=demo_version_give,
+            ),
+        )
     try:
         services.case_clocks_refresh()
     except ApplicationError as exc:
