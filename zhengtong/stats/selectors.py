@@ -12,7 +12,7 @@ rollup rows, read through the ``(day, …)`` key and the
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,6 +39,7 @@ GROUPS = (
     "none",
 )
 TICKET_GROUPS = (*GROUPS, "hour")
+DAILY_GROUPS = ("day", "week")
 MAX_DAYS = 731
 OTHER_DEPARTMENT = "只能查看本部门的统计。"
 
@@ -68,10 +69,41 @@ def _region_department_ids(region_id: int) -> list[int]:
     )
 
 
+def _month_end(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def grain_filter(date_from: date, date_to: date, *, daily: bool = False) -> Q:
+    """
+    The rollup rows that sum to the days ``date_from`` … ``date_to``: month
+    rows ("m") for the whole calendar months inside, day rows ("d") for the
+    days of the partial months at the ends (all day rows when ``daily``).
+
+    中文：汇总粒度条件
+    """
+    first = (
+        date_from if date_from.day == 1 else _month_end(date_from) + timedelta(days=1)
+    )
+    last = date_to.replace(day=1) if date_to == _month_end(date_to) else None
+    if last is None:
+        last = date_to.replace(day=1) - timedelta(days=1)
+        last = last.replace(day=1)
+    if daily or first > last:
+        return Q(grain="d", day__gte=date_from, day__lte=date_to)
+    q = Q(grain="m", day__gte=first, day__lte=last)
+    if date_from < first:
+        q |= Q(grain="d", day__gte=date_from, day__lt=first)
+    tail = _month_end(last) + timedelta(days=1)
+    if tail <= date_to:
+        q |= Q(grain="d", day__gte=tail, day__lte=date_to)
+    return q
+
+
 def rollup_filter(
     *,
     date_from: date,
     date_to: date,
+    daily: bool = False,
     user: Any = None,
     department_id: int | None = None,
     counter_id: int | None = None,
@@ -82,7 +114,9 @@ def rollup_filter(
     """
     The rows of a rollup inside the period, the filters and ``user``'s scope.
 
-    ``user=None`` is an internal caller (reports, disclosure): no scope.
+    ``daily``: read day rows only (grouping by day or week); otherwise
+    whole months are read from month rows.  ``user=None`` is an internal
+    caller (reports, disclosure): no scope.
     A department head asking for another department is refused (403).
 
     中文：统计范围条件
@@ -91,7 +125,7 @@ def rollup_filter(
         raise ApplicationError("invalid_period", "开始日期不能晚于结束日期。")
     if (date_to - date_from).days >= MAX_DAYS:
         raise ApplicationError("period_too_long", f"统计区间不能超过 {MAX_DAYS} 天。")
-    q = Q(day__gte=date_from, day__lte=date_to)
+    q = grain_filter(date_from, date_to, daily=daily)
     if user is not None:
         scope = stats_scope(user)
         if scope is not None:
@@ -218,6 +252,7 @@ def case_figures(
     q = rollup_filter(
         date_from=date_from,
         date_to=date_to,
+        daily=group in DAILY_GROUPS,
         user=user,
         department_id=department_id,
         counter_id=counter_id,
@@ -270,6 +305,7 @@ def ticket_figures(
     q = rollup_filter(
         date_from=date_from,
         date_to=date_to,
+        daily=group in DAILY_GROUPS,
         user=user,
         department_id=department_id,
         counter_id=counter_id,

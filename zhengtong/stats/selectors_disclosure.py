@@ -33,9 +33,9 @@ MAX_PAGE = 100
 MAX_QUERY = 40
 ENTERPRISE_ID_TYPE = "credit_code"
 # the statuses a published case can be in (accepted, or closed after acceptance)
-RESULT_LABELS = {
-    Outcome.APPROVE: "准予许可",
-    Outcome.DENY: "不予许可",
+RESULT_LABELS: dict[str, str] = {
+    Outcome.APPROVE.value: "准予许可",
+    Outcome.DENY.value: "不予许可",
 }
 
 
@@ -112,15 +112,15 @@ def disclosure_rows(*, q: str = "", page: int = 1) -> tuple[list[dict[str, Any]]
     )
     more = len(cases) > PAGE_SIZE
     cases = cases[:PAGE_SIZE]
-    facts = {
-        f["case_id"]: f
+    facts: dict[int, dict[str, Any]] = {
+        f["case_id"]: dict(f)
         for f in CaseFact.objects.filter(case_id__in=[c["pk"] for c in cases]).values(
             "case_id", "concluded_on", "on_time"
         )
     }
     rows = []
     for c in cases:
-        fact = facts.get(c["pk"]) or {}
+        fact: dict[str, Any] = facts.get(c["pk"]) or {}
         concluded_on = fact.get("concluded_on")
         rows.append(
             {
@@ -130,7 +130,7 @@ def disclosure_rows(*, q: str = "", page: int = 1) -> tuple[list[dict[str, Any]]
                 "applicant": disclosed_name(
                     c["applicant_name"], c["applicant_id_type"]
                 ),
-                "accepted_on": c["accepted_date"].isoformat(),
+                "accepted_on": f"{c['accepted_date']:%Y-%m-%d}",
                 "concluded_on": concluded_on.isoformat() if concluded_on else None,
                 "result": _result(c["status"], c["outcome"]),
                 "on_time": fact.get("on_time") if concluded_on else None,

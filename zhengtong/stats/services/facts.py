@@ -52,7 +52,8 @@ class FactSource:
     One source of facts and its rollup.
 
     ``fact_fields``: the fact columns besides the primary key;
-    ``key_fields``: the rollup's unique key; ``measures``: its summed
+    ``key_fields``: the rollup's unique key (``grain`` first, then the
+    contribution key: ``day`` and the dimensions); ``measures``: its summed
     columns.  ``ids_for_events`` maps ``(object_type, object_id)`` pairs to
     the ids whose facts may have changed; ``compute`` returns the new fact
     of each id that has one; ``contributions`` splits a fact;
@@ -327,7 +328,15 @@ CASES = FactSource(
     object_types=(CASE_TYPE, TICKET_TYPE),
     fact_model=CaseFact,
     rollup_model=CaseDaily,
-    key_fields=("day", "department_id", "counter_id", "staff_id", "item_id", "channel"),
+    key_fields=(
+        "grain",
+        "day",
+        "department_id",
+        "counter_id",
+        "staff_id",
+        "item_id",
+        "channel",
+    ),
     measures=figures.CASE_MEASURES,
     ids_for_events=_case_ids_for_events,
     compute=_case_compute,
@@ -464,6 +473,7 @@ TICKETS = FactSource(
     fact_model=TicketFact,
     rollup_model=TicketDaily,
     key_fields=(
+        "grain",
         "day",
         "department_id",
         "counter_id",

@@ -53,11 +53,23 @@ def _add(
 
 def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
     """
-    Add ``deltas`` (key → measure increments) to the source's rollup rows.
+    Add ``deltas`` (day key → measure increments) to the source's rollup
+    rows, each at both grains: the day's row and its month's row.
 
     中文：汇总增量写入
     """
-    items = [(k, v) for k, v in deltas.items() if any(v.values())]
+    grained: Deltas = {}
+    for key, measures in deltas.items():
+        if not any(measures.values()):
+            continue
+        day = key[0]
+        for gkey in (("d", *key), ("m", day.replace(day=1), *key[1:])):
+            acc = grained.get(gkey)
+            if acc is None:
+                acc = grained[gkey] = {}
+            for name, value in measures.items():
+                acc[name] = acc.get(name, 0) + value
+    items = [(k, v) for k, v in grained.items() if any(v.values())]
     if not items:
         return 0
     qn = connection.ops.quote_name
@@ -198,7 +210,7 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
     Recompute a source's facts and rollup from its objects.
 
     Without ``from_day`` everything is emptied and recomputed; with it the
-    rollup rows from that day on are emptied and the objects that may
+    rollup rows from the first day of its month on are emptied and the objects that may
     touch them (``ids_query``) recomputed, the days before moved by their
     exact deltas.  One transaction: readers see the old figures until the
     new ones are complete (on PostgreSQL a full rebuild's TRUNCATE makes
@@ -208,6 +220,8 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
 
     中文：重建汇总
     """
+    if from_day is not None:
+        from_day = from_day.replace(day=1)  # month rows hold whole months
     with transaction.atomic():
         cursor = _cursor_locked(source)
         newest = _newest_event_id()

@@ -112,3 +112,19 @@ def test_compression_and_p90_definitions():
     assert figures.p90_wait_minutes({1: 5, 3: 3, 20: 2}) == 20
     assert figures.wait_minute_bucket(0) == 0
     assert figures.wait_minute_bucket(61) == 2
+
+
+def test_month_rows_and_day_rows_sum_alike(nd):
+    """Any range: whole months read from month rows equal the sum of the days."""
+    spans = [
+        (date(2025, 9, 1), date(2025, 10, 31)),
+        (date(2025, 9, 15), date(2025, 10, 31)),
+        (date(2025, 9, 1), date(2025, 10, 12)),
+        (date(2025, 9, 27), date(2025, 10, 13)),
+        (date(2025, 8, 31), date(2025, 11, 1)),
+    ]
+    for start, end in spans:
+        (total,) = selectors.case_figures(date_from=start, date_to=end, group="none")
+        days = selectors.case_figures(date_from=start, date_to=end, group="day")
+        for name in figures.CASE_COUNTS:
+            assert total[name] == sum(d[name] for d in days), (start, end, name)

@@ -6,6 +6,8 @@ import pytest
 
 from zhengtong.cases.tests.conftest import World
 from zhengtong.stats.models_facts import CaseDaily
+from zhengtong.stats.services.facts import CASES
+from zhengtong.stats.services.rollup import rollup_upsert
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +18,12 @@ URL = "/api/v1/stats/cases/?from=2026-03-01&to=2026-03-31&group=department"
 def w():
     world = World()
     day = date(2026, 3, 2)
-    CaseDaily.objects.create(
-        day=day, department_id=world.dept.pk, received=3, accepted=2
-    )
-    CaseDaily.objects.create(
-        day=day, department_id=world.other_dept.pk, received=5, accepted=5
+    rollup_upsert(
+        CASES,
+        {
+            (day, world.dept.pk, 0, 0, 0, ""): {"received": 3, "accepted": 2},
+            (day, world.other_dept.pk, 0, 0, 0, ""): {"received": 5, "accepted": 5},
+        },
     )
     return world
 
@@ -86,7 +89,7 @@ def test_bad_input_is_a_400_with_a_code(client, w, query, code):
     assert r.status_code == 400, r.content
     body = r.json()
     assert body["code"] == code and body["message"]
-    assert CaseDaily.objects.count() == 2
+    assert CaseDaily.objects.count() == 4  # day and month rows, unchanged
 
 
 def test_periods(client, w):
