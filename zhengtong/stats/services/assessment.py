@@ -39,6 +39,7 @@ last place elects all tied).
 """
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -262,8 +263,11 @@ def subject_score(
         full = scheme.category_points.get(rule.category, Decimal(0))
         before = categories.get(rule.category, Decimal(0))
         categories[rule.category] = max(Decimal(0), min(full, before + change))
+        applied = categories[rule.category] - before
         if change < 0:
             deducted += -change
+        if applied != change:  # the category's bounds cut it
+            reason += f"（该类 0–{_fmt(full)} 分，实计 {_fmt(applied)} 分）"
         reasons.append(reason)
     score = sum(categories.values(), Decimal(0)).quantize(ONE, rounding=ROUND_HALF_UP)
     concluded = int(figures.get("concluded") or 0)
@@ -285,13 +289,22 @@ def _tie_key(row: dict[str, Any]) -> tuple[float, int]:
     return (-row["score"], -int(row["figures"].get("on_time") or 0))
 
 
+def _natural(name: str) -> tuple:
+    """Return a sort key that puts 2 号窗口 before 10 号窗口."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", name)
+        if part
+    )
+
+
 def rank_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     Order ``rows`` by the tie rule and set ``rank`` (shared on a full tie).
 
     中文：排名
     """
-    rows.sort(key=lambda r: (*_tie_key(r), r["name"]))
+    rows.sort(key=lambda r: (*_tie_key(r), _natural(r["name"])))
     previous: tuple[float, int] | None = None
     rank = 0
     for position, row in enumerate(rows, start=1):
