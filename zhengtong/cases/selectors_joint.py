@@ -12,7 +12,7 @@ from typing import Any
 
 from zhengtong.core.errors import NotFoundError
 
-from .models import Case
+from .models import Case, CaseSuspension
 from .models_joint import (
     CaseBranch,
     CaseReferral,
@@ -30,13 +30,18 @@ from .permissions import (
 
 def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
     """
-    Return the branches of a 联办件 as ``user`` may see them (one query; none
-    for another case).
+    Return the branches of a 联办件 as ``user`` may see them (two queries;
+    none for another case). ``suspended``: in an Art. 45 procedure now.
 
     中文：联办分支（详情）
     """
     if not case.is_joint:
         return []
+    suspended = set(
+        CaseSuspension.objects.filter(
+            case_id=case.pk, branch__isnull=False, ended_on__isnull=True
+        ).values_list("branch_id", flat=True)
+    )
     rows = []
     for branch in (
         CaseBranch.objects.filter(case_id=case.pk)
@@ -68,6 +73,7 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
                 "is_lead": branch.is_lead,
                 "status": branch.status,
                 "status_label": str(branch.get_status_display()),
+                "suspended": branch.pk in suspended,
                 "limit_days": branch.limit_days,
                 "suspended_days": branch.suspended_days,
                 "extension_days": branch.extension_days,

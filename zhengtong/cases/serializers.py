@@ -188,6 +188,7 @@ class BranchOutput(serializers.Serializer):
     is_lead = serializers.BooleanField()
     status = serializers.CharField()
     status_label = serializers.CharField()
+    suspended = serializers.BooleanField(help_text="正在特别程序中（暂停计时）")
     limit_days = serializers.IntegerField()
     suspended_days = serializers.IntegerField()
     extension_days = serializers.IntegerField()
