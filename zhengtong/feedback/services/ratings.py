@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhengtong.cases.constants import Channel as CaseChannel
 from zhengtong.cases.constants import Status as CaseStatus
 from zhengtong.cases.models import Case
 from zhengtong.core.audit import audit_record
+from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.queueing.models import Ticket
 
@@ -64,6 +65,22 @@ RESULT_GIVEN = (
     CaseStatus.DECIDED_APPROVED,
     CaseStatus.DECIDED_DENIED,
     CaseStatus.CONCLUDED,
+)
+# What a case's rating reads of it (the row is wide: load only these).
+CASE_EVENT_FIELDS = (
+    "status",
+    "channel",
+    "applicant_id",
+    "applicant_phone",
+    "department_id",
+    "item_id",
+    "current_assignee_id",
+    "region_code",
+    "number",
+    "accepted_at",
+    "decided_at",
+    "concluded_at",
+    "updated_at",
 )
 ONLINE_CHANNELS = (CaseChannel.ONLINE, CaseChannel.MOBILE)
 COMMENT_MAX = 1000
@@ -250,8 +267,6 @@ def rating_create(
     if len(comment) > COMMENT_MAX:
         raise ApplicationError(INVALID_INPUT, "评价内容不能超过1000字。")
     clean = _clean_indicators(event, indicators)
-    if rating_exists(kind=event.kind, event_id=event.event_id):
-        raise _refuse_second()
     now = timezone.now()
     rating = Rating(
         event_kind=event.kind,
@@ -276,11 +291,9 @@ def rating_create(
         rated_at=now,
         month=timezone.localdate(now).replace(day=1),
     )
-    try:
-        with transaction.atomic():
-            rating.save(force_insert=True)
-    except IntegrityError:
-        raise _refuse_second() from None
+    # one statement; the unique event key decides between concurrent twins
+    if row_insert(rating, unless_taken=("event_kind", "event_id")) is None:
+        raise _refuse_second()
     rollup_add(rating=rating, delta=rating_counts(rating))
     audit_record(
         action="rating.default" if is_default else "rating.create",
@@ -376,7 +389,11 @@ def rating_submit(
         permissions.check_rate_as_applicant(user, ticket.applicant_id)
         event = event_for_ticket(ticket)
         return _online(user, event, level, indicators, comment, anonymous, "")
-    case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
+    case = (
+        Case.objects.only(*CASE_EVENT_FIELDS).filter(pk=case_id).first()
+        if case_id is not None
+        else None
+    )
     if case is None:
         raise NotFoundError("办件不存在。")
     permissions.check_rate_as_applicant(user, case.applicant_id)
