@@ -31,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengtong.api.shapes import rendered, rendered_many, validated
+from zhengtong.cases.selectors import case_get_for_user
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.inputs import ID_MAX
 
@@ -197,7 +198,7 @@ class ChargeCreateApi(APIView):
         "400 `fee_not_published`；低于标准而无减免依据：400 `reduction_basis_required`。",
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case, _ = selectors.case_fees_for_user(user=request.user, case_id=case_id)
+        case = case_get_for_user(user=request.user, case_id=case_id)
         permissions.check_record(user=request.user, case=case)
         v = validated(ChargeInput, request.data)
         charge = services.charge_record(
@@ -224,7 +225,7 @@ class PaymentCreateApi(APIView):
         "票据号在本区划重复：400 `receipt_duplicate`。",
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case, _ = selectors.case_fees_for_user(user=request.user, case_id=case_id)
+        case = case_get_for_user(user=request.user, case_id=case_id)
         permissions.check_record(user=request.user, case=case)
         v = validated(PaymentInput, request.data)
         payment = services.payment_record(
@@ -245,7 +246,7 @@ class RefundCreateApi(APIView):
         summary="申请退费", request=RefundInput, responses={201: RefundOutput}
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case, _ = selectors.case_fees_for_user(user=request.user, case_id=case_id)
+        case = case_get_for_user(user=request.user, case_id=case_id)
         permissions.check_record(user=request.user, case=case)
         v = validated(RefundInput, request.data)
         payment = selectors.payment_get_for_user(
