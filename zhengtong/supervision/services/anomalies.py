@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zhengtong.cases.clock import EXTENSION_MAX_DAYS
+from zhengtong.cases.clock import EXTENSION_MAX_DAYS, JOINT_EXTENSION_MAX_DAYS
 from zhengtong.cases.constants import Action, DocumentKind, ExtensionStatus, Status
 from zhengtong.cases.models import Case, CaseDocument, CaseExtension, CaseSuspension
 from zhengtong.catalog.constants import HandlingMode
@@ -199,7 +199,10 @@ def suspension_no_notice(*, since: date, policy: SupervisionPolicy) -> Iterator[
 
 @rule("extension_beyond_limit", "延期超过法定限度或逾期延期")
 def extension_beyond_limit(*, since: date, policy: SupervisionPolicy) -> Iterator[Hit]:
-    too_long = Q(extension_days__gt=EXTENSION_MAX_DAYS)
+    # 联办件: 15 days (Art. 42 para. 2), clock.extension_max_days
+    too_long = Q(extension_days__gt=EXTENSION_MAX_DAYS, is_joint=False) | Q(
+        extension_days__gt=JOINT_EXTENSION_MAX_DAYS
+    )
     late = Exists(
         CaseExtension.objects.filter(
             case_id=OuterRef("pk"),
