@@ -306,3 +306,18 @@ class PackageVerifyApi(APIView):
                 "files": len(body.get("materials", [])) + len(body.get("notices", [])),
             }
         )
+
+
+for _name, _cls in (
+    ("CaseReferApi", CaseReferApi),
+    ("CaseReferConfirmApi", CaseReferConfirmApi),
+    ("CaseReportUpApi", CaseReportUpApi),
+    ("CaseReportReturnApi", CaseReportReturnApi),
+    ("CaseJointSupplementApi", JOINT_ACTIONS["joint-supplement"]),
+    ("CaseJointMeetingApi", JOINT_ACTIONS["joint-meeting"]),
+    *(
+        ("CaseBranch" + "".join(p.capitalize() for p in slug.split("-")) + "Api", view)
+        for slug, view in BRANCH_ACTIONS.items()
+    ),
+):
+    _cls.__name__ = _cls.__qualname__ = _name
