@@ -195,3 +195,17 @@ def test_period_months_follow_the_configured_period():
         name="t", category_points={}, star_bands=(), rules=(), red_flag_period_months=1
     )
     assert period_months(MARCH, monthly) == [MARCH]
+
+
+def test_default_scheme_seed_is_idempotent_and_sums_to_100(db):
+    from zhengtong.stats.models_assessment import AssessmentIndicator
+    from zhengtong.stats.scheme import scheme_seed
+
+    first = scheme_seed(AssessmentScheme, AssessmentIndicator)  # the migration's
+    first.red_flag_count = 5  # a region's edit is kept
+    first.save()
+    again = scheme_seed(AssessmentScheme, AssessmentIndicator)
+    assert again.pk == first.pk and again.red_flag_count == 5
+    assert AssessmentScheme.objects.filter(region__isnull=True).count() == 1
+    assert first.indicators.count() == 11
+    assert sum(first.category_points.values()) == 100
