@@ -20,7 +20,6 @@ one source never interleave (PostgreSQL; SQLite has one writer anyway).
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.db import connection, models, transaction
 
@@ -32,8 +31,15 @@ from .facts import SOURCES, FactSource, Key
 
 OVERLAP_EVENTS = 1000
 EVENT_CHUNK = 20000
-ID_BATCH = 2000
-UPSERT_CHUNK = 500
+ID_BATCH = 5000
+PG_CHUNK = 20000
+_PG_ARRAY = {
+    "CharField": "text[]",
+    "DateField": "date[]",
+    "BigIntegerField": "bigint[]",
+    "IntegerField": "bigint[]",
+    "PositiveSmallIntegerField": "integer[]",
+}
 FLUSH_KEYS = 50000
 
 Deltas = dict[Key, dict[str, int]]
@@ -73,22 +79,36 @@ def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
     if not items:
         return 0
     qn = connection.ops.quote_name
-    table = qn(source.rollup_model._meta.db_table)
+    model = source.rollup_model
+    table = qn(model._meta.db_table)
     cols = [*source.key_fields, *source.measures]
     updates = ", ".join(
         f"{qn(m)} = {table}.{qn(m)} + excluded.{qn(m)}" for m in source.measures
     )
-    head = f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES "  # noqa: S608 (names from the model)
-    tail = f" ON CONFLICT ({', '.join(qn(c) for c in source.key_fields)}) DO UPDATE SET {updates}"
-    row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    conflict = f" ON CONFLICT ({', '.join(qn(c) for c in source.key_fields)}) DO UPDATE SET {updates}"
+    head = f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) "
+    rows = [
+        (*key, *(measures.get(m, 0) for m in source.measures))
+        for key, measures in items
+    ]
     with connection.cursor() as cur:
-        for start in range(0, len(items), UPSERT_CHUNK):
-            chunk = items[start : start + UPSERT_CHUNK]
-            params: list[Any] = []
-            for key, measures in chunk:
-                params.extend(key)
-                params.extend(measures.get(m, 0) for m in source.measures)
-            cur.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+        if connection.vendor == "postgresql":
+            # one statement per chunk, one array parameter per column: no
+            # per-row SQL text to build or parse
+            casts = [
+                _PG_ARRAY[model._meta.get_field(c).get_internal_type()] for c in cols
+            ]
+            params = ", ".join(f"%s::{t}" for t in casts)
+            select = f"SELECT * FROM unnest({params})"  # noqa: S608 (casts from the model)
+            for start in range(0, len(rows), PG_CHUNK):
+                chunk = rows[start : start + PG_CHUNK]
+                cur.execute(
+                    head + select + conflict,
+                    [list(col) for col in zip(*chunk, strict=True)],
+                )
+        else:
+            values = " VALUES (" + ", ".join(["%s"] * len(cols)) + ")"
+            cur.executemany(head + values + conflict, rows)
     return len(items)
 
 
