@@ -1,5 +1,6 @@
 """Cache busting: any change to a bundle row renews the definitions token."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import models
@@ -17,7 +18,10 @@ DEFINITION_MODELS = (
 
 
 def _changed(sender, **kwargs) -> None:
+    # now (this process, this transaction) and again after the commit, so
+    # that no process keeps a definition read before the change committed
     definitions_changed()
+    transaction.on_commit(definitions_changed)
 
 
 def connect() -> None:
