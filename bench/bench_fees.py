@@ -10,7 +10,8 @@ Run from the repository root, with bench/servers.sh started:
 On its own PostgreSQL database (``zt_perf_fees``, dropped and created):
 migrate; a county with 20 departments and 60 counters; ``--charges`` cases
 over 60 days (March and April 2026), each with one charge, 80% paid (cash,
-card, transfer), 2% with an approved refund — written by COPY
+card, transfer), 2% with an approved refund — written in time order (as a
+hall appends them) by COPY
 (``core.db.rows_insert``); VACUUM ANALYZE. Then, ``--rounds`` times each,
 time ``fee_totals`` for the month by department, counter, item and day,
 ``reconciliation_rows`` for one day (centre-wide and one department) and
@@ -147,6 +148,9 @@ def build(n: int) -> dict:
                     day,
                 )
             )
+    # rows arrive in time order in a real hall: keep the table in that order
+    charges.sort(key=lambda r: r[11])
+    payments.sort(key=lambda r: r[8])
     rows_insert(
         Charge,
         (
