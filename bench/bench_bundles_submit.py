@@ -138,9 +138,9 @@ def http_load(body: str, tokens: list[str], seconds: float, expect: int = 5):
             resp = conn.getresponse()
             data = resp.read()
             latencies[i].append((time.perf_counter() - t0) * 1000)
-            if resp.status != 201:
-                errors[i] += 1
-            elif expect > 1 and len(json.loads(data)["sub_cases"]) != expect:
+            if resp.status != 201 or (
+                expect > 1 and len(json.loads(data)["sub_cases"]) != expect
+            ):
                 errors[i] += 1
         conn.close()
 
@@ -153,6 +153,11 @@ def http_load(body: str, tokens: list[str], seconds: float, expect: int = 5):
     elapsed = time.perf_counter() - t0
     flat = [x for row in latencies for x in row]
     return len(flat), elapsed, flat, sum(errors)
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as handle:
+        return handle.read().strip()
 
 
 def redis_clear() -> None:
@@ -171,7 +176,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
     print("machine:", common.machine())
-    print("load before:", open("/proc/loadavg").read().strip())
+    print("load before:", loadavg())
     item_code, tokens = setup(args.clients)
     redis_clear()
     proc = common.server_start({"REDIS_URL": common.REDIS_URL}, workers=args.workers)
@@ -199,7 +204,7 @@ def main() -> None:
         f"cases/s bundled vs single: {5 * n5 / e5:.1f} vs {n1 / e1:.1f}"
         f" (ratio {(5 * n5 / e5) / (n1 / e1):.2f})"
     )
-    print("load after:", open("/proc/loadavg").read().strip())
+    print("load after:", loadavg())
     print(
         "target >= 100 bundles/s:",
         "PASS" if n5 / e5 >= 100 else "FAIL",
