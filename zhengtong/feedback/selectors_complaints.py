@@ -99,7 +99,14 @@ def complaint_list_for_user(
     """
     if state and state not in ComplaintState.values and state != "open":
         raise ApplicationError("invalid_input", "状态参数不正确。")
-    qs = _complaint_qs().filter(perms.complaint_filter(user))
+    qs = Complaint.objects.select_related(  # what a list row shows (fewer joins)
+        "category",
+        "subcategory",
+        "counter",
+        "person",
+        "department",
+        "transfer_department",
+    ).filter(perms.complaint_filter(user))
     if mine:
         qs = qs.filter(complainant_id=getattr(user, "pk", None))
     if state == "open":
@@ -385,8 +392,17 @@ def first_question_row(entry: FirstQuestion) -> dict[str, Any]:
             and timezone.localdate() > entry.handover_due
         ),
         "ticket": getattr(entry.ticket, "number", ""),
-        "case": getattr(entry.case, "number", ""),
+        "case": getattr(_entry_case(entry), "number", ""),
     }
+
+
+def _entry_case(entry: FirstQuestion) -> Any:
+    """The case the entry led to: its own, else the one its ticket brought."""
+    if entry.case_id is not None or entry.ticket is None or not entry.ticket.case_id:
+        return entry.case
+    from zhengtong.cases.models import Case
+
+    return Case.objects.filter(pk=entry.ticket.case_id).only("number").first()
 
 
 # --- staff on show (挂牌上岗) --------------------------------------------------
