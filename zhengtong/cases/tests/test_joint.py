@@ -296,3 +296,20 @@ def test_bad_input_on_a_branch_changes_nothing(jw, joint):
     )
     b.refresh_from_db()
     assert b.status == BranchStatus.OPEN and b.opinion == ""
+
+
+def test_the_daily_refresh_moves_the_joint_date_while_a_branch_is_suspended(jw, joint):
+    a = jw.branch_of(joint, jw.other_dept)
+    services.branch_suspend(
+        branch=a, actor=jw.rev_other, kind="testing", reason="检测", now=at(2026, 9, 28)
+    )
+    # the case itself runs on (not 暂停); on 10-9 the open procedure keeps out
+    # 9-29, 9-30, 10-8, 10-9 = 4 working days
+    services.case_clocks_refresh(now=at(2026, 10, 9))
+    joint.refresh_from_db()
+    a.refresh_from_db()
+    assert joint.status == Status.ACCEPTED
+    assert joint.suspended_days == 4 and a.suspended_days == 4
+    # 11-20 + 4 working days (11-23 … 11-26)
+    assert joint.statutory_due_date == date(2026, 11, 26)
+    assert a.due_date == date(2026, 10, 22)
