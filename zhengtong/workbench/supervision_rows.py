@@ -50,6 +50,10 @@ def clock_row(row: dict[str, Any]) -> dict[str, Any]:
     url = None
     if row["kind"] == ClockKind.ORDER:
         url = url_or_none("workbench:supervision-order-detail", row["object_id"])
+    elif row["kind"] in (ClockKind.COMPLAINT_PROPOSAL, ClockKind.COMPLAINT_REPLY):
+        url = url_or_none("workbench:feedback-complaint", row["object_id"])
+    elif row["kind"] == ClockKind.FIRST_QUESTION:
+        url = url_or_none("workbench:feedback-first-question", row["object_id"])
     elif row["case_id"]:
         url = reverse("workbench:case-detail", args=[row["case_id"]])
     return {
