@@ -8,12 +8,16 @@ these reads costs a query for a case that is not joint (``Case.is_joint``).
 """
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
+
+from django.db.models import Exists, OuterRef
 
 from zhengtong.core.errors import NotFoundError
 
 from .models import Case, CaseSuspension
 from .models_joint import (
+    BranchStatus,
     CaseBranch,
     CaseReferral,
     CaseReport,
@@ -27,60 +31,61 @@ from .permissions import (
     can_see_case,
 )
 
+_BRANCH_COLUMNS = (
+    "id",
+    "department_id",
+    "department__name",
+    "is_lead",
+    "status",
+    "limit_days",
+    "suspended_days",
+    "extension_days",
+    "due_date",
+    "opinion",
+    "internal_note",
+    "decided_at",
+)
+
 
 def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
     """
-    Return the branches of a 联办件 as ``user`` may see them (two queries;
-    none for another case). ``suspended``: in an Art. 45 procedure now.
+    Return the branches of a 联办件 as ``user`` may see them (one statement of
+    plain rows; none for another case). ``suspended``: in an Art. 45
+    procedure now.
 
     中文：联办分支（详情）
     """
     if not case.is_joint:
         return []
-    suspended = set(
-        CaseSuspension.objects.filter(
-            case_id=case.pk, branch__isnull=False, ended_on__isnull=True
-        ).values_list("branch_id", flat=True)
+    open_procedure = CaseSuspension.objects.filter(
+        branch_id=OuterRef("pk"), ended_on__isnull=True
     )
     rows = []
-    for branch in (
+    for row in (
         CaseBranch.objects.filter(case_id=case.pk)
-        .select_related("department")
-        .only(
-            "id",
-            "case_id",
-            "department_id",
-            "department__name",
-            "order",
-            "is_lead",
-            "status",
-            "limit_days",
-            "suspended_days",
-            "extension_days",
-            "due_date",
-            "opinion",
-            "internal_note",
-            "decided_at",
-        )
+        .annotate(suspended=Exists(open_procedure))
         .order_by("order", "id")
+        .values(*_BRANCH_COLUMNS, "suspended")
     ):
-        own = can_see_branch_internal(user=user, branch=branch)
+        own = can_see_branch_internal(
+            user=user, branch=SimpleNamespace(department_id=row["department_id"])
+        )
         rows.append(
             {
-                "id": branch.pk,
-                "department": branch.department.name,
-                "department_id": branch.department_id,
-                "is_lead": branch.is_lead,
-                "status": branch.status,
-                "status_label": str(branch.get_status_display()),
-                "suspended": branch.pk in suspended,
-                "limit_days": branch.limit_days,
-                "suspended_days": branch.suspended_days,
-                "extension_days": branch.extension_days,
-                "due_date": branch.due_date,
-                "opinion": branch.opinion,
-                "internal_note": branch.internal_note if own else None,
-                "decided_at": branch.decided_at,
+                "id": row["id"],
+                "department": row["department__name"],
+                "department_id": row["department_id"],
+                "is_lead": row["is_lead"],
+                "status": row["status"],
+                "status_label": str(BranchStatus(row["status"]).label),
+                "suspended": row["suspended"],
+                "limit_days": row["limit_days"],
+                "suspended_days": row["suspended_days"],
+                "extension_days": row["extension_days"],
+                "due_date": row["due_date"],
+                "opinion": row["opinion"],
+                "internal_note": row["internal_note"] if own else None,
+                "decided_at": row["decided_at"],
             }
         )
     return rows
