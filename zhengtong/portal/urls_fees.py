@@ -1,3 +1,13 @@
 """portal pages of fees (appended to portal/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import fees_views
+
+urlpatterns: list = [
+    path(
+        "fees/cases/<int:case_id>/statement.pdf",
+        fees_views.FeeStatementView.as_view(),
+        name="fees-statement",
+    ),
+]

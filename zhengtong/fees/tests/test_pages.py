@@ -140,3 +140,28 @@ def test_guide_shows_the_published_fee_items_only(fworld):
     text = Client().get(f"/items/{w.item.pk}/").content.decode()
     assert "证书工本费" in text and "每页0.50元" in text
     assert "未公示项目" not in text
+
+
+def test_fee_statement_pdf_for_whoever_sees_the_case(fworld):
+    from pypdf import PdfReader
+
+    w = fworld
+    services.charge_record(
+        case=w.case, fee_item_id=w.fixed.pk, quantity=1, actor=w.counter
+    )
+    services.payment_record(
+        case=w.case,
+        method="cash",
+        amount_fen=1000,
+        receipt_number="PDF-1",
+        actor=w.counter,
+    )
+    url = f"/fees/cases/{w.case.pk}/statement.pdf"
+    response = _client(w.applicant).get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "PDF-1" in text and "10.00" in text
+    assert _client(w.other_applicant).get(url).status_code == 404
+    assert _client(w.counter).get(url).status_code == 200

@@ -5,19 +5,13 @@ from typing import Any
 from django import template
 
 from zhengtong.fees import permissions, selectors
-from zhengtong.fees.formulas import fen_to_yuan
 from zhengtong.fees.models import RefundState
+from zhengtong.fees.templatetags.fees_money import yuan
 
 register = template.Library()
 
 
-@register.filter
-def yuan(fen: Any) -> str:
-    """Return an amount in fen as yuan text ("12.50")."""
-    try:
-        return fen_to_yuan(int(fen))
-    except (TypeError, ValueError):
-        return ""
+register.filter("yuan", yuan)
 
 
 @register.filter
