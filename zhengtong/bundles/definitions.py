@@ -2,7 +2,8 @@
 A bundle as applications read it: one frozen definition (items, questions,
 rules, fields, shared materials) read in a few statements and kept in this
 process's memory until a bundle row changes (a token in the cache, renewed
-by ``signals.py``) or for at most ``BUNDLES_CACHE_SECONDS``.
+by ``signals.py``, re-read at most once a second) or for at most
+``BUNDLES_CACHE_SECONDS``.
 
 中文：一件事定义（读取与缓存）
 """
@@ -104,19 +105,32 @@ class BundleDefinition:
 _read: dict[str, tuple[str, float, BundleDefinition | None]] = {}
 
 
+_token_seen: list[tuple[str, float]] = []
+TOKEN_RECHECK_SECONDS = 1.0
+
+
 def definitions_token() -> str:
-    """Return the current token of bundle definitions (made on first use)."""
+    """
+    Return the current token of bundle definitions (made on first use),
+    asked of the cache at most once a second per process: another process's
+    change is seen within a second.
+    """
+    now = time.monotonic()
+    if _token_seen and now - _token_seen[0][1] < TOKEN_RECHECK_SECONDS:
+        return _token_seen[0][0]
     token = cache.get(CACHE_KEY)
     if token is None:
         token = uuid.uuid4().hex
         cache.add(CACHE_KEY, token, None)
         token = cache.get(CACHE_KEY) or token
+    _token_seen[:] = [(token, now)]
     return token
 
 
 def definitions_changed() -> None:
     """Renew the token: every process reads the definitions again."""
     cache.set(CACHE_KEY, uuid.uuid4().hex, None)
+    _token_seen.clear()
     _read.clear()
 
 
