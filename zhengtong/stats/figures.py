@@ -191,9 +191,8 @@ def p90_wait_minutes(histogram: Mapping[int, int]) -> int | None:
     return max(histogram)
 
 
-def satisfaction_rate(good: int, total: int) -> float | None:
-    """满意率 = ratings 满意 or better / all ratings (from feedback, when present)."""
-    return _rate(good, total)
+# 满意率 is defined once by feedback (zhengtong.feedback.selectors.satisfaction_rate);
+# selectors.case_figures adds it to the rows of the groups feedback keeps.
 
 
 def case_row(m: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from zhengtong.catalog.models import Counter, Department, Region, ServiceItem
 from zhengtong.core.errors import ApplicationError
+from zhengtong.feedback.selectors import rating_rollup_rows, satisfaction_rate
 
 from . import figures
 from .models_facts import CaseDaily, TicketDaily
@@ -40,6 +41,7 @@ GROUPS = (
 )
 TICKET_GROUPS = (*GROUPS, "hour")
 DAILY_GROUPS = ("day", "week")
+RATED_GROUPS = ("department", "item", "counter", "staff", "month")
 MAX_DAYS = 731
 OTHER_DEPARTMENT = "只能查看本部门的统计。"
 
@@ -265,6 +267,8 @@ def case_figures(
         _as_date(r["key"]) if group in ("month", "week") else r["key"] for r in rows
     ]
     labels = _labels(group, keys)
+    scope = stats_scope(user) if user is not None else None
+    rated = _satisfaction(group, date_from, date_to, scope or department_id)
     out = []
     for key, row in zip(keys, rows, strict=True):
         measures = {m: row[m] or 0 for m in figures.CASE_MEASURES}
@@ -273,9 +277,45 @@ def case_figures(
             if group == "none"
             else labels.get(key, "未指定" if not key else str(key))
         )
+        ratings, rate = rated.get(key, (0, None))
         out.append(
-            {"key": _json_key(key), "label": label, **figures.case_row(measures)}
+            {
+                "key": _json_key(key),
+                "label": label,
+                **figures.case_row(measures),
+                "ratings": ratings,
+                "satisfaction_rate": rate,
+            }
         )
+    return out
+
+
+def _satisfaction(
+    group: str, date_from: date, date_to: date, department_id: int | None
+) -> dict[Any, tuple[int, float | None]]:
+    """
+    满意率 per group key from feedback's rating rollup (its one definition,
+    ``feedback.selectors.satisfaction_rate``, a percentage; given here as a
+    fraction like every rate).  Ratings are counted by whole months (the
+    months the two dates fall in); groups feedback does not keep → {}.
+    """
+    if group not in RATED_GROUPS:
+        return {}
+    rows = rating_rollup_rows(
+        date_from=date_from, date_to=date_to, group=group, department_id=department_id
+    )
+    sums: dict[Any, list[int]] = {}
+    for r in rows:
+        key = (
+            r["month"] if group == "month" else r.get(f"{group}_id", r["department_id"])
+        )
+        acc = sums.setdefault(key, [0, 0])
+        acc[0] += r["ratings"]
+        acc[1] += r["satisfied"]
+    out: dict[Any, tuple[int, float | None]] = {}
+    for key, (n, satisfied) in sums.items():
+        pct = satisfaction_rate(satisfied=satisfied, ratings=n)
+        out[key] = (n, None if pct is None else round(pct / 100, figures.RATE_PLACES))
     return out
 
 

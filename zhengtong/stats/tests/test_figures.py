@@ -99,6 +99,8 @@ def test_groups_by_staff_and_department(nd):
         date_from=date(2025, 9, 1), date_to=date(2025, 10, 31), group="department"
     )
     assert dept["label"] == "区行政审批局" and dept["concluded"] == 4
+    # 满意率 comes from feedback's ratings: none were given in this world
+    assert dept["ratings"] == 0 and dept["satisfaction_rate"] is None
 
 
 def test_compression_and_p90_definitions():
