@@ -43,13 +43,25 @@ class WorkbenchIntakeView(StaffRequiredMixin, View):
         if not permissions.can_intake(user=request.user):
             return render(request, "workbench/forbidden.html", status=403)
         q = (request.GET.get("q") or "").strip()[:60]
-        items = item_list_public(
-            q=q or None, department_id=permissions.intake_department_id(request.user)
-        )
+        # 综合窗口 (无差别受理): the departments placed under the user's
+        # integrated counters too, own department first
+        departments = [
+            permissions.intake_department_id(request.user),
+            *sorted(permissions.integrated_department_ids(request.user)),
+        ]
+        items: list = []
+        for department_id in departments:
+            if len(items) >= 50:
+                break
+            items += list(
+                item_list_public(q=q or None, department_id=department_id)[
+                    : 50 - len(items)
+                ]
+            )
         return render(
             request,
             TEMPLATES + "intake_items.html",
-            {"items": list(items[:50]), "q": q, "ticket": _intake_ticket(request)},
+            {"items": items, "q": q, "ticket": _intake_ticket(request)},
         )
 
 

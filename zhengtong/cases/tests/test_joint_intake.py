@@ -37,3 +37,17 @@ def test_a_comprehensive_window_takes_in_other_departments_items(world: World):
     case = complete_case(world, at(2026, 3, 2), item=other_item)
     case = services.case_accept(case=case, actor=window, now=at(2026, 3, 2))
     assert case.status == "accepted"
+
+
+def test_the_intake_page_lists_the_departments_under_the_window(world: World, client):
+    other_item = ServiceItemFactory(department=world.other_dept)
+    window = staff("zonghe", world.dept, Role.COUNTER_STAFF)
+    counter = CounterFactory(is_integrated=True)
+    counter.departments.set([world.other_dept])
+    client.force_login(window)
+    page = client.get("/workbench/intake/").content.decode()
+    assert world.item.current_version.name in page
+    assert other_item.current_version.name not in page  # not posted there yet
+    window.counters.add(counter)
+    page = client.get("/workbench/intake/").content.decode()
+    assert other_item.current_version.name in page
