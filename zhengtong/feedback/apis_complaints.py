@@ -136,7 +136,7 @@ class ComplaintRowOutput(serializers.Serializer):
     lamp = serializers.CharField()
 
 
-class ProposeInput(serializers.Serializer):
+class ComplaintProposeInput(serializers.Serializer):
     route = serializers.CharField(max_length=10)
     proposal = serializers.CharField(max_length=4000, allow_blank=True)
     department = serializers.IntegerField(
@@ -144,19 +144,19 @@ class ProposeInput(serializers.Serializer):
     )
 
 
-class NoteInput(serializers.Serializer):
+class ComplaintNoteInput(serializers.Serializer):
     note = serializers.CharField(
         max_length=1000, required=False, allow_blank=True, default=""
     )
 
 
-class TransferInput(NoteInput):
+class ComplaintTransferInput(ComplaintNoteInput):
     department = serializers.IntegerField(
         required=False, min_value=1, max_value=2**62, allow_null=True
     )
 
 
-class ReplyInput(serializers.Serializer):
+class ComplaintReplyInput(serializers.Serializer):
     text = serializers.CharField(max_length=8000, allow_blank=True)
     mode = serializers.ChoiceField(
         choices=ReplyMode.values, required=False, allow_null=True
@@ -167,7 +167,7 @@ class ReplyInput(serializers.Serializer):
     )
 
 
-class RevisitInput(serializers.Serializer):
+class ComplaintRevisitInput(serializers.Serializer):
     result = serializers.CharField(max_length=12)
     text = serializers.CharField(
         max_length=4000, required=False, allow_blank=True, default=""
@@ -288,7 +288,7 @@ class ComplaintActionApi(APIView):
     """One action on a complaint: load it as the user sees it, check, call."""
 
     permission_classes = [IsAuthenticated]
-    InputSerializer: type[serializers.Serializer] = NoteInput
+    InputSerializer: type[serializers.Serializer] = ComplaintNoteInput
 
     def perform(self, *, complaint, user, data) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -318,7 +318,7 @@ def _action(name: str, summary: str, input_serializer, perform, service) -> type
 ComplaintProposeApi = _action(
     "ComplaintProposeApi",
     "提出拟办意见",
-    ProposeInput,
+    ComplaintProposeInput,
     lambda *, complaint, user, data: services.complaint_propose(
         complaint=complaint,
         actor=user,
@@ -331,7 +331,7 @@ ComplaintProposeApi = _action(
 ComplaintApproveApi = _action(
     "ComplaintApproveApi",
     "批准拟办意见",
-    NoteInput,
+    ComplaintNoteInput,
     lambda *, complaint, user, data: services.complaint_approve(
         complaint=complaint, actor=user, note=data["note"]
     ),
@@ -340,7 +340,7 @@ ComplaintApproveApi = _action(
 ComplaintTransferApi = _action(
     "ComplaintTransferApi",
     "转办投诉",
-    TransferInput,
+    ComplaintTransferInput,
     lambda *, complaint, user, data: services.complaint_transfer(
         complaint=complaint,
         actor=user,
@@ -352,7 +352,7 @@ ComplaintTransferApi = _action(
 ComplaintReplyApi = _action(
     "ComplaintReplyApi",
     "答复投诉",
-    ReplyInput,
+    ComplaintReplyInput,
     lambda *, complaint, user, data: services.complaint_reply(
         complaint=complaint,
         actor=user,
@@ -366,7 +366,7 @@ ComplaintReplyApi = _action(
 ComplaintRevisitApi = _action(
     "ComplaintRevisitApi",
     "投诉回访",
-    RevisitInput,
+    ComplaintRevisitInput,
     lambda *, complaint, user, data: services.complaint_revisit(
         complaint=complaint, actor=user, result=data["result"], text=data["text"]
     ),

@@ -88,13 +88,13 @@ class FirstQuestionOutput(serializers.Serializer):
     case = serializers.CharField()
 
 
-class HandoverInput(serializers.Serializer):
+class FirstQuestionHandoverInput(serializers.Serializer):
     to = serializers.IntegerField(min_value=1, max_value=2**62)
     counter = serializers.IntegerField(**ID)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
-class ConfirmInput(serializers.Serializer):
+class FirstQuestionConfirmInput(serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
@@ -194,11 +194,13 @@ class FirstQuestionHandoverApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="首问转交", request=HandoverInput, responses=FirstQuestionOutput
+        summary="首问转交",
+        request=FirstQuestionHandoverInput,
+        responses=FirstQuestionOutput,
     )
     def post(self, request: Request, entry_id: int) -> Response:
         entry = first_question_get_for_user(user=request.user, entry_id=entry_id)
-        v = validated(HandoverInput, request.data)
+        v = validated(FirstQuestionHandoverInput, request.data)
         entry = services.first_question_handover(
             entry=entry,
             actor=request.user,
@@ -215,11 +217,13 @@ class FirstQuestionConfirmApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="确认承接", request=ConfirmInput, responses=FirstQuestionOutput
+        summary="确认承接",
+        request=FirstQuestionConfirmInput,
+        responses=FirstQuestionOutput,
     )
     def post(self, request: Request, entry_id: int) -> Response:
         entry = first_question_get_for_user(user=request.user, entry_id=entry_id)
-        v = validated(ConfirmInput, request.data)
+        v = validated(FirstQuestionConfirmInput, request.data)
         entry = services.first_question_confirm(
             entry=entry, actor=request.user, note=v.get("note", "")
         )
