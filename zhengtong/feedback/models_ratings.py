@@ -305,6 +305,8 @@ class Rectification(BaseModel):
                 fields=["department", "state", "due_date"],
                 name="feedback_rect_queue",
             ),
+            # the public results: the loops closed in a month
+            models.Index(fields=["state", "closed_at"], name="feedback_rect_closed"),
         ]
 
     def __str__(self) -> str:

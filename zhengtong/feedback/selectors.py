@@ -140,7 +140,9 @@ def _key_names(group: str, ids: set[int]) -> dict[int, str]:
             )
         }
     if group == "item":
-        return dict(ServiceItem.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return dict(
+            ServiceItem.objects.filter(pk__in=ids).order_by().values_list("pk", "name")
+        )
     if group == "staff":
         return {
             u.pk: u.display_name or u.username for u in User.objects.filter(pk__in=ids)

@@ -12,7 +12,7 @@ the on-time reply rate).
 中文：评价结果公开
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -99,12 +99,18 @@ def public_results(
 
 def public_rectified(*, month: date, departments: list[int] | None) -> list[dict]:
     """
-    Return the bad ratings of the month whose loop closed, with masked texts.
+    Return the bad ratings whose loop closed in the month, with masked texts.
 
     中文：差评整改公开
     """
+    start = datetime.combine(month, time.min, tzinfo=timezone.get_current_timezone())
+    end = datetime.combine(
+        (month + timedelta(days=32)).replace(day=1),
+        time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
     qs = Rectification.objects.filter(
-        state=RectificationState.CLOSED, rating__month=month
+        state=RectificationState.CLOSED, closed_at__gte=start, closed_at__lt=end
     )
     if departments is not None:
         qs = qs.filter(department_id__in=departments)
