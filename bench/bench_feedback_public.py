@@ -86,10 +86,10 @@ def setup(n_ratings: int) -> None:
             for i in range(300)
         ]
     )
-    User = get_user_model()
-    staff = User.objects.bulk_create(
+    user_model = get_user_model()
+    staff = user_model.objects.bulk_create(
         [
-            User(
+            user_model(
                 username=f"staff{i}",
                 display_name=f"工作人员{i}",
                 department=depts[i % 20],
@@ -152,7 +152,7 @@ def setup(n_ratings: int) -> None:
                 FROM feedback_rating r LEFT JOIN feedback_rectification x
                     ON x.rating_id = r.id AND x.state = 'closed'
                 GROUP BY r.month, r.department_id, r.{key}
-                """,  # noqa: S608 (constant column names)
+                """,
                 [grain],
             )
         cursor.execute("ANALYZE")

@@ -84,6 +84,7 @@ def setup() -> tuple[str, int]:
     common.django_setup()
     common.migrate()
     from django.utils import timezone
+
     from rest_framework.authtoken.models import Token
 
     from zhengtong.accounts.constants import Role

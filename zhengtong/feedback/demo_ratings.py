@@ -57,11 +57,10 @@ def ratings_seed(*, password: str, stdout: IO | None = None) -> None:
         mine = [e for e in events if clerk and e.department_id == clerk.department_id]
         if mine:
             events.remove(mine[0])
-            events = events[: len(DEMO_LEVELS)] + [mine[0]]
+            events = [*events[: len(DEMO_LEVELS)], mine[0]]
         else:
             events = events[: len(DEMO_LEVELS) + 1]
-        given = 0
-        for event in events:
+        for given, event in enumerate(events):
             if given < len(DEMO_LEVELS):
                 rating_create(event=event, level=DEMO_LEVELS[given], channel="device")
             else:  # the bad one, real-name, with its rectification under way
@@ -74,9 +73,11 @@ def ratings_seed(*, password: str, stdout: IO | None = None) -> None:
                     rater_name="刘女士",
                     rater_phone="13912345678",
                 )
-                staff = User.objects.filter(
-                    department_id=rating.department_id, is_staff=True
-                ).first()
+                staff = (
+                    clerk
+                    if clerk and clerk.department_id == event.department_id
+                    else None
+                )
                 if staff is not None:
                     rectification_verify(
                         rectification=Rectification.objects.get(rating=rating),
@@ -85,7 +86,6 @@ def ratings_seed(*, password: str, stdout: IO | None = None) -> None:
                         classification=Classification.LIMITED,
                         contacted=True,
                     )
-            given += 1
         applicant = User.objects.filter(username="applicant").first()
         case = Case.objects.filter(applicant=applicant, status="concluded").first()
         if case is not None:
