@@ -40,6 +40,7 @@ from zhengtong.cases.numbering import sequence_next
 from zhengtong.catalog.models import Counter, Department, Hall
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.inputs import has_bad_text
 from zhengtong.queueing.models import Ticket
 
 from .. import permissions_complaints as perms
@@ -76,7 +77,14 @@ def _state_error(complaint: Complaint, what: str) -> ApplicationError:
     )
 
 
+def check_clean_text(*values: Any) -> None:
+    """Refuse text no database stores (a NUL, a lone surrogate): 400, nothing written."""
+    if any(isinstance(v, str) and has_bad_text(v) for v in values):
+        raise _invalid("invalid_input", "输入内容不能含有空字符或无效字符。")
+
+
 def _text(value: str | None, label: str, *, limit: int = 4000) -> str:
+    check_clean_text(value)
     value = (value or "").strip()
     if not value:
         raise _invalid("invalid_input", f"请填写{label}。")
@@ -231,6 +239,16 @@ def complaint_create(
 
     if not perms.can_register_complaint(actor):
         raise ApplicationError("not_authenticated", "请先登录。", status=401)
+    check_clean_text(
+        category,
+        subcategory,
+        channel,
+        content,
+        hotline_number,
+        hotline_type,
+        complainant_name,
+        complainant_phone,
+    )
     staff = is_staff_member(actor)
     now = now or timezone.now()
     if not staff:
@@ -394,6 +412,7 @@ def complaint_approve(
     perms.check_approve_complaint(actor, complaint)
     if complaint.state != ComplaintState.PROPOSED:
         raise _state_error(complaint, "批准")
+    check_clean_text(note)
     complaint.approved_by = actor
     complaint.approved_at = now or timezone.now()
     complaint.approval_note = (note or "").strip()[:1000]
@@ -426,6 +445,7 @@ def complaint_transfer(
     perms.check_manage_complaint(actor, complaint)
     if complaint.state != ComplaintState.APPROVED_TRANSFER:
         raise _state_error(complaint, "转办（须先批准转办的拟办意见）")
+    check_clean_text(note)
     if department_id is not None:
         department = Department.objects.filter(pk=department_id).first()
         if department is None:
@@ -502,6 +522,7 @@ def complaint_reply(
     if complaint.state not in REPLYABLE:
         raise _state_error(complaint, "答复")
     text = _text(text, "答复内容")
+    check_clean_text(mode, late_reason)
     now = now or timezone.now()
     today = timezone.localdate(now)
     mode = mode or (ReplyMode.WRITTEN if complaint.written else ReplyMode.ORAL)
@@ -559,6 +580,7 @@ def complaint_revisit(
     perms.check_manage_complaint(actor, complaint)
     if complaint.state != ComplaintState.REPLIED:
         raise _state_error(complaint, "回访（须先答复）")
+    check_clean_text(text)
     if result not in RevisitResult.values:
         raise _invalid("invalid_revisit_result", "请选择回访结果。")
     complaint.revisit_result = result

@@ -43,6 +43,7 @@ from ..models_complaints import (
     FirstQuestionChannel,
     FirstQuestionOutcome,
 )
+from .complaints import check_clean_text
 
 RULE_DROPPED = "first_question_dropped"
 
@@ -122,6 +123,9 @@ def first_question_create(
     中文：首问登记
     """
     perms.check_register_first_question(actor)
+    check_clean_text(
+        channel, question, outcome, asker_name, asker_phone, asker_unit, result
+    )
     if channel not in FirstQuestionChannel.values:
         raise _invalid("invalid_channel", "首问渠道不正确（现场、电话或网络）。")
     if outcome not in FirstQuestionOutcome.values:
@@ -214,6 +218,7 @@ def first_question_handover(
     """
     entry = FirstQuestion.objects.select_for_update().get(pk=entry.pk)
     perms.check_handover_first_question(actor, entry)
+    check_clean_text(note)
     if entry.handover_pending:
         raise ApplicationError(
             "invalid_state", "该登记已转交，正在等待承接人确认。", status=409
@@ -254,6 +259,7 @@ def first_question_confirm(
     """
     entry = FirstQuestion.objects.select_for_update().get(pk=entry.pk)
     perms.check_confirm_first_question(actor, entry)
+    check_clean_text(note)
     if not entry.handover_pending:
         raise ApplicationError("invalid_state", "该登记没有待确认的转交。", status=409)
     entry.confirmed_at = now or timezone.now()

@@ -121,6 +121,11 @@ def test_applicant_form_and_list(cw, client):
     assert complaint.channel == "online"
     r = client.post("/feedback/complaints/new/", {"category": "nope", "content": "x"})
     assert r.status_code == 400 and "投诉类别不正确" in r.content.decode()
+    r = client.post(
+        "/feedback/complaints/new/",
+        {"category": "attitude:attitude_rude", "content": "态度\x00很差"},
+    )
+    assert r.status_code == 400 and "空字符" in r.content.decode()
     mine = client.get("/feedback/complaints/").content.decode()
     assert complaint.number in mine and cw.secret.number in mine
     assert cw.plain.number not in mine
