@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from zhengtong.catalog.models import Department
@@ -229,8 +230,6 @@ class ReconciliationView(StaffRequiredMixin, View):
     """Daily reconciliation per counter and department (``?export=xlsx``)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from django.utils import timezone
-
         if not permissions.can_view_reconciliation(request.user):
             return render(request, "workbench/forbidden.html", status=403)
         scope = permissions.reconciliation_scope(request.user)

@@ -230,6 +230,10 @@ def test_refund_request_and_decision_matrix(fworld):
     assert (response.status_code, response.json()["state"]) == (200, "approved")
     again = client_for(w.head).post(approve, {}, format="json")
     assert again.status_code == 409
+    huge = client_for(w.head).post("/api/v1/cases/refunds/" + "9" * 30 + "/approve/")
+    assert huge.status_code == 404
+    huge = client_for(w.counter).post("/api/v1/cases/" + "9" * 30 + "/charges/", {})
+    assert huge.status_code == 404
 
 
 def test_reconciliation_doors_are_scoped(fworld):
