@@ -142,9 +142,11 @@ def disclosure_rows(*, q: str = "", page: int = 1) -> tuple[list[dict[str, Any]]
 def disclosure_month_figures(month: date) -> list[dict[str, Any]]:
     """
     The month's figures per department for the public page (受理、办结、
-    按时办结率、提前办结率、平均办理时长), from the one figures selector.
+    按时办结率、提前办结率、平均办理时长), from the one figures selector;
+    departments that accepted and concluded nothing that month are left out.
 
     中文：公示月度指标
     """
     first, last = period_range("month", month)
-    return case_figures(date_from=first, date_to=last, group="department")
+    rows = case_figures(date_from=first, date_to=last, group="department")
+    return [r for r in rows if r["accepted"] or r["concluded"]]
