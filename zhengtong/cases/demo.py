@@ -503,16 +503,17 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             failed.append(f"{label}（{exc.message}）")
     from .demo_joint import seed_joint
 
-    with _clock_at(_working_moment(0)):
-        _say(
-            stdout,
-            seed_joint(
+    try:
+        with _clock_at(_working_moment(0)):
+            line = seed_joint(
                 demo=demo,
                 department=department,
                 password=password,
                 give=demo_version_give,
-            ),
-        )
+            )
+    except ApplicationError as exc:
+        line = f"演示联办件：未能创建（{exc.message}）。"
+    _say(stdout, line)
     try:
         services.case_clocks_refresh()
     except ApplicationError as exc:
