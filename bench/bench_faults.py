@@ -74,7 +74,14 @@ class Cluster:
         # the server's output goes to its log file, never to a pipe of ours
         # (a restarted postgres would hold the pipe open and block us)
         cmd = " ".join(
-            [str(PGBIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "pg.log"), *args]
+            [
+                str(PGBIN / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.dir / "pg.log"),
+                *args,
+            ]
         )
         subprocess.run(
             ["su", "postgres", "-c", cmd],
@@ -167,7 +174,15 @@ def setup(clients: int) -> tuple[str, list[str]]:
 
 def worker_start() -> subprocess.Popen:
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "run_huey", "-w", "4", "-k", "thread"],
+        [
+            str(ROOT / ".venv/bin/python"),
+            "manage.py",
+            "run_huey",
+            "-w",
+            "4",
+            "-k",
+            "thread",
+        ],
         cwd=ROOT,
         env=common.env(REDIS_URL=common.REDIS_URL, **FAST_OUTBOX),
         start_new_session=True,
@@ -234,7 +249,9 @@ class Load:
                     with self.lock:
                         self.dropped += 1
                     conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", common.PORT, timeout=30)
+                    conn = http.client.HTTPConnection(
+                        "127.0.0.1", common.PORT, timeout=30
+                    )
                     status, body = 0, b""
                 if status in (200, 201):
                     data = json.loads(body)
@@ -308,7 +325,9 @@ def count(dsn: str, load: Load) -> dict:
                 "SELECT count(*) FROM (SELECT case_id FROM cases_notification "
                 "WHERE event = 'submitted' GROUP BY case_id, user_id HAVING count(*) > 1) d"
             ),
-            "outbox_not_done": one("SELECT count(*) FROM core_outboxjob WHERE state <> 'done'"),
+            "outbox_not_done": one(
+                "SELECT count(*) FROM core_outboxjob WHERE state <> 'done'"
+            ),
             "outbox_runs_over_one": one(
                 "SELECT count(*) FROM core_outboxjob WHERE attempts > 1"
             ),
@@ -370,7 +389,9 @@ def main() -> None:
             t.join(timeout=120)
         load_seconds = time.time() - started
         drain_started = time.time()
-        while outbox_open(common.DATABASE_URL) > 0 and time.time() - drain_started < 240:
+        while (
+            outbox_open(common.DATABASE_URL) > 0 and time.time() - drain_started < 240
+        ):
             time.sleep(1)
         drained = round(time.time() - drain_started, 1)
         result = {
