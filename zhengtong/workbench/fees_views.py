@@ -78,7 +78,7 @@ class CaseFeeActionView(StaffRequiredMixin, View):
             raise Http404(exc.message) from None
         case, fees = context["case"], context["fees"]
         if not context["may_record"]:
-            context["error"] = (
+            context["page_error"] = (
                 "只有本办件所属部门的窗口人员可以登记收费、收款和申请退费。"
             )
             return render(request, TEMPLATES + "case.html", context, status=403)
@@ -104,7 +104,7 @@ class CaseFeeActionView(StaffRequiredMixin, View):
             done = self._perform(request, case, form.cleaned_data, action, fees)
         except ApplicationError as exc:
             context = _case_context(request, case_id, **{key: form})
-            context["error"] = exc.message
+            context[action + "_error"] = exc.message  # on that form only
             return render(request, TEMPLATES + "case.html", context, status=400)
         messages.success(request, done)
         return redirect(reverse("workbench:fees-case", args=[case.pk]))
