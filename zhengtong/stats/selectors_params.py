@@ -21,6 +21,7 @@ from zhengtong.core.errors import ApplicationError
 from zhengtong.core.inputs import int_id
 
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
+MIN_YEAR, MAX_YEAR = 2000, 2100
 CHANNELS = ("online", "counter", "mobile", "kiosk", "staff", "appointment")
 
 
@@ -31,11 +32,16 @@ def _date(params: Mapping[str, Any], name: str, label: str) -> date | None:
     try:
         if len(raw) != 10:
             raise ValueError(raw)
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise ApplicationError(
             "invalid_date", f"{label}格式不正确，请使用 YYYY-MM-DD。"
         ) from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ApplicationError(
+            "invalid_date", f"{label}须在 {MIN_YEAR}–{MAX_YEAR} 年之间。"
+        )
+    return value
 
 
 def _id(params: Mapping[str, Any], name: str, label: str) -> int | None:

@@ -80,6 +80,9 @@ def test_applicants_and_visitors_are_refused(client, w):
         ),
         ("from=2026-03-01&to=2026-03-31&channel=fax", "invalid_input"),
         ("period=fortnight", "invalid_period"),
+        ("period=month&date=9999-12-15", "invalid_date"),
+        ("from=9999-12-01&to=9999-12-31", "invalid_date"),
+        ("from=0001-01-01&to=0001-01-31", "invalid_date"),
         ("from=%00&to=2026-03-31", "invalid_input"),  # refused by the middleware
     ],
 )
