@@ -27,7 +27,7 @@ from zhengtong.core.db import rows_insert
 from zhengtong.core.models import AuditEvent
 
 from ..models_facts import StatsCursor
-from .facts import SOURCES, FactSource, Key
+from .facts import FactSource, Key, sources
 
 OVERLAP_EVENTS = 1000
 EVENT_CHUNK = 20000
@@ -213,7 +213,7 @@ def stats_refresh() -> dict[str, int]:
     中文：统计增量刷新
     """
     upto = _newest_event_id()
-    return {source.name: source_refresh(source, upto=upto) for source in SOURCES}
+    return {source.name: source_refresh(source, upto=upto) for source in sources()}
 
 
 def _truncate(model: type[models.Model]) -> None:
@@ -282,5 +282,5 @@ def stats_rebuild(*, from_day: date | None = None) -> dict[str, int]:
     中文：统计重建
     """
     return {
-        source.name: source_rebuild(source, from_day=from_day) for source in SOURCES
+        source.name: source_rebuild(source, from_day=from_day) for source in sources()
     }

@@ -19,7 +19,7 @@ from zhengtong.cases.tests.conftest import World
 from zhengtong.core.models import AuditEvent
 from zhengtong.stats import selectors
 from zhengtong.stats.models_facts import CaseDaily, CaseFact, StatsCursor, TicketDaily
-from zhengtong.stats.services.facts import SOURCES
+from zhengtong.stats.services.facts import sources
 from zhengtong.stats.services.rollup import (
     facts_apply,
     source_rebuild,
@@ -31,6 +31,7 @@ from .facts_world import build
 from .ticket_world import build_tickets
 
 TZ = ZoneInfo("Asia/Shanghai")
+SOURCES = sources()
 
 
 def snapshot() -> dict[str, set[tuple]]:
