@@ -17,7 +17,7 @@ from datetime import date
 from django.urls import path
 from django.utils import timezone
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -118,7 +118,12 @@ class RatingCreateApi(APIView):
 
 
 class RatingMineApi(APIView):
-    @extend_schema(summary="我的评价", responses=RatingOutput(many=True))
+    @extend_schema(
+        summary="我的评价",
+        responses=inline_serializer(
+            "RatingMineOutput", {"results": RatingOutput(many=True)}
+        ),
+    )
     def get(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             raise ApplicationError("not_authenticated", "请先登录。", status=401)

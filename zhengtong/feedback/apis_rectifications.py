@@ -18,7 +18,7 @@ from typing import Any
 
 from django.urls import path
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.core.errors import ApplicationError
+from zhengtong.core.inputs import int_id
 from zhengtong.core.masking import mask_name, mask_phone
 from zhengtong.supervision.api_actions import action_api
 
@@ -111,19 +112,27 @@ class RectificationListApi(APIView):
             OpenApiParameter("before", int, description="上一页最后一条的 id"),
             OpenApiParameter("page_size", int, description="每页条数，最多100"),
         ],
-        responses=RectificationOutput(many=True),
+        responses=inline_serializer(
+            "RectificationListOutput",
+            {
+                "results": RectificationOutput(many=True),
+                "next_before": serializers.IntegerField(allow_null=True),
+            },
+        ),
     )
     def get(self, request: Request) -> Response:
         qs = rectification_list_for_user(
             user=request.user, state=request.query_params.get("state") or None
         ).order_by("-id")
-        try:
-            size = min(MAX_PAGE, max(1, int(request.query_params.get("page_size", 20))))
-            before = request.query_params.get("before")
-            if before:
-                qs = qs.filter(id__lt=int(before))
-        except ValueError:
-            raise ApplicationError("invalid_input", "分页参数须为整数。") from None
+        size_text = request.query_params.get("page_size", "20")
+        before_text = request.query_params.get("before")
+        size = int_id(size_text)
+        before = int_id(before_text) if before_text else None
+        if size is None or (before_text and before is None):
+            raise ApplicationError("invalid_input", "分页参数须为正整数。")
+        size = min(MAX_PAGE, size)
+        if before is not None:
+            qs = qs.filter(id__lt=before)
         rows = list(qs[: size + 1])
         more = len(rows) > size
         rows = rows[:size]
