@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from zhengtong.agency import permissions as agency_permissions
 from zhengtong.cases import permissions as case_permissions
 from zhengtong.feedback import permissions as feedback_permissions
 from zhengtong.feedback import permissions_complaints
@@ -46,3 +47,9 @@ def may_rectify(user: Any) -> bool:
 def may_view_complaints(user: Any) -> bool:
     """Return True when ``user`` may open the complaint register (投诉台账)."""
     return permissions_complaints.can_view_complaints(user)
+
+
+@register.filter
+def may_use_handover_desk(user: Any) -> bool:
+    """Return True when ``user`` may open the 统一出件 desk (代办与出件)."""
+    return agency_permissions.can_use_handover_desk(user=user)
