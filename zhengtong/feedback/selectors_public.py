@@ -9,12 +9,19 @@ and the latest rectified bad ratings with their masked texts.  Other parts
 add their own columns to the rows in ``_add_columns`` (complaint counts and
 the on-time reply rate).
 
+Cached whole, under a token that every change of what it shows renews after
+its commit (``services.ratings_rollup.public_token_renew``: a rating, an
+appeal, a closed rectification, a complaint), so a page never shows a count
+older than the last committed change.
+
 中文：评价结果公开
 """
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,6 +33,8 @@ from .models_ratings import Rectification, RectificationState
 from .selectors import rating_rollup_rows, satisfaction_rate
 
 PUBLIC_GROUPS = ("department", "counter", "item")
+PUBLIC_VERSION_KEY = "feedback:public:version"
+PUBLIC_CACHE_SECONDS = 3600
 RECTIFIED_SHOWN = 20
 
 
@@ -75,6 +84,19 @@ def public_results(
     if group not in PUBLIC_GROUPS:
         raise ApplicationError("invalid_input", "公开口径须为部门、窗口或事项。")
     month = month.replace(day=1)
+    token = cache.get_or_set(PUBLIC_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    key = f"feedback:public:{token}:{region.pk if region else 0}:{month}:{group}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _public_results(region=region, month=month, group=group)
+    cache.set(key, result, PUBLIC_CACHE_SECONDS)
+    return result
+
+
+def _public_results(
+    *, region: Region | None, month: date, group: str
+) -> dict[str, Any]:
     departments = region_department_ids(region)
     rows = rating_rollup_rows(
         date_from=month, date_to=month, group=group, department_ids=departments

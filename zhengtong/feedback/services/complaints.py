@@ -54,6 +54,7 @@ from ..models_complaints import (
     ReplyMode,
     RevisitResult,
 )
+from .ratings_rollup import public_token_renew
 
 PROPOSAL_DAYS = 2  # 第五条(二): proposal within 2 working days of acceptance
 REPLY_DAYS = 5  # 第六条(二): reply within 5 working days
@@ -288,6 +289,7 @@ def complaint_create(
         complainant = actor
     received = timezone.localdate(now)
     cal = calendar()
+    public_token_renew()  # the public results show complaint counts
     complaint = Complaint.objects.create(
         number=complaint_number(received.year),
         channel=channel,
@@ -334,6 +336,7 @@ def _move(
     old = complaint.state
     complaint.state = to
     complaint.save()
+    public_token_renew()  # the public results show complaint counts
     audit_record(
         action=action,
         obj=complaint,

@@ -10,9 +10,11 @@ writers of the same row wait on its row lock, never lose a delta.
 中文：好差评月度预汇总
 """
 
+import uuid
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 
 from ..models_ratings import BAD_LEVELS, Rating, RatingRollup, RollupGrain
 
@@ -91,6 +93,18 @@ def _statement(rows: int) -> str:
     return sql
 
 
+def public_token_renew() -> None:
+    """
+    After the commit, give the public results a new cache token (exactness:
+    a page cached before the change is never read again).
+
+    中文：评价结果公开缓存失效
+    """
+    from ..selectors_public import PUBLIC_VERSION_KEY
+
+    transaction.on_commit(lambda: cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None))
+
+
 def rollup_add(*, rating: Rating, delta: Delta) -> None:
     """
     Add ``delta`` to the month's rows of every grain ``rating`` belongs to.
@@ -106,6 +120,7 @@ def rollup_add(*, rating: Rating, delta: Delta) -> None:
         params += [grain, rating.month, rating.department_id, key, *values]
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(keys)), params)
+    public_token_renew()
 
 
 def rollup_rebuild() -> int:
@@ -115,6 +130,7 @@ def rollup_rebuild() -> int:
     中文：重算月度统计
     """
     RatingRollup.objects.all().delete()
+    public_token_renew()
     count = 0
     for rating in Rating.objects.all().iterator(chunk_size=2000):
         delta = rating_counts(rating)

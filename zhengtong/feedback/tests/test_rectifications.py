@@ -206,3 +206,20 @@ def test_foreign_staff_list_is_empty_and_state_filter_checked(rw):
     assert own.json()["results"][0]["rater_name"] == "匿名"
     bad = client_for(rw.counter).get(RECT, {"state": "nonsense"})
     assert bad.status_code == 400
+
+
+def test_public_results_are_cached_yet_never_older_than_the_last_commit(
+    rw, django_capture_on_commit_callbacks
+):
+    from zhengtong.feedback.selectors_public import public_results
+
+    month = date(2026, 9, 1)
+    before = public_results(region=None, month=month)["totals"]["ratings"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _bad(rw)
+    after = public_results(region=None, month=month)["totals"]["ratings"]
+    assert after == before + 1
+    # unchanged data: the second read is the cached one
+    assert public_results(region=None, month=month) == public_results(
+        region=None, month=month
+    )
