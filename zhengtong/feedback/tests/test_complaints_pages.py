@@ -87,6 +87,20 @@ def test_reply_on_the_page_and_refusal_shown(cw, client):
     assert r.status_code == 302
     cw.plain.refresh_from_db()
     assert cw.plain.state == "replied" and cw.plain.verified is True
+    # The confirmation is said once (the site layout shows the messages).
+    page = client.get(r["Location"]).content.decode()
+    assert page.count('class="msg ') == 1
+
+
+def test_applicant_confirmation_shown_once(cw, client):
+    _client(client, cw.applicant)
+    r = client.post(
+        "/feedback/complaints/new/",
+        {"category": "attitude:attitude_rude", "content": "态度很差"},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert r.content.decode().count("投诉已受理") == 1
 
 
 def test_first_question_export(cw, client):

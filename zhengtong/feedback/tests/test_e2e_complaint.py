@@ -67,7 +67,7 @@ def test_complaint_from_portal_to_written_reply(
     )
     shot(page, "form")
     page.get_by_role("button", name="提交投诉").click()
-    expect(page.locator(".msg-ok")).to_contain_text("投诉已受理")
+    expect(page.locator(".messages .msg")).to_contain_text("投诉已受理")
     complaint = Complaint.objects.get()
     assert complaint.written and complaint.reply_due.isoformat() == "2026-03-09"
     expect(page.get_by_text("正在办理")).to_be_visible()
@@ -87,7 +87,7 @@ def test_complaint_from_portal_to_written_reply(
     office_page.get_by_label("核实结论").select_option("yes")
     shot(office_page, "office-reply")
     office_page.get_by_role("button", name="答复", exact=True).click()
-    expect(office_page.locator(".msg-ok")).to_be_visible()
+    expect(office_page.locator(".messages .msg")).to_be_visible()
     expect(office_page.locator("dl.kv")).to_contain_text("已退还并对当事人批评教育")
     shot(office_page, "office-replied")
     office.close()
