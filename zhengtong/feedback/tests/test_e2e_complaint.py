@@ -87,7 +87,8 @@ def test_complaint_from_portal_to_written_reply(
     office_page.get_by_label("核实结论").select_option("yes")
     shot(office_page, "office-reply")
     office_page.get_by_role("button", name="答复", exact=True).click()
-    expect(office_page.locator(".messages .msg")).to_be_visible()
+    # the written reply renders its PDF in the request: slow on a busy machine
+    expect(office_page.locator(".messages .msg")).to_be_visible(timeout=30_000)
     expect(office_page.locator("dl.kv")).to_contain_text("已退还并对当事人批评教育")
     shot(office_page, "office-replied")
     office.close()
