@@ -87,6 +87,7 @@ class JointCaseView(StaffRequiredMixin, View):
                 "case": case,
                 "branches": branches,
                 "my_branches": mine,
+                "suspended_branch_ids": {r["id"] for r in branches if r["suspended"]},
                 "coordination": selectors_joint.case_coordination_get(case=case),
                 "referrals": referrals,
                 "pending_referral": next(

@@ -313,3 +313,18 @@ def test_the_daily_refresh_moves_the_joint_date_while_a_branch_is_suspended(jw, 
     # 11-20 + 4 working days (11-23 … 11-26)
     assert joint.statutory_due_date == date(2026, 11, 26)
     assert a.due_date == date(2026, 10, 22)
+
+
+def test_the_branch_panel_offers_suspend_or_resume_as_the_branch_stands(
+    jw, joint, client
+):
+    """Only an open procedure can be ended; a suspended branch is not suspended again."""
+    a = jw.branch_of(joint, jw.other_dept)
+    client.force_login(jw.rev_other)
+    page = client.get(f"/workbench/joint/{joint.pk}/").content.decode()
+    assert "暂停计时</button>" in page and "恢复计时</button>" not in page
+    services.branch_suspend(
+        branch=a, actor=jw.rev_other, kind="testing", reason="检测", now=at(2026, 9, 28)
+    )
+    page = client.get(f"/workbench/joint/{joint.pk}/").content.decode()
+    assert "恢复计时</button>" in page and "暂停计时</button>" not in page
