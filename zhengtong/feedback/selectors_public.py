@@ -90,6 +90,8 @@ def public_results(
     if cached is not None:
         return cached
     result = _public_results(region=region, month=month, group=group)
+    # pages may cache what they render from it under the same version
+    result["version"] = token
     cache.set(key, result, PUBLIC_CACHE_SECONDS)
     return result
 
