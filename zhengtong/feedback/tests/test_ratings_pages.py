@@ -94,6 +94,8 @@ def test_queue_and_step_form_for_the_department_only(rw, client):
     assert ok.status_code == 302
     r.refresh_from_db()
     assert r.state == "rectifying"
+    # the confirmation is said once (by the site layout)
+    assert client.get(ok["Location"]).content.decode().count("已核实") == 1
     client.force_login(rw.foreign_reviewer)
     assert client.get(url).status_code == 404
     client.force_login(rw.counter)
