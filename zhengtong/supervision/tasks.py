@@ -1,12 +1,13 @@
-"""Background jobs of supervision (huey): the sweep, the resync, the bulletin.
+"""Background jobs of supervision (huey): the sweep, the bulletin.
 
-Alert delivery is an outbox job (``services/alerts.py alerts_deliver_job``).
+Alert delivery and the resync after a calendar change are outbox jobs
+(``services/alerts.py alerts_deliver_job``, ``services/sweep.py clocks_resync_job``).
 """
 
 from datetime import timedelta
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -15,14 +16,6 @@ def supervision_sweep_job() -> dict:
     from .services.sweep import supervision_sweep
 
     return supervision_sweep()
-
-
-@db_task(retries=2, retry_delay=60)
-def clocks_resync_task() -> dict:
-    """Resync the whole registry, then sweep (after a calendar change)."""
-    from .services.sweep import supervision_sweep
-
-    return supervision_sweep(resync=True)
 
 
 @db_periodic_task(crontab(day="1", hour="6", minute="30"))

@@ -28,6 +28,7 @@ from zhengtong.accounts.constants import Role
 from zhengtong.cases.clock import calendar
 from zhengtong.cases.models import Case, CaseStep
 from zhengtong.core.audit import audit_record_many
+from zhengtong.core.outbox import outbox_job
 from zhengtong.workdays.calc import WorkCalendar
 
 from ..constants import AlertLevel, ClockKind, ClockState, Lamp, OrderTarget
@@ -361,3 +362,9 @@ def supervision_sweep(*, now: datetime | None = None, resync: bool = False) -> d
     }
     logger.info("supervision sweep: %s (synced %s)", summary, synced)
     return summary
+
+
+@outbox_job
+def clocks_resync_job() -> dict:
+    """Resync the whole registry, then sweep (an outbox job: after a calendar change)."""
+    return supervision_sweep(resync=True)
