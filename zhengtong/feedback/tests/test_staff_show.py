@@ -56,3 +56,14 @@ def test_hall_phones_override_default_and_bad_input(cw):
     assert APIClient().get(URL).status_code == 400
     assert APIClient().get(URL, {"counter": "abc"}).json()["code"] == "invalid_input"
     assert APIClient().get(URL, {"counter": 10**9}).status_code == 404
+
+
+def test_the_hall_display_shows_staff_and_the_public_results(cw, client):
+    """The hall display carries the 挂牌 panel and the 好差评 results panel,
+    each filled from its public feed (no login)."""
+    page = client.get("/queue/display/", {"hall": cw.hall.pk}).content.decode()
+    assert 'id="staff-show"' in page and "feedback/staff_show.js" in page
+    assert 'id="rating-results"' in page and "feedback/results_panel.js" in page
+    feed = APIClient().get("/api/v1/feedback/public/results/", {"group": "department"})
+    assert feed.status_code == 200
+    assert {"month", "totals", "rows"} <= set(feed.json())
