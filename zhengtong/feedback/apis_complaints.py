@@ -31,8 +31,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhengtong.api.pagination import keyset_page
 from zhengtong.api.shapes import rendered, validated
-from zhengtong.core.errors import ApplicationError
 
 from .documents import complaint_reply_pdf
 from .models_complaints import ComplaintState, ReplyMode
@@ -186,6 +186,7 @@ class ComplaintListCreateApi(APIView):
             OpenApiParameter("state", str, enum=[*ComplaintState.values, "open"]),
             OpenApiParameter("mine", bool, description="只看本人提交的投诉"),
             OpenApiParameter("before", int, description="上一页最后一条的 id"),
+            OpenApiParameter("page_size", int, description="每页条数，最多100"),
         ],
         responses=inline_serializer(
             "ComplaintListOutput",
@@ -201,18 +202,13 @@ class ComplaintListCreateApi(APIView):
             state=request.query_params.get("state") or None,
             mine=request.query_params.get("mine") in ("1", "true"),
         )
-        before = request.query_params.get("before")
-        if before:
-            if not before.isdigit() or len(before) > 18:
-                raise ApplicationError("invalid_input", "分页参数须为整数。")
-            qs = qs.filter(id__lt=int(before))
-        rows = list(qs[: MAX_PAGE + 1])
-        more = len(rows) > MAX_PAGE
-        rows = rows[:MAX_PAGE]
+        rows, next_before = keyset_page(
+            qs, request.query_params, size=MAX_PAGE, size_max=MAX_PAGE
+        )
         return Response(
             {
                 "results": [complaint_masked_row(c) for c in rows],
-                "next_before": rows[-1].pk if more else None,
+                "next_before": next_before,
             }
         )
 

@@ -26,10 +26,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhengtong.api.pagination import keyset_page
 from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
-from zhengtong.core.errors import ApplicationError
-from zhengtong.core.inputs import int_id
 from zhengtong.core.masking import mask_name, mask_phone
 from zhengtong.supervision.api_actions import action_api
 
@@ -124,22 +123,11 @@ class RectificationListApi(APIView):
         qs = rectification_list_for_user(
             user=request.user, state=request.query_params.get("state") or None
         ).order_by("-id")
-        size_text = request.query_params.get("page_size", "20")
-        before_text = request.query_params.get("before")
-        size = int_id(size_text)
-        before = int_id(before_text) if before_text else None
-        if size is None or (before_text and before is None):
-            raise ApplicationError("invalid_input", "分页参数须为正整数。")
-        size = min(MAX_PAGE, size)
-        if before is not None:
-            qs = qs.filter(id__lt=before)
-        rows = list(qs[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
+        rows, next_before = keyset_page(qs, request.query_params, size_max=MAX_PAGE)
         return Response(
             {
                 "results": rendered_many(RectificationOutput, rows),
-                "next_before": rows[-1].pk if more else None,
+                "next_before": next_before,
             }
         )
 
