@@ -84,3 +84,5 @@ def test_head_proposes_admin_decides_person_states_on_a_phone(
     breach.refresh_from_db()
     assert breach.state == BreachState.DECIDED
     assert breach.measure.code == "yellow_card"
+    for opened in (head, admin, person):
+        opened.context.close()
