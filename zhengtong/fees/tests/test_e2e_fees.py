@@ -53,8 +53,16 @@ def test_counter_charges_at_the_standard_and_records_the_payment(
     expect(page.locator(".error-summary")).to_contain_text("超过公示标准")
     assert not Charge.objects.exists()
 
-    page.get_by_label("实收金额（元）").fill("")
-    page.get_by_role("button", name="登记收费").click()
+    # The refused form comes back with the amount kept. Wait for that page to
+    # finish loading before clearing the field, so the second submit cannot
+    # leave from a document that is still being replaced (a CI flake).
+    amount = page.get_by_label("实收金额（元）")
+    expect(amount).to_have_value("53.01")
+    page.wait_for_load_state("load")
+    amount.fill("")
+    expect(amount).to_have_value("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记收费").click()
     expect(page.locator(".msg-success")).to_contain_text("应缴 53.00 元")
     shot(page, "charged")
 
