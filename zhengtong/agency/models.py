@@ -286,6 +286,17 @@ class PriorityMark(BaseModel):
         USER, verbose_name=_("标记人"), on_delete=models.PROTECT, related_name="+"
     )
     marked_on = models.DateField(_("标记日期"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        USER,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("绿色通道标记")
@@ -298,13 +309,13 @@ class PriorityMark(BaseModel):
             ),
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(case__isnull=False),
-                name="priority_mark_one_per_case",
+                condition=Q(case__isnull=False, revoked_at__isnull=True),
+                name="priority_mark_one_open_per_case",
             ),
             models.UniqueConstraint(
                 fields=["ticket"],
-                condition=Q(ticket__isnull=False),
-                name="priority_mark_one_per_ticket",
+                condition=Q(ticket__isnull=False, revoked_at__isnull=True),
+                name="priority_mark_one_open_per_ticket",
             ),
         ]
         indexes = [models.Index(fields=["marked_on"], name="priority_mark_day")]
@@ -375,3 +386,61 @@ class Handover(BaseModel):
 
     def __str__(self) -> str:
         return f"出件 #{self.case_id}"
+
+
+class GuidanceRecord(models.Model):
+    """
+    A 导办 record: a hall guide (导办员) notes whom they guided (name and
+    phone, shown masked), the need, and the counter or item they sent them
+    to, with the queue ticket when one was taken.
+
+    中文：导办记录
+    """
+
+    hall = models.ForeignKey(
+        "catalog.Hall", verbose_name=_("大厅"), on_delete=models.PROTECT, related_name="+"
+    )
+    guide = models.ForeignKey(
+        USER, verbose_name=_("导办员"), on_delete=models.PROTECT, related_name="+"
+    )
+    visitor_name = models.CharField(_("来访人"), max_length=100)
+    visitor_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    need = models.CharField(_("办事需求"), max_length=300)
+    counter = models.ForeignKey(
+        "catalog.Counter",
+        verbose_name=_("引导至窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name=_("引导办理事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "queueing.Ticket",
+        verbose_name=_("排队号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    guided_at = models.DateTimeField(_("导办时间"))
+    guided_on = models.DateField(_("导办日期"))
+
+    class Meta:
+        verbose_name = _("导办记录")
+        verbose_name_plural = _("导办记录")
+        ordering = ["-id"]
+        permissions = [("record_guidance", _("登记导办（导办员）"))]
+        indexes = [
+            models.Index(fields=["hall", "guided_on"], name="agency_guidance_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guided_on} {self.need[:20]}"

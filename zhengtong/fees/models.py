@@ -90,6 +90,13 @@ class FeeItem(BaseModel):
     cap_fen = models.PositiveBigIntegerField(_("封顶（分）"), null=True, blank=True)
     is_published = models.BooleanField(_("已公示"), default=True)
     source = models.CharField(_("来源"), max_length=300, blank=True)
+    settle_before_delivery = models.BooleanField(
+        _("须缴清费用方可办结/出件"),
+        default=False,
+        help_text=_(
+            "勾选后，该事项版本的办件有未缴费用时不能送达（出件）或办结（收费办结）。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("收费项目")
@@ -195,6 +202,16 @@ class Charge(models.Model):
     )
     charged_at = models.DateTimeField(_("收费登记时间"))
     charged_on = models.DateField(_("收费登记日期"))
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("作废理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("收费记录")
@@ -217,6 +234,39 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fee_item} × {self.quantity}"
+
+
+class PaymentNotice(models.Model):
+    """
+    A numbered payment notice (缴费通知书) issued on a case before payment:
+    the charges due at issue (``lines``, a snapshot so a reprint of the
+    number shows what was notified), the amount due and how to pay.
+
+    中文：缴费通知书
+    """
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("通知书编号"), max_length=40, unique=True)
+    due_fen = models.PositiveBigIntegerField(_("应缴金额（分）"))
+    lines = models.JSONField(_("收费明细"), default=list)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开具人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("开具时间"))
+
+    class Meta:
+        verbose_name = _("缴费通知书")
+        verbose_name_plural = _("缴费通知书")
+        ordering = ["case", "-id"]
+        indexes = [models.Index(fields=["case"], name="fees_notice_case")]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Payment(models.Model):
