@@ -744,6 +744,7 @@ class Notification(models.Model):
 
 
 from .models_joint import (  # noqa: E402, F401  (one models module for Django)
+    BranchStep,
     BranchSupplementAsk,
     CaseBranch,
     CaseReferral,
@@ -751,4 +752,5 @@ from .models_joint import (  # noqa: E402, F401  (one models module for Django)
     JointBranchTemplate,
     JointCoordination,
     JointCoordinationRule,
+    JointStepTemplate,
 )

@@ -15,6 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.accounts.constants import Role
+
+from .constants import StepStatus
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -87,6 +91,48 @@ class JointBranchTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_version_id}/{self.department_id}"
+
+
+class JointStepTemplate(models.Model):
+    """
+    One ordered step of a branch definition (承办 → 审核 → 批准), with the
+    role that takes it and its own limit; the last step decides (the
+    branch's 同意/不同意). A branch definition without steps is one
+    decision, as before.
+
+    中文：联办分支办理环节
+    """
+
+    branch = models.ForeignKey(
+        JointBranchTemplate,
+        verbose_name=_("分支定义"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    name = models.CharField(_("环节名称"), max_length=60)
+    role = models.CharField(
+        _("办理角色"), max_length=20, choices=Role.choices, default=Role.REVIEWER
+    )
+    limit_days = models.PositiveIntegerField(
+        _("环节时限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("空：不另设环节时限，以分支办结日为准。"),
+    )
+
+    class Meta:
+        verbose_name = _("联办分支办理环节")
+        verbose_name_plural = _("联办分支办理环节")
+        ordering = ["branch", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "order"], name="joint_step_tpl_order_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}/{self.order} {self.name}"
 
 
 class JointCoordinationRule(models.Model):
@@ -188,6 +234,68 @@ class CaseBranch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.department_id}"
+
+
+class BranchStep(models.Model):
+    """
+    One step of a branch's own line (承办 → 审核 → 批准), copied from the
+    branch definition when the branch opens; the last one decides.
+
+    中文：联办分支环节
+    """
+
+    branch = models.ForeignKey(
+        CaseBranch,
+        verbose_name=_("分支"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    name = models.CharField(_("环节名称"), max_length=60)
+    role = models.CharField(_("办理角色"), max_length=20, choices=Role.choices)
+    limit_days = models.PositiveIntegerField(
+        _("环节时限（工作日）"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=StepStatus.choices,
+        default=StepStatus.PENDING,
+    )
+    assignee = models.ForeignKey(
+        USER,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    due_date = models.DateField(_("环节办结日"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opinion = models.TextField(_("环节意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("联办分支环节")
+        verbose_name_plural = _("联办分支环节")
+        ordering = ["branch", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "order"], name="branch_step_order_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}/{self.order} {self.name}"
 
 
 class BranchSupplementAsk(models.Model):
