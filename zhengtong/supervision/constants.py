@@ -18,6 +18,7 @@ class ClockKind(models.TextChoices):
     COMPLAINT_REPLY = "complaint_reply", _("投诉答复")
     FIRST_QUESTION = "fq_handover", _("首问转交确认")
     RECTIFICATION = "rectification", _("差评整改")
+    BRANCH = "branch", _("联办分支时限")
     # Later areas add theirs here.
 
 
