@@ -128,6 +128,7 @@ class DocumentKind(models.TextChoices):
     TOLERANCE_EXPIRED = "tolerance_expired", _("容缺材料逾期未补齐告知书")
     JOINT_NOTICE = "joint_notice", _("联办件通知书")
     JOINT_DECISION = "joint_decision", _("联办件办理结果通知书")
+    UPPER_DECISION = "upper_decision", _("上级机关决定书")
 
 
 class ToleranceStatus(models.TextChoices):

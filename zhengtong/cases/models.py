@@ -753,4 +753,5 @@ from .models_joint import (  # noqa: E402, F401  (one models module for Django)
     JointCoordination,
     JointCoordinationRule,
     JointStepTemplate,
+    PackageReceipt,
 )

@@ -491,3 +491,51 @@ class CaseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} 上报 {self.upper_authority}"
+
+
+class PackageKind(models.TextChoices):
+    REPORT = "report", _("上报件（下级报送）")
+    RETURN = "return", _("上级决定（反馈下级）")
+
+
+class PackageReceipt(models.Model):
+    """
+    A signed package taken in from another installation: a 上报件 imported as
+    a case here (``report``: the case created, linked to its origin), or the
+    upper organ's decision on a case reported from here (``return``). The
+    manifest hash is unique: one package is taken in once.
+
+    中文：案卷包收件
+    """
+
+    kind = models.CharField(_("类型"), max_length=10, choices=PackageKind.choices)
+    package_sha256 = models.CharField(_("案卷包摘要"), max_length=64, unique=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("办件"),
+        on_delete=models.CASCADE,
+        related_name="package_receipts",
+    )
+    origin_installation = models.CharField(_("来源系统"), max_length=200, blank=True)
+    origin_authority = models.CharField(_("来源机关"), max_length=200, blank=True)
+    origin_number = models.CharField(_("来源办件编号"), max_length=40, blank=True)
+    origin_opinion = models.TextField(
+        _("来源意见（下级审查意见／上级决定）"), blank=True
+    )
+    origin_region_code = models.CharField(_("来源区划代码"), max_length=12, blank=True)
+    received_at = models.DateTimeField(_("导入时间"))
+    received_by = models.ForeignKey(
+        USER,
+        verbose_name=_("导入人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("案卷包收件")
+        verbose_name_plural = _("案卷包收件")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.origin_number}"
