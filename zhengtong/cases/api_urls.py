@@ -107,4 +107,14 @@ urlpatterns = [
         apis_joint.PackageVerifyApi.as_view(),
         name="package-verify",
     ),
+    path(
+        "packages/import/",
+        apis_joint.PackageImportApi.as_view(),
+        name="package-import",
+    ),
+    path(
+        "<int:case_id>/return-package/",
+        apis_joint.CaseReturnPackageApi.as_view(),
+        name="case-return-package",
+    ),
 ]

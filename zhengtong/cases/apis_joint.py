@@ -12,6 +12,10 @@ API operations of 联办件, 转办 and 上报件, mounted with the other case a
   ``POST …/report-return/`` ``{"result"}``; ``GET …/report-package/``: the
   signed case package (ZIP); ``POST /api/v1/cases/packages/verify/``
   (multipart ``file``): verify one (400 ``package_tampered``);
+  ``POST /api/v1/cases/packages/import/`` (multipart ``file``): import one —
+  a 上报件 becomes a case here (201, again: 200 with the same id), a return
+  package records the upper decision on the lower case;
+  ``GET …/return-package/``: the upper decision as a signed package (ZIP);
 - ``POST …/branches/{branch_id}/decide|suspend|resume|extension-request|supplement/``;
   ``POST …/joint-supplement/`` (the lead window sends the combined 补正);
   ``POST …/joint-meeting/`` ``{"held_on", "minutes"}``.
@@ -259,7 +263,9 @@ class CaseReportPackageApi(APIView):
             )
         report = case.reports.order_by("-id").first()
         package, _digest = case_package_build(
-            case=case, opinion=report.opinion if report else ""
+            case=case,
+            opinion=report.opinion if report else "",
+            upper_authority=report.upper_authority if report else "",
         )
         response = HttpResponse(package, content_type="application/zip")
         response["Content-Disposition"] = (
@@ -306,6 +312,76 @@ class PackageVerifyApi(APIView):
                 "files": len(body.get("materials", [])) + len(body.get("notices", [])),
             }
         )
+
+
+class PackageImportApi(APIView):
+    """
+    Import a signed package (上报件收件 / 上级决定反馈): a case package becomes
+    a case of this installation (201; the same package again: 200 with the
+    same case); a return package records the upper decision on the lower
+    case (201).
+    """
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="导入案卷包（上报件收件或上级决定）",
+        request=inline_serializer(
+            "PackageImportUpload", {"file": serializers.FileField()}
+        ),
+        responses={
+            (code, "application/json"): inline_serializer(
+                f"PackageImported{code}",
+                {
+                    "kind": serializers.ChoiceField(choices=["report", "return"]),
+                    "created": serializers.BooleanField(),
+                    "id": serializers.IntegerField(help_text="本系统办件编号（id）"),
+                    "number": serializers.CharField(),
+                    "origin_number": serializers.CharField(),
+                    "origin_authority": serializers.CharField(),
+                    "package_sha256": serializers.CharField(),
+                },
+            )
+            for code in (200, 201)
+        },
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        receipt, created = services.package_import(
+            actor=request.user, data=upload.read() if upload is not None else b""
+        )
+        return Response(
+            {
+                "kind": receipt.kind,
+                "created": created,
+                "id": receipt.case_id,
+                "number": receipt.case.number,
+                "origin_number": receipt.origin_number,
+                "origin_authority": receipt.origin_authority,
+                "package_sha256": receipt.package_sha256,
+            },
+            status=201 if created else 200,
+        )
+
+
+class CaseReturnPackageApi(APIView):
+    """The signed return package of an imported 上报件, once decided (ZIP)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="下载上级决定反馈包",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, case_id: int) -> HttpResponse:
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        package, _digest = services.return_package_build(case=case, actor=request.user)
+        response = HttpResponse(package, content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{case.number}-return.zip"'
+        )
+        return response
 
 
 for _name, _cls in (

@@ -17,6 +17,11 @@ A package is a ZIP with:
 ``package_verify`` refuses (400 ``package_invalid`` / ``package_tampered``)
 anything that is not such a ZIP, a signature that does not match, a file
 whose hash does not match or a file missing from or added to the manifest.
+
+A **return package** (``"kind": "return"`` in ``case.json``) goes the other
+way once the upper organ has decided a case it imported
+(services/report_import.py): the decision and its notice PDFs, written and
+signed by the same ``package_write`` and read by the same ``package_read``.
 """
 
 import hashlib
@@ -24,7 +29,7 @@ import hmac
 import io
 import json
 import zipfile
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,6 +40,16 @@ from .models import Case
 
 FORMAT = 1
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+KIND_CASE = "case"  # a 上报件 going up
+KIND_RETURN = "return"  # the upper organ's decision coming back
+
+
+class Package(NamedTuple):
+    """A verified package: ``case.json``, the files by path, the manifest hash."""
+
+    body: dict[str, Any]
+    files: dict[str, bytes]
+    sha256: str
 
 
 def _key() -> bytes:
@@ -55,7 +70,48 @@ def _safe_name(name: str) -> str:
     return keep[:80] or "file"
 
 
-def case_package_build(*, case: Case, opinion: str = "") -> tuple[bytes, str]:
+def installation_name() -> str:
+    """Return the name this installation signs its packages with (``SITE_NAME``)."""
+    return str(getattr(settings, "SITE_NAME", "") or "")[:200]
+
+
+def package_write(body: dict[str, Any], files: dict[str, bytes]) -> tuple[bytes, str]:
+    """
+    Write ``body`` (as ``case.json``) and ``files`` into a signed ZIP; return
+    it and the SHA-256 of its manifest (the package's identity).
+
+    中文：打包并签名
+    """
+    files = {
+        **files,
+        "case.json": json.dumps(
+            {"format": FORMAT, **body},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=1,
+        ).encode(),
+    }
+    manifest = json.dumps(
+        {
+            "format": FORMAT,
+            "files": {
+                p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())
+            },
+        },
+        sort_keys=True,
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in sorted(files.items()):
+            archive.writestr(path, data)
+        archive.writestr("manifest.json", manifest)
+        archive.writestr("signature", _sign(manifest))
+    return buffer.getvalue(), hashlib.sha256(manifest).hexdigest()
+
+
+def case_package_build(
+    *, case: Case, opinion: str = "", upper_authority: str = ""
+) -> tuple[bytes, str]:
     """
     Return the signed package of ``case`` and the SHA-256 of its manifest.
 
@@ -82,7 +138,9 @@ def case_package_build(*, case: Case, opinion: str = "") -> tuple[bytes, str]:
             entry["file"] = path
         notices.append(entry)
     body = {
-        "format": FORMAT,
+        "kind": KIND_CASE,
+        "installation": installation_name(),
+        "upper_authority": upper_authority,
         "number": case.number,
         "item": {"code": case.item.item_code, "name": case.item_version.name},
         "department": case.department.name,
@@ -106,25 +164,7 @@ def case_package_build(*, case: Case, opinion: str = "") -> tuple[bytes, str]:
         "materials": materials,
         "notices": notices,
     }
-    files["case.json"] = json.dumps(
-        body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1
-    ).encode()
-    manifest = json.dumps(
-        {
-            "format": FORMAT,
-            "files": {
-                p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())
-            },
-        },
-        sort_keys=True,
-    ).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in sorted(files.items()):
-            archive.writestr(path, data)
-        archive.writestr("manifest.json", manifest)
-        archive.writestr("signature", _sign(manifest))
-    return buffer.getvalue(), hashlib.sha256(manifest).hexdigest()
+    return package_write(body, files)
 
 
 def _invalid(message: str) -> ApplicationError:
@@ -135,16 +175,19 @@ def _tampered(message: str) -> ApplicationError:
     return ApplicationError("package_tampered", message)
 
 
-def package_verify(data: bytes) -> dict[str, Any]:
+def package_read(data: bytes) -> Package:
     """
-    Verify a package and return its ``case.json``; refuse anything altered.
+    Verify a package and return its ``case.json``, its files and its manifest
+    hash; refuse anything altered (400 ``package_tampered``) or unreadable
+    (400 ``package_invalid``).
 
-    中文：导入案卷包（验签）
+    中文：读取并校验案卷包
     """
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise _invalid("请上传案卷包文件（ZIP）。")
     if len(data) > MAX_PACKAGE_BYTES:
         raise _invalid("案卷包过大。")
+    files: dict[str, bytes] = {}
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -159,13 +202,30 @@ def package_verify(data: bytes) -> dict[str, Any]:
         if set(listed) != names - {"manifest.json", "signature"}:
             raise _tampered("案卷包文件与清单不一致（有文件被增删），已拒绝导入。")
         for path, digest in listed.items():
-            if hashlib.sha256(archive.read(path)).hexdigest() != digest:
+            files[path] = archive.read(path)
+            if hashlib.sha256(files[path]).hexdigest() != digest:
                 raise _tampered(
                     f"案卷包文件“{path}”的摘要不符（内容被改动），已拒绝导入。"
                 )
-        body = json.loads(archive.read("case.json"))
-    except (zipfile.BadZipFile, ValueError, KeyError, UnicodeDecodeError) as exc:
+        body = json.loads(files.pop("case.json"))
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        KeyError,
+        UnicodeDecodeError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise _invalid("案卷包无法读取（不是有效的 ZIP 或 JSON）。") from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _invalid("案卷包格式版本不受支持。")
-    return body
+    return Package(body, files, hashlib.sha256(manifest_bytes).hexdigest())
+
+
+def package_verify(data: bytes) -> dict[str, Any]:
+    """
+    Verify a package and return its ``case.json``; refuse anything altered.
+
+    中文：导入案卷包（验签）
+    """
+    return package_read(data).body

@@ -15,7 +15,8 @@ from django.db.models import Exists, OuterRef
 
 from zhengtong.core.errors import NotFoundError
 
-from .models import Case, CaseSuspension
+from .constants import DocumentKind
+from .models import Case, CaseDocument, CaseSuspension
 from .models_joint import (
     BranchStatus,
     CaseBranch,
@@ -105,6 +106,22 @@ def case_report_current(*, case: Case) -> CaseReport | None:
     if not case.reported_up:
         return None
     return CaseReport.objects.filter(case_id=case.pk).order_by("-id").first()
+
+
+def case_upper_decisions(*, case: Case) -> list[CaseDocument]:
+    """
+    Return the upper organ's decision notices attached to a reported case
+    (imported with its return package), oldest first.
+
+    中文：上级机关决定书
+    """
+    if not case.reported_up:
+        return []
+    return list(
+        CaseDocument.objects.filter(
+            case_id=case.pk, kind=DocumentKind.UPPER_DECISION
+        ).order_by("id")
+    )
 
 
 def case_coordination_get(*, case: Case) -> JointCoordination | None:

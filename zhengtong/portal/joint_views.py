@@ -32,5 +32,6 @@ class CaseWhereView(LoginRequiredMixin, View):
                 ),
                 "referrals": selectors_joint.case_referrals_list(case=case),
                 "report": selectors_joint.case_report_current(case=case),
+                "upper_decisions": selectors_joint.case_upper_decisions(case=case),
             },
         )

@@ -89,6 +89,10 @@ from .referral import (  # noqa: F401
     referral_confirm,
     referral_request,
 )
+from .report_import import (  # noqa: F401
+    package_import,
+    return_package_build,
+)
 from .report_up import (  # noqa: F401
     case_report_return,
     case_report_up,

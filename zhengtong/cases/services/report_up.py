@@ -102,7 +102,9 @@ def case_report_up(
         if case.accepted_date
         else None
     )
-    package, digest = case_package_build(case=case, opinion=opinion)
+    package, digest = case_package_build(
+        case=case, opinion=opinion, upper_authority=upper_authority
+    )
     report = CaseReport.objects.create(
         case=case,
         upper_authority=upper_authority,
