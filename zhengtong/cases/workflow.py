@@ -39,6 +39,9 @@ Refusals (stable codes, see ``constants.ErrorCode``), checked in this order:
      it is not needed (409 ``delivery_missing``); ``delivery_open``: 送达 and
      登记无需送达 are recorded once, either of them (409
      ``delivery_recorded``);
+   - ``conclusion_checks``: the checks other apps register for 送达 and 办结
+     (``conclusion_check_register``; fees: 409 ``fees_outstanding`` while a
+     收费办结 item's case still owes);
    - ``counter_only_for_walk_in``: the counter hands in a 补正 for the
      applicant only on a case received at the counter (窗口代收补正材料);
      an online applicant answers themselves (403 ``not_permitted``).
@@ -47,6 +50,7 @@ Refusals (stable codes, see ``constants.ErrorCode``), checked in this order:
 service has checked and changed the case) re-checks status and actor only.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -149,14 +153,19 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DECIDED_APPROVED, A.ISSUE_CERTIFICATE): _t(S.DECIDED_APPROVED, STAFF_INTAKE),
     # 送达 / 登记无需送达: recorded once (the guard ``delivery_open``).
     **{
-        (s, a): _t(s, STAFF_INTAKE, "delivery_open")
+        (s, A.DELIVER): _t(s, STAFF_INTAKE, "delivery_open", "conclusion_checks")
         for s in (S.DECIDED_APPROVED, S.DECIDED_DENIED)
-        for a in (A.DELIVER, A.DELIVERY_NOT_NEEDED)
+    },
+    **{
+        (s, A.DELIVERY_NOT_NEEDED): _t(s, STAFF_INTAKE, "delivery_open")
+        for s in (S.DECIDED_APPROVED, S.DECIDED_DENIED)
     },
     (S.DECIDED_APPROVED, A.CONCLUDE): _t(
-        S.CONCLUDED, STAFF_INTAKE, "delivery_recorded"
+        S.CONCLUDED, STAFF_INTAKE, "delivery_recorded", "conclusion_checks"
     ),
-    (S.DECIDED_DENIED, A.CONCLUDE): _t(S.CONCLUDED, STAFF_INTAKE, "delivery_recorded"),
+    (S.DECIDED_DENIED, A.CONCLUDE): _t(
+        S.CONCLUDED, STAFF_INTAKE, "delivery_recorded", "conclusion_checks"
+    ),
     **{(s, A.WITHDRAW): _t(S.WITHDRAWN, APPLICANT) for s in _WITHDRAWABLE},
     # 容缺受理 not completed in time (services_tolerance): the system applies
     # the region's consequence, 视为撤回 or 终止办理.
@@ -353,6 +362,24 @@ def _delivery_open(case, user, kinds, today: date) -> None:
         )
 
 
+# Checks of other apps on 送达 and 办结 (e.g. fees' 收费办结: conclude only
+# when paid), each ``check(case)`` raising its own refusal. They register at
+# app ready (``conclusion_check_register``) because those apps import cases,
+# so cases imports none of them.
+CONCLUSION_CHECKS: list[Callable[[Any], None]] = []
+
+
+def conclusion_check_register(check: Callable[[Any], None]) -> None:
+    """Add a check run before every 送达 and 办结 (once). 中文：登记办结前检查"""
+    if check not in CONCLUSION_CHECKS:
+        CONCLUSION_CHECKS.append(check)
+
+
+def _conclusion_checks(case, user, kinds, today: date) -> None:
+    for check in CONCLUSION_CHECKS:
+        check(case)
+
+
 def _counter_only_for_walk_in(case, user, kinds, today: date) -> None:
     if K.APPLICANT in kinds or case.channel == Channel.COUNTER:
         return
@@ -375,6 +402,7 @@ GUARDS = {
     "delivery_recorded": _delivery_recorded,
     "delivery_open": _delivery_open,
     "counter_only_for_walk_in": _counter_only_for_walk_in,
+    "conclusion_checks": _conclusion_checks,
 }
 
 

@@ -9,6 +9,10 @@
 - ``POST {case_id}/payments/`` ``{"method", "amount_fen", "receipt_number",
   "counter"?}`` → 201
 - ``POST {case_id}/refunds/`` ``{"payment": ID, "amount_fen", "reason"}`` → 201
+- ``POST {case_id}/charges/{id}/void/`` ``{"reason"}`` → 200 (作废; after a
+  payment 409 ``charge_paid``)
+- ``POST {case_id}/payment-notices/`` → 201 ``{"id", "number", "due_fen",
+  "pdf"}`` (缴费通知书; nothing owed → 409 ``nothing_due``)
 - ``GET  refunds/?state=`` refunds the user approves;
   ``POST refunds/{id}/approve/`` ``{"note"?}``, ``…/reject/`` ``{"note"}``
 - ``GET  fees/totals/?date_from&date_to&group`` and
@@ -20,7 +24,7 @@ Amounts are integers of fen. Errors are ``{"code", "message"}``.
 from datetime import date
 from typing import Any
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -35,7 +39,7 @@ from zhengtong.cases.selectors import case_get_for_user
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.inputs import ID_MAX
 
-from . import permissions, selectors, services
+from . import corrections, notices, permissions, selectors, services
 from .constants import AMOUNT_MAX_FEN, QUANTITY_MAX, ErrorCode
 from .models import PaymentMethod, RefundState
 
@@ -113,6 +117,20 @@ class ChargeOutput(serializers.Serializer):
     due_fen = serializers.IntegerField()
     deferred = serializers.BooleanField()
     charged_at = serializers.DateTimeField()
+    voided_at = serializers.DateTimeField(allow_null=True)
+    void_reason = serializers.CharField()
+
+
+class VoidInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class NoticeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    due_fen = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    pdf = serializers.CharField()
 
 
 class PaymentOutput(serializers.Serializer):
@@ -263,6 +281,46 @@ class RefundCreateApi(APIView):
         return Response(rendered(RefundOutput, refund), status=201)
 
 
+class ChargeVoidApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="作废收费（登记错误，缴费前）",
+        request=VoidInput,
+        responses=ChargeOutput,
+        description="登记该笔收费的窗口人员或本部门负责人；已有缴费：409 `charge_paid`"
+        "（请申请退费）；已作废：409 `charge_voided`。",
+    )
+    def post(self, request: Request, case_id: int, charge_id: int) -> Response:
+        charge = selectors.charge_get_for_user(
+            user=request.user, case_id=case_id, charge_id=charge_id
+        )
+        permissions.check_void_charge(user=request.user, charge=charge)
+        v = validated(VoidInput, request.data)
+        charge = corrections.charge_void(
+            charge=charge, actor=request.user, reason=v["reason"]
+        )
+        return Response(rendered(ChargeOutput, charge))
+
+
+class PaymentNoticeCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="开具缴费通知书",
+        request=None,
+        responses={201: NoticeOutput},
+        description="本办件所属部门的窗口人员；没有未缴费用：409 `nothing_due`。",
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = case_get_for_user(user=request.user, case_id=case_id)
+        notice = notices.payment_notice_issue(case=case, actor=request.user)
+        notice.pdf = reverse(
+            "portal:fees-notice", kwargs={"case_id": case.pk, "notice_id": notice.pk}
+        )
+        return Response(rendered(NoticeOutput, notice), status=201)
+
+
 class RefundListApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -401,6 +459,16 @@ urlpatterns = [
     path("<int:case_id>/charges/", ChargeCreateApi.as_view(), name="case-charges"),
     path("<int:case_id>/payments/", PaymentCreateApi.as_view(), name="case-payments"),
     path("<int:case_id>/refunds/", RefundCreateApi.as_view(), name="case-refunds"),
+    path(
+        "<int:case_id>/charges/<int:charge_id>/void/",
+        ChargeVoidApi.as_view(),
+        name="case-charge-void",
+    ),
+    path(
+        "<int:case_id>/payment-notices/",
+        PaymentNoticeCreateApi.as_view(),
+        name="case-payment-notices",
+    ),
     path("refunds/", RefundListApi.as_view(), name="fee-refund-list"),
     path(
         "refunds/<int:refund_id>/approve/",

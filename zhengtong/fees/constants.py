@@ -22,3 +22,7 @@ class ErrorCode(models.TextChoices):
     RECEIPT_DUPLICATE = "receipt_duplicate", _("财政票据号重复")
     REFUND_ABOVE_PAID = "refund_above_paid", _("超过已缴金额")
     REFUND_SELF_APPROVAL = "refund_self_approval", _("不得审批本人申请的退费")
+    CHARGE_PAID = "charge_paid", _("收费已有缴费，不能作废")
+    CHARGE_VOIDED = "charge_voided", _("收费已作废")
+    NOTHING_DUE = "nothing_due", _("没有未缴费用")
+    FEES_OUTSTANDING = "fees_outstanding", _("尚有未缴费用")

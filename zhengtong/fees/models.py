@@ -147,6 +147,12 @@ class ReductionBasis(BaseModel):
         return self.name
 
 
+class ChargeQuerySet(models.QuerySet):
+    def in_force(self) -> "ChargeQuerySet":
+        """The charges not voided (作废): the only ones sums count."""
+        return self.filter(voided_at__isnull=True)
+
+
 class Charge(models.Model):
     """
     A fee charged on a case from a published fee item (应收).
@@ -213,6 +219,8 @@ class Charge(models.Model):
     )
     void_reason = models.CharField(_("作废理由"), max_length=500, blank=True)
 
+    objects = ChargeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("收费记录")
         verbose_name_plural = _("收费记录")
@@ -234,6 +242,11 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fee_item} × {self.quantity}"
+
+    @property
+    def in_force(self) -> bool:
+        """Not voided (the row-level twin of ``ChargeQuerySet.in_force``)."""
+        return self.voided_at is None
 
 
 class PaymentNotice(models.Model):

@@ -4,6 +4,10 @@ Who may do what with fees: every rule written once.
 - **Recording** a charge, a payment or a refund request (收费、收款、申请退费):
   an active member of staff with the 窗口人员 (counter staff) role in the
   case's department. Nobody else — not reviewers, not centre administrators.
+- **Voiding** a charge recorded in error (作废收费): the counter staff who
+  recorded it (still counter staff of the department), or the 部门负责人 of
+  the charge's department.
+- **Issuing** a 缴费通知书: as recording (counter staff of the department).
 - **Seeing** a case's fees: whoever may see the case
   (``cases.permissions.can_see_case``): the applicant and agent, the
   department's staff, centre-wide roles. Others get 404.
@@ -56,6 +60,30 @@ def check_record(*, user: Any, case: Any) -> None:
         raise ApplicationError(
             ErrorCode.NOT_PERMITTED,
             "只有本办件所属部门的窗口人员可以登记收费、收款和申请退费。",
+            status=403,
+        )
+
+
+def can_void_charge(*, user: Any, charge: Any) -> bool:
+    """
+    Return True when ``user`` may void ``charge``: who recorded it, or the
+    department head of its department.
+
+    中文：可否作废收费
+    """
+    if not _active(user) or user.department_id != charge.department_id:
+        return False
+    if user.has_role(Role.DEPARTMENT_HEAD):
+        return True
+    return charge.charged_by_id == user.pk and user.has_role(Role.COUNTER_STAFF)
+
+
+def check_void_charge(*, user: Any, charge: Any) -> None:
+    """Raise 403 unless ``can_void_charge``. 中文：检查作废收费权限"""
+    if not can_void_charge(user=user, charge=charge):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED,
+            "只有登记该笔收费的窗口人员或本部门负责人可以作废收费。",
             status=403,
         )
 

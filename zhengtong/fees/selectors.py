@@ -101,9 +101,10 @@ def case_fees(*, case: Case) -> CaseFees:
     payments = list(Payment.objects.filter(case_id=case.pk).order_by("id"))
     refunds = list(Refund.objects.filter(case_id=case.pk).order_by("id"))
     out = CaseFees(charges=charges, payments=payments, refunds=refunds)
-    out.standard = sum(c.standard_fen for c in charges)
-    out.reduced = sum(c.reduction_fen for c in charges)
-    out.due = sum(c.due_fen for c in charges)
+    in_force = [c for c in charges if c.in_force]  # voided charges are listed only
+    out.standard = sum(c.standard_fen for c in in_force)
+    out.reduced = sum(c.reduction_fen for c in in_force)
+    out.due = sum(c.due_fen for c in in_force)
     out.paid = sum(p.amount_fen for p in payments)
     out.refunded = sum(r.amount_fen for r in refunds if r.state == RefundState.APPROVED)
     out.pending_refund = sum(
@@ -121,6 +122,26 @@ def case_fees_for_user(*, user: Any, case_id: Any) -> tuple[Case, CaseFees]:
     """
     case = case_get_for_user(user=user, case_id=case_id)
     return case, case_fees(case=case)
+
+
+def charge_get_for_user(*, user: Any, case_id: Any, charge_id: Any) -> Charge:
+    """
+    Return a charge of a case ``user`` may see, else raise 404.
+
+    中文：获取收费记录（含权限）
+    """
+    case = case_get_for_user(user=user, case_id=case_id)
+    charge = (
+        Charge.objects.filter(pk=charge_id, case_id=case.pk)
+        .select_related("fee_item")
+        .first()
+        if isinstance(charge_id, int)
+        else None
+    )
+    if charge is None:
+        raise NotFoundError(NOT_VISIBLE)
+    charge.case = case
+    return charge
 
 
 def payment_get_for_user(*, user: Any, payment_id: Any) -> Payment:
@@ -221,7 +242,8 @@ def _totals(
     Return the sums per combination of ``dims`` (the one aggregation behind
     ``fee_totals`` and the reconciliation).
 
-    - charged: the charges' standard amounts, by the day they were recorded;
+    - charged: the standard amounts of the charges in force (voided ones
+      excluded), by the day they were recorded;
     - reduced: the reductions and exemptions on them;
     - paid (and paid_cash/card/transfer): payments by the day they were paid;
     - refunded: approved refunds by the day they were approved;
@@ -230,7 +252,7 @@ def _totals(
     where: dict[str, Any] = {}
     if department_id is not None:
         where["department_id"] = department_id
-    charges = Charge.objects.filter(
+    charges = Charge.objects.in_force().filter(
         charged_on__gte=date_from, charged_on__lte=date_to, **where
     )
     payments = Payment.objects.filter(

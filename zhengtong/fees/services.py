@@ -174,12 +174,17 @@ def charge_record(
 
 def case_outstanding_fen(*, case_id: int) -> int:
     """
-    Return what is still to pay on a case: charges due less payments, plus
-    approved refunds (one definition, used by the checks and the pages).
+    Return what is still to pay on a case: charges in force (not voided)
+    due less payments, plus approved refunds (one definition, used by the checks and the pages).
 
     中文：未缴金额
     """
-    due = Charge.objects.filter(case_id=case_id).aggregate(s=Sum("due_fen"))["s"] or 0
+    due = (
+        Charge.objects.filter(case_id=case_id)
+        .in_force()
+        .aggregate(s=Sum("due_fen"))["s"]
+        or 0
+    )
     paid = (
         Payment.objects.filter(case_id=case_id).aggregate(s=Sum("amount_fen"))["s"] or 0
     )

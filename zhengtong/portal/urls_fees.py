@@ -10,4 +10,9 @@ urlpatterns: list = [
         fees_views.FeeStatementView.as_view(),
         name="fees-statement",
     ),
+    path(
+        "fees/cases/<int:case_id>/notices/<int:notice_id>.pdf",
+        fees_views.PaymentNoticeView.as_view(),
+        name="fees-notice",
+    ),
 ]

@@ -61,5 +61,23 @@ class RefundForm(forms.Form):
         ]
 
 
+class VoidForm(forms.Form):
+    """作废收费: a charge in force and the reason."""
+
+    charge = forms.TypedChoiceField(label="作废的收费", coerce=int)
+    reason = forms.CharField(label="作废理由", max_length=500)
+
+    def __init__(self, *args, charges=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["charge"].choices = [
+            (
+                c.pk,
+                f"{c.fee_item.name} × {c.quantity} · 应缴 {fen_to_yuan(c.due_fen)} 元",
+            )
+            for c in charges
+            if c.in_force
+        ]
+
+
 class RefundDecisionForm(forms.Form):
     note = forms.CharField(label="审批意见", required=False, max_length=500)

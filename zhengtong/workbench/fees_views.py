@@ -21,11 +21,17 @@ from django.views import View
 
 from zhengtong.catalog.models import Department
 from zhengtong.core.errors import ApplicationError
-from zhengtong.fees import permissions, selectors, services
+from zhengtong.fees import corrections, notices, permissions, selectors, services
 from zhengtong.fees.formulas import fen_to_yuan, yuan_to_fen
 from zhengtong.fees.models import RefundState
 
-from .fees_forms import ChargeForm, PaymentForm, RefundDecisionForm, RefundForm
+from .fees_forms import (
+    ChargeForm,
+    PaymentForm,
+    RefundDecisionForm,
+    RefundForm,
+    VoidForm,
+)
 from .supervision_exports import Column, xlsx_response
 from .views import StaffRequiredMixin
 
@@ -54,6 +60,14 @@ def _case_context(request: HttpRequest, case_id: int, **forms: Any) -> dict[str,
             context["refund_form"] = forms.get("refund_form") or RefundForm(
                 payments=fees.payments
             )
+    voidable = [
+        c
+        for c in fees.charges
+        if c.in_force and permissions.can_void_charge(user=request.user, charge=c)
+    ]
+    if voidable:
+        context["void_form"] = forms.get("void_form") or VoidForm(charges=voidable)
+    context["notice"] = notices.payment_notice_latest(case=case)
     return context
 
 
@@ -77,6 +91,10 @@ class CaseFeeActionView(StaffRequiredMixin, View):
         except ApplicationError as exc:
             raise Http404(exc.message) from None
         case, fees = context["case"], context["fees"]
+        if action == "notice" and context["may_record"]:
+            return self._notice(request, context)
+        if action == "void" and "void_form" in context:
+            return self._void(request, context)
         if not context["may_record"]:
             context["page_error"] = (
                 "只有本办件所属部门的窗口人员可以登记收费、收款和申请退费。"
@@ -107,6 +125,37 @@ class CaseFeeActionView(StaffRequiredMixin, View):
             context[action + "_error"] = exc.message  # on that form only
             return render(request, TEMPLATES + "case.html", context, status=400)
         messages.success(request, done)
+        return redirect(reverse("workbench:fees-case", args=[case.pk]))
+
+    def _notice(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        case = context["case"]
+        try:
+            notice = notices.payment_notice_issue(case=case, actor=request.user)
+        except ApplicationError as exc:
+            context["page_error"] = exc.message
+            return render(request, TEMPLATES + "case.html", context, status=exc.status)
+        messages.success(request, f"已开具缴费通知书 {notice.number}。")
+        return redirect(reverse("workbench:fees-case", args=[case.pk]))
+
+    def _void(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        case, fees = context["case"], context["fees"]
+        voidable = [c for c in fees.charges if c.in_force]
+        form = VoidForm(request.POST, charges=voidable)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(
+                    "invalid_input", "请选择要作废的收费并填写理由。"
+                )
+            charge = next(c for c in voidable if c.pk == form.cleaned_data["charge"])
+            charge.case = case
+            corrections.charge_void(
+                charge=charge, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            context = _case_context(request, case.pk, void_form=form)
+            context["void_error"] = exc.message
+            return render(request, TEMPLATES + "case.html", context, status=exc.status)
+        messages.success(request, f"已作废收费：{charge.fee_item.name}。")
         return redirect(reverse("workbench:fees-case", args=[case.pk]))
 
     def _perform(self, request, case, data, action, fees) -> str:

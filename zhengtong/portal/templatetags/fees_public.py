@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from zhengtong.fees import permissions, selectors
+from zhengtong.fees import notices, permissions, selectors
 
 register = template.Library()
 
@@ -15,4 +15,6 @@ def case_fees_panel(context: Any, case: Any) -> dict[str, Any]:
     user = context["request"].user
     if not permissions.can_see_fees(user=user, case=case):
         return {"fees": None}
-    return {"case": case, "fees": selectors.case_fees(case=case)}
+    fees = selectors.case_fees(case=case)
+    notice = notices.payment_notice_latest(case=case) if fees.outstanding > 0 else None
+    return {"case": case, "fees": fees, "notice": notice}
