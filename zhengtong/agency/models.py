@@ -297,6 +297,12 @@ class PriorityMark(BaseModel):
         related_name="+",
     )
     revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
+    ticket_priority_before = models.CharField(
+        _("标记前的优先群体"),
+        max_length=20,
+        blank=True,
+        help_text=_("排队号标记前的优先群体，撤销时恢复。"),
+    )
 
     class Meta:
         verbose_name = _("绿色通道标记")

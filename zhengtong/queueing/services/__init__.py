@@ -43,7 +43,7 @@ from .handling import (
     ticket_start,
     ticket_transfer,
 )
-from .issue import ticket_issue, ticket_prioritise
+from .issue import ticket_issue, ticket_prioritise, ticket_priority_restore
 from .transition import ticket_transition, ticket_transition_check
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "ticket_link_case",
     "ticket_mark_no_show",
     "ticket_prioritise",
+    "ticket_priority_restore",
     "ticket_recall",
     "ticket_resume",
     "ticket_start",

@@ -68,6 +68,32 @@ def ticket_prioritise(
     return ticket
 
 
+@transaction.atomic
+def ticket_priority_restore(*, ticket: Ticket, actor: Any, priority: str) -> Ticket:
+    """
+    Take a waiting ticket out of the green channel (a revoked 特办 mark):
+    back to ``priority``, the group it had before, with the call class the
+    same rule gives at issue. A ticket no longer waiting is left as it is.
+
+    中文：撤销绿色通道优先
+    """
+    if priority not in Ticket.Priority.values:
+        raise ApplicationError("invalid_priority", "优先群体类型不正确。")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status not in (Ticket.Status.WAITING, Ticket.Status.HELD):
+        return ticket
+    ticket.priority = priority
+    ticket.priority_class = _priority_class(priority, ticket.appointment)
+    ticket.save(update_fields=["priority", "priority_class", "updated_at"])
+    audit_record(
+        action="ticket_priority_restore",
+        obj=ticket,
+        actor=actor,
+        details={"number": ticket.number, "priority": priority},
+    )
+    return ticket
+
+
 def _next_seq(*, category: Category, day: dt.date) -> int:
     """
     Increment and return the day's last number of ``category``.
