@@ -10,9 +10,10 @@ import hashlib
 import io
 import zipfile
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+
+import pytest
 
 from zhengtong.accounts.identity import IdType, id_number_check_char
 from zhengtong.cases import services
@@ -68,7 +69,7 @@ def test_import_creates_an_accepted_case_with_every_material_once(
     upper = Case.objects.get(pk=answer["id"])
     assert upper.pk != lower.pk and upper.item_id == lower.item_id
     # the upper organ's clock starts on its receipt, today
-    assert upper.status == Status.UNDER_REVIEW or upper.status == Status.ACCEPTED
+    assert upper.status in (Status.ACCEPTED, Status.UNDER_REVIEW)
     assert upper.accepted_date == at(2026, 3, 2).date()
     assert upper.applicant_id_number == ID_NUMBER
     assert sorted(m.sha256 for m in upper.materials.all()) == sorted(
@@ -99,7 +100,7 @@ def _rewrite(package: bytes, path: str, data: bytes) -> bytes:
 
 
 def test_refusals_change_nothing(world: World, reported):
-    lower, package = reported
+    _lower, package = reported
     cases, events = Case.objects.count(), AuditEvent.objects.count()
     names = zipfile.ZipFile(io.BytesIO(package)).namelist()
     material = next(n for n in names if n.startswith("files/m"))
@@ -169,3 +170,25 @@ def test_the_decision_returns_to_the_lower_case_once(world: World, reported):
         "package_already_imported",
     )
     assert CaseDocument.objects.filter(kind=DocumentKind.UPPER_DECISION).count() == 1
+
+
+def test_the_workbench_page_takes_a_package_in(world: World, reported):
+    _lower, package = reported
+    web = Client()
+    web.force_login(world.applicant)
+    assert web.get("/workbench/joint/packages/").status_code == 403
+    web.force_login(world.counter)
+    assert "导入案卷包" in web.get("/workbench/joint/packages/").content.decode()
+    bad = web.post(
+        "/workbench/joint/packages/",
+        {"file": SimpleUploadedFile("p.zip", b"not a zip", "application/zip")},
+    )
+    assert bad.status_code == 400 and "案卷包无法读取" in bad.content.decode()
+    done = web.post(
+        "/workbench/joint/packages/",
+        {"file": SimpleUploadedFile("p.zip", package, "application/zip")},
+        follow=True,
+    )
+    receipt = PackageReceipt.objects.get()
+    assert receipt.case.number in done.content.decode()
+    assert "已收件并受理" in done.content.decode()
