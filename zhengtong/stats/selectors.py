@@ -40,7 +40,8 @@ GROUPS = (
     "none",
 )
 TICKET_GROUPS = (*GROUPS, "hour")
-DAILY_GROUPS = ("day", "week")
+# the finest rollup grain a grouping needs (grain_filter); others read months
+GROUP_GRAINS = {"day": "d", "week": "w"}
 RATED_GROUPS = ("department", "item", "counter", "staff", "month")
 MAX_DAYS = 731
 OTHER_DEPARTMENT = "只能查看本部门的统计。"
@@ -75,29 +76,67 @@ def _month_end(d: date) -> date:
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def grain_filter(date_from: date, date_to: date, *, daily: bool = False) -> Q:
+def _weeks_and_days(a: date, b: date) -> list[Q]:
+    """Week rows ("w", keyed by Monday) for the whole weeks inside a … b, day rows for the rest."""
+    monday = a + timedelta(days=(7 - a.weekday()) % 7)
+    sunday = b - timedelta(days=(b.weekday() + 1) % 7)
+    if monday + timedelta(days=6) > sunday:
+        return [Q(grain="d", day__gte=a, day__lte=b)]
+    parts = [Q(grain="w", day__gte=monday, day__lte=sunday - timedelta(days=6))]
+    if a < monday:
+        parts.append(Q(grain="d", day__gte=a, day__lt=monday))
+    if sunday < b:
+        parts.append(Q(grain="d", day__gt=sunday, day__lte=b))
+    return parts
+
+
+def grain_filter(date_from: date, date_to: date, *, grain: str = "m") -> Q:
     """
-    The rollup rows that sum to the days ``date_from`` … ``date_to``: month
-    rows ("m") for the whole calendar months inside, day rows ("d") for the
-    days of the partial months at the ends (all day rows when ``daily``).
+    The rollup rows that sum to the days ``date_from`` … ``date_to``, as few
+    as the grouping allows (any range is at most 24 month rows, 8 week rows
+    and 24 day rows per key):
+
+    - ``grain="m"``: month rows ("m") for the whole calendar months inside;
+      in each partial month at the ends, week rows ("w", Monday) for the
+      whole weeks inside it and day rows ("d") for the rest (a week never
+      crosses a month there, so grouping by month stays exact);
+    - ``grain="w"`` (grouping by week): week rows for the whole weeks, day
+      rows for the partial weeks at the ends;
+    - ``grain="d"`` (grouping by day): day rows.
 
     中文：汇总粒度条件
     """
-    first = (
-        date_from if date_from.day == 1 else _month_end(date_from) + timedelta(days=1)
-    )
-    last = date_to.replace(day=1) if date_to == _month_end(date_to) else None
-    if last is None:
-        last = date_to.replace(day=1) - timedelta(days=1)
-        last = last.replace(day=1)
-    if daily or first > last:
+    if grain == "d":
         return Q(grain="d", day__gte=date_from, day__lte=date_to)
-    q = Q(grain="m", day__gte=first, day__lte=last)
-    if date_from < first:
-        q |= Q(grain="d", day__gte=date_from, day__lt=first)
-    tail = _month_end(last) + timedelta(days=1)
-    if tail <= date_to:
-        q |= Q(grain="d", day__gte=tail, day__lte=date_to)
+    if grain == "w":
+        parts = _weeks_and_days(date_from, date_to)
+    else:
+        parts = []
+        first = (
+            date_from
+            if date_from.day == 1
+            else _month_end(date_from) + timedelta(days=1)
+        )
+        last = date_to.replace(day=1) if date_to == _month_end(date_to) else None
+        if last is None:
+            last = (date_to.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if first <= last:
+            parts.append(Q(grain="m", day__gte=first, day__lte=last))
+            segments = [(date_from, first - timedelta(days=1))]
+            segments.append((_month_end(last) + timedelta(days=1), date_to))
+        else:  # no whole month: the range cut at the month boundaries
+            segments = []
+            a = date_from
+            while a <= date_to:
+                b = min(_month_end(a), date_to)
+                segments.append((a, b))
+                a = b + timedelta(days=1)
+        for a, b in segments:
+            if a <= b:
+                parts.extend(_weeks_and_days(a, b))
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
     return q
 
 
@@ -105,7 +144,7 @@ def rollup_filter(
     *,
     date_from: date,
     date_to: date,
-    daily: bool = False,
+    grain: str = "m",
     user: Any = None,
     department_id: int | None = None,
     counter_id: int | None = None,
@@ -116,8 +155,8 @@ def rollup_filter(
     """
     The rows of a rollup inside the period, the filters and ``user``'s scope.
 
-    ``daily``: read day rows only (grouping by day or week); otherwise
-    whole months are read from month rows.  ``user=None`` is an internal
+    ``grain``: the finest grain the grouping needs ("d" by day, "w" by
+    week, "m" otherwise; ``grain_filter``).  ``user=None`` is an internal
     caller (reports, disclosure): no scope.
     A department head asking for another department is refused (403).
 
@@ -127,7 +166,7 @@ def rollup_filter(
         raise ApplicationError("invalid_period", "开始日期不能晚于结束日期。")
     if (date_to - date_from).days >= MAX_DAYS:
         raise ApplicationError("period_too_long", f"统计区间不能超过 {MAX_DAYS} 天。")
-    q = grain_filter(date_from, date_to, daily=daily)
+    q = grain_filter(date_from, date_to, grain=grain)
     if user is not None:
         scope = stats_scope(user)
         if scope is not None:
@@ -254,7 +293,7 @@ def case_figures(
     q = rollup_filter(
         date_from=date_from,
         date_to=date_to,
-        daily=group in DAILY_GROUPS,
+        grain=GROUP_GRAINS.get(group, "m"),
         user=user,
         department_id=department_id,
         counter_id=counter_id,
@@ -345,7 +384,7 @@ def ticket_figures(
     q = rollup_filter(
         date_from=date_from,
         date_to=date_to,
-        daily=group in DAILY_GROUPS,
+        grain=GROUP_GRAINS.get(group, "m"),
         user=user,
         department_id=department_id,
         counter_id=counter_id,

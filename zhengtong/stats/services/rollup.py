@@ -19,9 +19,10 @@ one source never interleave (PostgreSQL; SQLite has one writer anyway).
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, models, transaction
+from django.db.models import Sum
 
 from zhengtong.core.db import rows_insert
 from zhengtong.core.models import AuditEvent
@@ -60,7 +61,8 @@ def _add(
 def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
     """
     Add ``deltas`` (day key → measure increments) to the source's rollup
-    rows, each at both grains: the day's row and its month's row.
+    rows, each at three grains: the day's row, its week's row (Monday) and
+    its month's row.
 
     中文：汇总增量写入
     """
@@ -69,7 +71,11 @@ def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
         if not any(measures.values()):
             continue
         day = key[0]
-        for gkey in (("d", *key), ("m", day.replace(day=1), *key[1:])):
+        for gkey in (
+            ("d", *key),
+            ("w", day - timedelta(days=day.weekday()), *key[1:]),  # Monday's week
+            ("m", day.replace(day=1), *key[1:]),
+        ):
             acc = grained.get(gkey)
             if acc is None:
                 acc = grained[gkey] = {}
@@ -225,6 +231,38 @@ def _truncate(model: type[models.Model]) -> None:
             cur.execute(f"DELETE FROM {table}")  # noqa: S608 (name from the model)
 
 
+def _week_restart(source: FactSource, from_day: date) -> None:
+    """
+    The week row of the week holding ``from_day`` starts before it (unless
+    a Monday) and held days after it: rewritten from the kept day rows
+    before ``from_day``, so the deltas and the new contributions land on
+    exactly what the days before hold (selectors.grain_filter reads it).
+    """
+    monday = from_day - timedelta(days=from_day.weekday())
+    if monday == from_day:
+        return
+    manager = source.rollup_model._default_manager
+    manager.filter(grain="w", day=monday).delete()
+    dims = [f for f in source.key_fields if f not in ("grain", "day")]
+    sums = {f"s_{m}": Sum(m) for m in source.measures}
+    rows = (
+        manager.filter(grain="d", day__gte=monday, day__lt=from_day)
+        .values(*dims)
+        .annotate(**sums)
+        .order_by()
+    )
+    manager.bulk_create(
+        source.rollup_model(
+            grain="w",
+            day=monday,
+            **{f: row[f] for f in dims},
+            **{m: row[f"s_{m}"] or 0 for m in source.measures},
+        )
+        for row in rows
+        if any(row[f"s_{m}"] for m in source.measures)
+    )
+
+
 def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
     """
     Recompute a source's facts and rollup from its objects.
@@ -250,6 +288,7 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
             _truncate(source.rollup_model)
         else:
             source.rollup_model._default_manager.filter(day__gte=from_day).delete()
+            _week_restart(source, from_day)
         deltas: Deltas = {}
         done = 0
         last = 0

@@ -38,14 +38,18 @@ def moment(y: int, m: int, d: int, hour: int = 10) -> datetime:
 def daily(
     *, day: date, dept, counter=None, staff=None, concluded=0, on_time=0, overdue=0
 ) -> None:
-    """Add to the rollup as the stats engine does: the day row and the month row."""
+    """Add to the rollup as the stats engine does: the day, week and month rows."""
     measures = {
         "accepted": concluded,
         "concluded": concluded,
         "on_time": on_time,
         "overdue": overdue,
     }
-    for grain, when in (("d", day), ("m", day.replace(day=1))):
+    for grain, when in (
+        ("d", day),
+        ("w", day - timedelta(days=day.weekday())),
+        ("m", day.replace(day=1)),
+    ):
         row, _ = CaseDaily.objects.get_or_create(
             grain=grain,
             day=when,

@@ -130,3 +130,45 @@ def test_month_rows_and_day_rows_sum_alike(nd):
         days = selectors.case_figures(date_from=start, date_to=end, group="day")
         for name in figures.CASE_COUNTS:
             assert total[name] == sum(d[name] for d in days), (start, end, name)
+
+
+def test_week_rows_months_and_days_read_alike(nd):
+    """Ranges cut into months + whole weeks + days, and week groupings, sum as the days."""
+    spans = [
+        (date(2025, 9, 2), date(2025, 10, 30)),  # partial months with whole weeks
+        (date(2025, 9, 22), date(2025, 10, 19)),  # no whole month, weeks across it
+        (date(2025, 9, 29), date(2025, 10, 5)),  # one week across two months
+        (date(2025, 10, 6), date(2025, 10, 12)),
+    ]
+    for start, end in spans:
+        days = selectors.case_figures(date_from=start, date_to=end, group="day")
+        (total,) = selectors.case_figures(date_from=start, date_to=end, group="none")
+        weeks = selectors.case_figures(date_from=start, date_to=end, group="week")
+        months = selectors.case_figures(date_from=start, date_to=end, group="month")
+        for name in figures.CASE_COUNTS:
+            whole = sum(d[name] for d in days)
+            assert total[name] == whole, (start, end, name)
+            for w in weeks:
+                monday = date.fromisoformat(w["key"])
+                assert monday.weekday() == 0
+                in_week = [
+                    d
+                    for d in days
+                    if 0 <= (date.fromisoformat(d["key"]) - monday).days < 7
+                ]
+                assert w[name] == sum(d[name] for d in in_week), (w["key"], name)
+            for m in months:
+                month = m["key"][:7]
+                in_month = [d for d in days if d["key"][:7] == month]
+                assert m[name] == sum(d[name] for d in in_month), (month, name)
+
+
+def test_grain_filter_reads_few_rows():
+    """A year with partial months and a quarter by week: bounded pieces."""
+    q = selectors.grain_filter(date(2025, 1, 15), date(2025, 12, 20))
+    grains = [c[1] for c in q.children if isinstance(c, tuple)]
+    text = str(q)
+    assert "'m'" in text and "'w'" in text and "'d'" in text
+    assert not grains  # an OR of ranges, no single-row terms
+    weekly = str(selectors.grain_filter(date(2025, 4, 1), date(2025, 6, 30), grain="w"))
+    assert "'w'" in weekly and "'m'" not in weekly

@@ -92,7 +92,7 @@ def test_bad_input_is_a_400_with_a_code(client, w, query, code):
     assert r.status_code == 400, r.content
     body = r.json()
     assert body["code"] == code and body["message"]
-    assert CaseDaily.objects.count() == 4  # day and month rows, unchanged
+    assert CaseDaily.objects.count() == 6  # day, week and month rows, unchanged
 
 
 def test_periods(client, w):

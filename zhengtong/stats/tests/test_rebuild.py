@@ -6,7 +6,7 @@ and after.
 """
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -104,9 +104,38 @@ def test_refresh_between_steps_moves_rows_by_exact_deltas(db):
         assert snapshot() == incremental
 
 
+def test_week_and_month_rows_are_the_sums_of_their_days(both):
+    """Every week row (Monday) and month row equals the sum of its day rows, exactly."""
+    stats_refresh()
+    for source in SOURCES:
+        rows = snapshot()[source.name]
+        k = len(source.key_fields)
+        expected: dict[tuple, list[int]] = {}
+        for row in rows:
+            if row[0] != "d":
+                continue
+            day = row[1]
+            for grain, first in (
+                ("w", day - timedelta(days=day.weekday())),
+                ("m", day.replace(day=1)),
+            ):
+                acc = expected.setdefault(
+                    (grain, first, *row[2:k]), [0] * (len(row) - k)
+                )
+                for i, value in enumerate(row[k:]):
+                    acc[i] += value
+        coarse = {r for r in rows if r[0] != "d"}
+        assert {r[0] for r in coarse} == {"w", "m"}
+        assert coarse == {(*key, *vals) for key, vals in expected.items() if any(vals)}
+
+
 def test_rebuild_from_a_day_keeps_the_numbers(both, client):
     w, _cases, _tickets = both
     stats_refresh()
+    rows = snapshot()
+    # 2025-10-01 is a Wednesday: the week row of 09-29 is cut and rewritten
+    stats_rebuild(from_day=date(2025, 10, 10))
+    assert snapshot() == rows
     client.force_login(w.supervisor)
     url = "/api/v1/stats/cases/?from=2025-09-01&to=2025-10-31&group=day"
     before = client.get(url).json()
