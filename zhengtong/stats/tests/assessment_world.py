@@ -6,7 +6,7 @@ the stats engine would have kept), so every score can be computed by hand
 (see test_assessment.py).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
