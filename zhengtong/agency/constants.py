@@ -91,6 +91,8 @@ class ErrorCode:
     AUTHORISATION_REQUIRED = "authorisation_required"
     ASSIGNMENT_EXISTS = "assignment_exists"
     MARK_EXISTS = "mark_exists"
+    MARK_REVOKED = "mark_revoked"
+    BUNDLE_PENDING = "bundle_pending"
     NOT_READY = "result_not_ready"
     NOT_AT_HALL = "not_at_this_hall"
     ID_MISMATCH = "id_mismatch"

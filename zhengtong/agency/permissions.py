@@ -13,6 +13,9 @@ Who may do what in agency: every rule written once.
   received there, of any department).
 - **The follow-up officer** of a major project records its stages; so do
   centre administrators.
+- **Hall guides** (导办员: holders of ``agency.record_guidance``) and centre
+  administrators record 导办; they, supervisors and administrators read the
+  导办 lists. A green-channel mark is revoked by who may give it.
 - Supervisors read everything (lists and counts), change nothing.
 """
 
@@ -221,3 +224,29 @@ def check_advance_project(*, user: Any, project: MajorProject) -> None:
 def can_see_projects(*, user: Any) -> bool:
     """中文：可查看四办项目"""
     return is_staff_member(user)
+
+
+RECORD_GUIDANCE = "agency.record_guidance"
+
+
+def can_record_guidance(*, user: Any) -> bool:
+    """
+    Return True for hall guides (导办员) and centre administrators.
+
+    中文：可登记导办
+    """
+    return _active(user) and (
+        is_centre_wide(user) or bool(user.has_perm(RECORD_GUIDANCE))
+    )
+
+
+def check_record_guidance(*, user: Any) -> None:
+    if not can_record_guidance(user=user):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED, "只有导办员可以登记导办记录。", status=403
+        )
+
+
+def can_see_guidance(*, user: Any) -> bool:
+    """中文：可查看导办记录"""
+    return can_record_guidance(user=user) or can_read_all(user=user)

@@ -8,23 +8,32 @@ ticket (applied online) goes back to the halls where its department has a
 counter.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from zhengtong.bundles.models import BundleApplication, BundleSubCase
 from zhengtong.cases.constants import FINAL_STATUSES, Status
 from zhengtong.cases.models import Case
 from zhengtong.catalog.models import Counter, Hall
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.inputs import int_id
+from zhengtong.core.masking import mask_name, mask_phone
 from zhengtong.queueing.models import Ticket
 from zhengtong.queueing.selectors import counter_list_for_staff
 
 from . import permissions
 from .constants import OPEN_ASSIGNMENT, ErrorCode, MarkKind
-from .models import AgencyAssignment, AgencyOfficer, MajorProject, PriorityMark
+from .models import (
+    AgencyAssignment,
+    AgencyOfficer,
+    GuidanceRecord,
+    MajorProject,
+    PriorityMark,
+)
 
 READY_STATUSES = (Status.DECIDED_APPROVED, Status.DECIDED_DENIED)
 MARK_GROUPS = ("kind", "target", "month", "department")
@@ -94,8 +103,70 @@ def handover_desk_list(*, user: Any, hall_id: Any = None) -> QuerySet[Case]:
             raise NotFoundError("大厅不存在或不是您所在的大厅。")
         halls = {wanted}
     return handover_ready_list(hall_ids=halls).select_related(
-        "item_version", "department", "handover"
+        "item_version", "department", "handover", "bundle_link__application"
     )
+
+
+@dataclass
+class BundleGroup:
+    """
+    The sub-cases of one 一件事 application at a 出件 desk: ``ready`` (on
+    the desk), ``pending`` (no result yet: they block 全部出件).
+
+    中文：一件事出件分组
+    """
+
+    application: BundleApplication
+    ready: list[Case] = field(default_factory=list)
+    pending: list[Case] = field(default_factory=list)
+
+
+def _undecided(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.exclude(status__in=(*READY_STATUSES, *FINAL_STATUSES))
+
+
+def bundle_pending_counts(*, application_ids: set[int]) -> dict[int, int]:
+    """
+    Return how many sub-cases of each application have no result yet.
+
+    中文：一件事未决子办件数
+    """
+    if not application_ids:
+        return {}
+    rows = (
+        _undecided(Case.objects.filter(bundle_link__application_id__in=application_ids))
+        .values("bundle_link__application_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["bundle_link__application_id"]: r["n"] for r in rows}
+
+
+def bundle_handover_group(*, user: Any, application: BundleApplication) -> BundleGroup:
+    """
+    Return the ready and pending sub-cases of ``application`` for ``user``'s
+    出件 desk.
+
+    中文：一件事出件分组
+    """
+    ids = BundleSubCase.objects.filter(application=application).values("case_id")
+    ready = list(handover_desk_list(user=user).filter(pk__in=ids))
+    pending = list(_undecided(Case.objects.filter(pk__in=ids)).order_by("id"))
+    return BundleGroup(application=application, ready=ready, pending=pending)
+
+
+def bundle_handover_get(*, user: Any, application_id: Any) -> BundleApplication:
+    """
+    Return a 一件事 application with a sub-case on ``user``'s 出件 desk,
+    else raise NotFoundError (404).
+
+    中文：获取待出件的一件事
+    """
+    pk = int_id(str(application_id))
+    ids = BundleSubCase.objects.filter(application_id=pk).values("case_id")
+    if pk is None or not handover_desk_list(user=user).filter(pk__in=ids).exists():
+        raise NotFoundError("一件事申请不存在或不在本大厅待出件。")
+    return BundleApplication.objects.select_related("bundle").get(pk=pk)
 
 
 def case_receiving_hall(*, case: Case) -> Hall | None:
@@ -147,7 +218,7 @@ def case_list_marked(*, qs: QuerySet[Case]) -> QuerySet[Case]:
     中文：绿色通道办件
     """
     ids = list(
-        PriorityMark.objects.filter(case__isnull=False)
+        PriorityMark.objects.filter(case__isnull=False, revoked_at__isnull=True)
         .exclude(case__status__in=FINAL_STATUSES)
         .order_by("-case_id")
         .values_list("case_id", flat=True)[:MARKED_OPEN_MAX]
@@ -156,8 +227,30 @@ def case_list_marked(*, qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_mark_get(*, case: Case) -> PriorityMark | None:
-    """中文：办件的绿色通道标记"""
-    return PriorityMark.objects.filter(case=case).first()
+    """The case's mark in force (not revoked). 中文：办件的绿色通道标记"""
+    return PriorityMark.objects.filter(case=case, revoked_at__isnull=True).first()
+
+
+def mark_list(*, open_only: bool = False) -> QuerySet[PriorityMark]:
+    """
+    Return the green channel marks, newest first, with their history
+    (who marked, who revoked, why); the caller checks who may read.
+
+    中文：绿色通道标记列表
+    """
+    qs = PriorityMark.objects.select_related(
+        "case", "ticket", "marked_by", "revoked_by"
+    ).order_by("-id")
+    return qs.filter(revoked_at__isnull=True) if open_only else qs
+
+
+def mark_get(*, mark_id: Any) -> PriorityMark:
+    """中文：获取绿色通道标记"""
+    pk = int_id(str(mark_id))
+    row = mark_list().filter(pk=pk).first() if pk else None
+    if row is None:
+        raise NotFoundError("绿色通道标记不存在。")
+    return row
 
 
 def mark_counts(
@@ -169,7 +262,10 @@ def mark_counts(
     残疾人, 军人), ``target`` (case or ticket), ``month`` or ``department``
     (the marked case's department; tickets have none).
 
-    Rows are ``{"key", "label", "count"}``, largest first (months in order).
+    Rows are ``{"key", "label", "count", "given", "revoked"}``, largest
+    first (months in order): ``given`` (= ``count``) the marks given in the
+    period, ``revoked`` how many of those were revoked since (撤销, counted
+    separately).
 
     中文：绿色通道统计
     """
@@ -180,37 +276,46 @@ def mark_counts(
     if date_to < date_from:
         raise ApplicationError(ErrorCode.INVALID_INPUT, "结束日期不能早于开始日期。")
     qs = PriorityMark.objects.filter(marked_on__gte=date_from, marked_on__lte=date_to)
+    sums = {"n": Count("id"), "r": Count("id", filter=Q(revoked_at__isnull=False))}
+
+    def row(key: Any, label: str, r: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "key": key,
+            "label": label,
+            "count": r["n"],
+            "given": r["n"],
+            "revoked": r["r"],
+        }
+
     rows: list[dict[str, Any]]
     if group == "kind":
         labels = dict(MarkKind.choices)
         rows = [
-            {"key": r["kind"], "label": str(labels[r["kind"]]), "count": r["n"]}
-            for r in qs.values("kind").annotate(n=Count("id")).order_by()
+            row(r["kind"], str(labels[r["kind"]]), r)
+            for r in qs.values("kind").annotate(**sums).order_by()
         ]
     elif group == "target":
-        cases = qs.filter(case__isnull=False).count()
-        tickets = qs.filter(ticket__isnull=False).count()
         rows = [
-            {"key": "case", "label": "办件", "count": cases},
-            {"key": "ticket", "label": "排队号", "count": tickets},
+            row(key, label, qs.filter(**{f"{key}__isnull": False}).aggregate(**sums))
+            for key, label in (("case", "办件"), ("ticket", "排队号"))
         ]
     elif group == "month":
         return [
-            {"key": f"{r['m']:%Y-%m}", "label": f"{r['m']:%Y年%-m月}", "count": r["n"]}
+            row(f"{r['m']:%Y-%m}", f"{r['m']:%Y年%-m月}", r)
             for r in qs.annotate(m=TruncMonth("marked_on"))
             .values("m")
-            .annotate(n=Count("id"))
+            .annotate(**sums)
             .order_by("m")
         ]
     else:
         rows = [
-            {
-                "key": r["case__department_id"],
-                "label": r["case__department__name"] or "排队号（无部门）",
-                "count": r["n"],
-            }
+            row(
+                r["case__department_id"],
+                r["case__department__name"] or "排队号（无部门）",
+                r,
+            )
             for r in qs.values("case__department_id", "case__department__name")
-            .annotate(n=Count("id"))
+            .annotate(**sums)
             .order_by()
         ]
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
@@ -314,3 +419,49 @@ def handover_case_get(*, user: Any, case_id: Any) -> Case:
     if case is None:
         raise NotFoundError("办件不存在或不在本大厅待出件。")
     return case
+
+
+# -- 导办 -------------------------------------------------------------------
+
+
+def guidance_list_for_user(
+    *, user: Any, day: date, hall_id: int | None = None
+) -> QuerySet[GuidanceRecord]:
+    """
+    Return the 导办 records of ``day`` (one hall when given), newest first;
+    403 for who may not read them.
+
+    中文：导办记录列表
+    """
+    if not permissions.can_see_guidance(user=user):
+        raise ApplicationError(
+            ErrorCode.NOT_PERMITTED,
+            "只有导办员、中心管理员和监察人员可以查看导办记录。",
+            status=403,
+        )
+    qs = GuidanceRecord.objects.filter(guided_on=day).select_related(
+        "hall", "guide", "counter", "item", "ticket"
+    )
+    if hall_id is not None:
+        qs = qs.filter(hall_id=hall_id)
+    return qs.order_by("-guided_at", "-id")
+
+
+def guidance_row(record: GuidanceRecord) -> dict[str, Any]:
+    """
+    Return one 导办 record as shown in lists, API and export (masked).
+
+    中文：导办记录（脱敏）
+    """
+    return {
+        "id": record.pk,
+        "hall": record.hall.name,
+        "guided_at": record.guided_at,
+        "guide": str(record.guide),
+        "visitor": mask_name(record.visitor_name),
+        "phone": mask_phone(record.visitor_phone),
+        "need": record.need,
+        "counter": str(record.counter) if record.counter else "",
+        "item": record.item.name if record.item else "",
+        "ticket": record.ticket.number if record.ticket else "",
+    }

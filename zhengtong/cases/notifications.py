@@ -83,6 +83,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "certificate_issued": ("证件已制发", "您的办件 {number} 证件已制发。"),
     "delivered": ("结果已送达", "您的办件 {number} 办理结果已送达。"),
+    # 统一出件 of a 一件事 application: one message for all its sub-cases
+    "bundle_delivered": (
+        "一件事结果已统一送达",
+        "您的一件事申请 {bundle_number} 的办理结果已统一送达，共{count}项：{numbers}。",
+    ),
     "result_ready": (
         "办理结果可以领取",
         "您的办件 {number}（{item}）办理结果已出，请携带身份证件到{place}统一出件窗口领取。",

@@ -12,8 +12,15 @@ from .assignments import (
     assignment_supplement_submit,
     officer_register,
 )
+from .guidance import guidance_record_create
 from .handover import handover_notify_ready, handover_preference_set, handover_record
-from .marks import TICKET_PRIORITY, priority_mark_case, priority_mark_ticket
+from .handover_bundle import handover_record_bundle
+from .marks import (
+    TICKET_PRIORITY,
+    priority_mark_case,
+    priority_mark_revoke,
+    priority_mark_ticket,
+)
 from .projects import (
     NOT_MAJOR,
     MajorVerdict,
@@ -32,14 +39,17 @@ __all__ = [
     "assignment_close",
     "assignment_request",
     "assignment_supplement_submit",
+    "guidance_record_create",
     "handover_notify_ready",
     "handover_preference_set",
     "handover_record",
+    "handover_record_bundle",
     "major_project_advance",
     "major_project_check",
     "major_project_register",
     "major_rule_get",
     "officer_register",
     "priority_mark_case",
+    "priority_mark_revoke",
     "priority_mark_ticket",
 ]

@@ -113,6 +113,7 @@ def handover_record(
     id_number: str = "",
     recipient: str = "",
     tracking: str = "",
+    notify: bool = True,
 ) -> Handover:
     """
     Hand the result over and record it (统一出件).
@@ -120,7 +121,8 @@ def handover_record(
     At the window: the collector signs (name) or shows the ID whose number
     must be the applicant's on record; by mail: the tracking number; by
     download: nothing more. The case's delivery is recorded by cases'
-    ``case_deliver`` (the applicant is notified there); this record keeps
+    ``case_deliver`` (the applicant is notified there, unless ``notify`` is
+    False: ``handover_record_bundle`` tells them once); this record keeps
     the counter, the check and who handed over.
 
     中文：统一出件
@@ -167,6 +169,7 @@ def handover_record(
             recipient=recipient,
             tracking=tracking if method == M.MAIL else "",
             now=now,
+            notify=notify,
         )
     handover, created = Handover.objects.select_for_update().get_or_create(case=case)
     handover.method = method

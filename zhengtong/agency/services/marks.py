@@ -4,6 +4,10 @@ Green channel (绿色通道 / 特办) marks on cases and tickets.
 A marked ticket is put in its priority group through queueing's own
 service (``ticket_prioritise``: the one call-class rule); a marked case
 comes first in the staff inbox (``selectors.case_list_marked``).
+
+A mark may be revoked (撤销) by who may give it, with a reason: the row
+stays (who, when, why), the case leaves the marked list and a waiting
+ticket goes back to the priority group it had before the mark.
 """
 
 from django.db import transaction
@@ -73,7 +77,7 @@ def priority_mark_case(
     """
     permissions.check_mark_priority(user=actor, case=case)
     basis = _checked(kind, basis)
-    if PriorityMark.objects.filter(case=case).exists():
+    if PriorityMark.objects.filter(case=case, revoked_at__isnull=True).exists():
         raise ApplicationError(
             ErrorCode.MARK_EXISTS, "该办件已标记绿色通道。", status=409
         )
@@ -100,14 +104,16 @@ def priority_mark_ticket(
     check_call_tickets(user=actor)
     permissions.check_mark_priority(user=actor)
     basis = _checked(kind, basis)
-    if PriorityMark.objects.filter(ticket=ticket).exists():
+    if PriorityMark.objects.filter(ticket=ticket, revoked_at__isnull=True).exists():
         raise ApplicationError(
             ErrorCode.MARK_EXISTS, "该排队号已标记绿色通道。", status=409
         )
+    before = Ticket.objects.filter(pk=ticket.pk).values_list("priority", flat=True)[0]
     queue_services.ticket_prioritise(
         ticket=ticket, actor=actor, priority=TICKET_PRIORITY[MarkKind(kind)]
     )
     mark = PriorityMark(
+        ticket_priority_before=before,
         ticket=ticket,
         kind=kind,
         basis=basis,
@@ -115,3 +121,48 @@ def priority_mark_ticket(
         marked_on=timezone.localdate(),
     )
     return _save(mark, actor)
+
+
+@transaction.atomic
+def priority_mark_revoke(
+    *, mark: PriorityMark, actor: User, reason: str
+) -> PriorityMark:
+    """
+    Revoke a green channel mark with ``reason`` (by who may give it): the
+    case or ticket loses its priority from now on; the mark is kept.
+
+    中文：撤销绿色通道标记
+    """
+    if mark.ticket_id is not None:
+        check_call_tickets(user=actor)
+    permissions.check_mark_priority(user=actor, case=mark.case)
+    reason = (reason or "").strip()
+    if not reason or "\x00" in reason:
+        raise ApplicationError(ErrorCode.INVALID_INPUT, "请填写撤销绿色通道的理由。")
+    locked = PriorityMark.objects.select_for_update().get(pk=mark.pk)
+    if locked.revoked_at is not None:
+        raise ApplicationError(
+            ErrorCode.MARK_REVOKED, "该绿色通道标记已撤销。", status=409
+        )
+    now = timezone.now()
+    locked.revoked_at = now
+    locked.revoked_on = timezone.localdate(now)
+    locked.revoked_by = actor
+    locked.revoke_reason = reason[:300]
+    locked.save(
+        update_fields=["revoked_at", "revoked_on", "revoked_by", "revoke_reason"]
+    )
+    if locked.ticket_id is not None:
+        queue_services.ticket_priority_restore(
+            ticket=locked.ticket,
+            actor=actor,
+            priority=locked.ticket_priority_before or Ticket.Priority.NONE,
+        )
+    audit_record(
+        action="priority_mark_revoke",
+        obj=locked,
+        actor=actor,
+        reason=locked.revoke_reason,
+        details={"case_id": locked.case_id, "ticket_id": locked.ticket_id},
+    )
+    return locked

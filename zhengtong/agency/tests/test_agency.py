@@ -166,7 +166,9 @@ def test_marked_cases_come_first_and_are_counted_separately(aworld):
     assert list(qs.values_list("pk", flat=True)) == [marked.pk]
     day = marked.received_date
     counts = selectors.mark_counts(date_from=day, date_to=day, group="kind")
-    assert counts == [{"key": "serviceman", "label": "军人", "count": 1}]
+    assert counts == [
+        {"key": "serviceman", "label": "军人", "count": 1, "given": 1, "revoked": 0}
+    ]
     by_target = selectors.mark_counts(date_from=day, date_to=day, group="target")
     assert {r["key"]: r["count"] for r in by_target} == {"case": 1, "ticket": 0}
     by_dept = selectors.mark_counts(date_from=day, date_to=day, group="department")

@@ -175,13 +175,16 @@ def case_deliver(
     delivered_on: date | None = None,
     tracking: str = "",
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Case:
     """
     Record delivery (送达) of the decision: method, date and recipient.
 
     Counter pickup, mail (with the tracking number) or download; the date
     defaults to today and lies between the decision and today; the
-    recipient (受送达人) defaults to the applicant's name.
+    recipient (受送达人) defaults to the applicant's name. ``notify=False``
+    when the caller tells the applicant once for several cases (统一出件 of
+    a 一件事 application).
 
     中文：送达
     """
@@ -230,7 +233,8 @@ def case_deliver(
             "delivery_not_needed_reason",
         ],
     )
-    _notify(case, "delivered")
+    if notify:
+        _notify(case, "delivered")
     return case
 
 
