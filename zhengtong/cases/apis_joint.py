@@ -16,7 +16,9 @@ API operations of 联办件, 转办 and 上报件, mounted with the other case a
   a 上报件 becomes a case here (201, again: 200 with the same id), a return
   package records the upper decision on the lower case;
   ``GET …/return-package/``: the upper decision as a signed package (ZIP);
-- ``POST …/branches/{branch_id}/decide|suspend|resume|extension-request|supplement/``;
+- ``POST …/branches/{branch_id}/decide|step-complete|suspend|resume|extension-request|supplement/``
+  (``step-complete`` ``{"step"?, "opinion"}``: the branch's next step; the last
+  step is ``decide``);
   ``POST …/joint-supplement/`` (the lead window sends the combined 补正);
   ``POST …/joint-meeting/`` ``{"held_on", "minutes"}``.
 """
@@ -159,6 +161,13 @@ class BranchExtendInput(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, allow_blank=True)
 
 
+class BranchStepCompleteInput(serializers.Serializer):
+    step = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="当前环节编号（可选）"
+    )
+    opinion = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
 class BranchSupplementInput(serializers.Serializer):
     items = serializers.ListField(child=serializers.JSONField(), max_length=50)
 
@@ -173,6 +182,16 @@ BRANCH_ACTIONS = {
             outcome=data["outcome"],
             opinion=data["opinion"],
             internal_note=data.get("internal_note", ""),
+        ),
+    ),
+    "step-complete": _action(
+        "联办分支环节办理完成",
+        BranchStepCompleteInput,
+        lambda *, case, user, data, branch_id, **kw: services.branch_step_complete(
+            branch=_branch(case, branch_id),
+            actor=user,
+            step=data["step"],
+            opinion=data["opinion"],
         ),
     ),
     "suspend": _action(

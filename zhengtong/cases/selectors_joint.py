@@ -15,10 +15,11 @@ from django.db.models import Exists, OuterRef
 
 from zhengtong.core.errors import NotFoundError
 
-from .constants import DocumentKind
+from .constants import DocumentKind, StepStatus
 from .models import Case, CaseDocument, CaseSuspension
 from .models_joint import (
     BranchStatus,
+    BranchStep,
     CaseBranch,
     CaseReferral,
     CaseReport,
@@ -62,12 +63,14 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
         branch_id=OuterRef("pk"), ended_on__isnull=True
     )
     rows = []
-    for row in (
+    branch_rows = list(
         CaseBranch.objects.filter(case_id=case.pk)
         .annotate(suspended=Exists(open_procedure))
         .order_by("order", "id")
         .values(*_BRANCH_COLUMNS, "suspended")
-    ):
+    )
+    steps = branch_steps_rows([row["id"] for row in branch_rows])
+    for row in branch_rows:
         own = can_see_branch_internal(
             user=user, branch=SimpleNamespace(department_id=row["department_id"])
         )
@@ -87,9 +90,72 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
                 "opinion": row["opinion"],
                 "internal_note": row["internal_note"] if own else None,
                 "decided_at": row["decided_at"],
+                "steps": [
+                    _step_shown(step, row["due_date"], own)
+                    for step in steps.get(row["id"], [])
+                ],
             }
         )
     return rows
+
+
+_STEP_COLUMNS = (
+    "id",
+    "branch_id",
+    "order",
+    "name",
+    "role",
+    "status",
+    "limit_days",
+    "due_date",
+    "started_on",
+    "completed_at",
+    "opinion",
+    "assignee__display_name",
+    "assignee__username",
+)
+
+
+def branch_steps_rows(branch_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """
+    Return the own steps of these branches (承办 → 审核 → 批准) as plain rows,
+    by branch id, in order (one statement; a branch without steps has none).
+
+    中文：联办分支环节
+    """
+    rows: dict[int, list[dict[str, Any]]] = {}
+    if not branch_ids:
+        return rows
+    for row in (
+        BranchStep.objects.filter(branch_id__in=branch_ids)
+        .order_by("branch_id", "order", "id")
+        .values(*_STEP_COLUMNS)
+    ):
+        rows.setdefault(row["branch_id"], []).append(row)
+    return rows
+
+
+def _step_shown(row: dict[str, Any], branch_due: date | None, own: bool) -> dict:
+    """
+    One step as shown: its own due date when it has a limit (as the single
+    line's steps), else the branch's while the step is still to be done.
+    Step opinions are internal to the branch's department (as its note).
+    """
+    still_open = row["status"] in (StepStatus.PENDING, StepStatus.ACTIVE)
+    return {
+        "id": row["id"],
+        "order": row["order"],
+        "name": row["name"],
+        "role": row["role"],
+        "status": row["status"],
+        "status_label": str(StepStatus(row["status"]).label),
+        "assignee": row["assignee__display_name"] or row["assignee__username"],
+        "own_limit": row["limit_days"] is not None,
+        "due_date": row["due_date"] or (branch_due if still_open else None),
+        "started_on": row["started_on"],
+        "completed_at": row["completed_at"],
+        "opinion": row["opinion"] if own else None,
+    }
 
 
 def case_joint_due_date(case: Case) -> date | None:

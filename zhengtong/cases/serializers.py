@@ -179,6 +179,27 @@ class DocumentOutput(serializers.Serializer):
         return f"/api/v1/cases/documents/{obj.pk}/download/"
 
 
+class BranchStepOutput(serializers.Serializer):
+    """One step of a branch's own line (承办 → 审核 → 批准); the last decides."""
+
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    assignee = serializers.CharField(allow_null=True)
+    own_limit = serializers.BooleanField(help_text="环节有自己的时限")
+    due_date = serializers.DateField(
+        allow_null=True, help_text="环节时限；无自己时限时为分支办结日"
+    )
+    started_on = serializers.DateField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    opinion = serializers.CharField(
+        allow_null=True, help_text="仅本部门、监察人员和中心管理员可见；其他人为 null"
+    )
+
+
 class BranchOutput(serializers.Serializer):
     """A branch of a 联办件 (并联审批): one department on its own clock."""
 
@@ -198,6 +219,7 @@ class BranchOutput(serializers.Serializer):
         allow_null=True, help_text="仅本部门、监察人员和中心管理员可见；其他人为 null"
     )
     decided_at = serializers.DateTimeField(allow_null=True)
+    steps = BranchStepOutput(many=True, default=list)
 
 
 class ReportOutput(serializers.Serializer):

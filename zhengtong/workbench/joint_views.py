@@ -3,10 +3,11 @@ Workbench pages of joint work (并联审批/联办件, 转办, 上报件).
 
 - ``joint/``: the department's 联办 inbox — open branches of its department
   and cases referred to it waiting to be confirmed;
-- ``joint/<case_id>/``: one case's joint panel — branches with their clocks
-  and decisions (internal notes only to their department), the coordination
+- ``joint/<case_id>/``: one case's joint panel — branches with their clocks,
+  their own steps (承办 → 审核 → 批准) and decisions (internal notes only to their department), the coordination
   record (联办件通知书 / 联办会议), referrals and reports up; the forms for
-  what the user may do (branch decide/suspend/resume/supplement, the lead
+  what the user may do (branch step, decide (at its last step),
+  suspend/resume/supplement, the lead
   window's combined 补正 and meeting minutes, 转办 and its confirmation,
   上报 and its return).
 
@@ -79,6 +80,11 @@ class JointCaseView(StaffRequiredMixin, View):
             for b in CaseBranch.objects.filter(case=case, status=BranchStatus.OPEN)
             if permissions.can_work_branch(user=user, branch=b)
         ]
+        steps = {row["id"]: row["steps"] for row in branches}
+        for b in mine:  # the branch's current step; its last step decides
+            line = steps.get(b.pk, [])
+            b.current_step = next((s for s in line if s["status"] == "active"), None)
+            b.deciding = not line or b.current_step is line[-1]
         referrals = selectors_joint.case_referrals_list(case=case)
         return render(
             request,
@@ -126,6 +132,14 @@ class JointCaseView(StaffRequiredMixin, View):
                     internal_note=data.get("internal_note", ""),
                 )
                 done = "本部门意见已登记。"
+            elif op == "step_complete":
+                services.branch_step_complete(
+                    branch=branch or 0,
+                    actor=user,
+                    step=_int(data.get("step")),
+                    opinion=data.get("opinion", ""),
+                )
+                done = "本环节已办结，转下一环节。"
             elif op == "suspend":
                 services.branch_suspend(
                     branch=branch or 0,

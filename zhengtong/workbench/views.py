@@ -21,6 +21,7 @@ from zhengtong.cases import (
     contacts,
     permissions,
     selectors,
+    selectors_joint,
     services,
     services_instant,
     services_tolerance,
@@ -258,6 +259,10 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
             ),
             "contacts": contact_rows(case, revealed),
             "supplement_answers": supplement_answers(detail),
+            # 联办件: each branch and its own steps ([] and no query otherwise)
+            "branches": selectors_joint.case_branches_rows(
+                case=case, user=request.user
+            ),
             "clock": detail.clock,
             "timeline": timeline_rows(detail),
             "open_supplement": next(

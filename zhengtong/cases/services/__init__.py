@@ -82,6 +82,9 @@ from .joint import (  # noqa: F401
     joint_meeting_record,
     joint_supplement_send,
 )
+from .joint_steps import (  # noqa: F401
+    branch_step_complete,
+)
 from .notifications import (  # noqa: F401
     notification_mark_read,
 )

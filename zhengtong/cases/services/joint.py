@@ -41,7 +41,6 @@ from ..constants import (
     ExtensionStatus,
     Lamp,
     Outcome,
-    Status,
     SuspensionKind,
 )
 from ..documents_joint import branch_rows
@@ -64,11 +63,12 @@ from ..workflow import TRANSITIONS, case_transition, pending_extension
 from ._base import _issue, _lock, _notify, _now, _require
 from .clocks import CLOCK_FIELDS, _clock_apply
 from .extensions import days_checked
+from .joint_base import _branch_not_suspended, _branch_open, _lock_branch, _record
+from .joint_steps import branch_steps_close, branch_steps_open, branch_steps_to_decide
 from .steps import _pick_assignee
 
 DEFAULT_MEETING_FROM = 3
 DEFAULT_CONVENER = "中心分管负责人"
-RUNNING = (Status.ACCEPTED, Status.UNDER_REVIEW)
 # The case fields ``joint_prepare`` sets (saved with the acceptance).
 JOINT_FIELDS = [
     "is_joint",
@@ -108,40 +108,6 @@ def joint_prepare(case: Case) -> bool:
     return True
 
 
-def _lock_branch(branch: CaseBranch | int) -> tuple[Case, CaseBranch]:
-    branch_id = branch.pk if isinstance(branch, CaseBranch) else int(branch)
-    found = CaseBranch.objects.filter(pk=branch_id).values_list("case_id", flat=True)
-    if not found:
-        raise ApplicationError("not_found", "联办分支不存在。", status=404)
-    case = _lock(Case(pk=found[0]))
-    locked = CaseBranch.objects.select_related("department").get(pk=branch_id)
-    return case, locked
-
-
-def _branch_open(case: Case, branch: CaseBranch) -> None:
-    if case.status not in RUNNING:
-        raise ApplicationError(
-            ErrorCode.INVALID_TRANSITION,
-            f"办件当前状态为“{Status(case.status).label}”，联办分支不能办理。",
-            status=409,
-        )
-    if branch.status != BranchStatus.OPEN:
-        raise ApplicationError(
-            "branch_closed",
-            f"{branch.department.name}的分支已{branch.get_status_display()}，不能再办理。",
-            status=409,
-        )
-
-
-def _record(branch: CaseBranch, action: str, actor: Any, **details: Any) -> None:
-    audit_record(
-        action=action,
-        obj=branch,
-        actor=actor if actor is not None else "系统",
-        details={"case": branch.case_id, **details},
-    )
-
-
 def joint_open(case: Case, actor: User | None, today: date) -> list[CaseBranch]:
     """
     Open every branch of an accepted 联办件 at once, each on its own clock,
@@ -162,6 +128,7 @@ def joint_open(case: Case, actor: User | None, today: date) -> list[CaseBranch]:
             limit_days=tpl.limit_days or clock.JOINT_DECISION_DAYS,
             assignee=assignee,
         )
+        branch_steps_open(branch, tpl.pk, today)
         branches.append(branch)
     _clock_apply(case, clock.calendar(), today)  # branch due dates
     branches = list(CaseBranch.objects.filter(case=case).select_related("department"))
@@ -523,15 +490,11 @@ def branch_decide(
         raise ApplicationError(
             ErrorCode.INVALID_OUTCOME, "决定结果须为 approve（同意）或 deny（不同意）。"
         )
-    if CaseSuspension.objects.filter(branch=branch, ended_on__isnull=True).exists():
-        raise ApplicationError(
-            "branch_suspended",
-            "该分支在特别程序中，请先恢复计时再作出决定。",
-            status=409,
-        )
+    _branch_not_suspended(branch, "作出决定")
     opinion = (opinion or "").strip()[:2000]
     if outcome == Outcome.DENY:
         opinion = _require(opinion, "不同意的理由")
+    branch_steps_to_decide(branch, actor, opinion or "同意。", now)
     branch.status = (
         BranchStatus.APPROVED if outcome == Outcome.APPROVE else BranchStatus.DENIED
     )
@@ -555,6 +518,7 @@ def branch_decide(
         CaseSuspension.objects.filter(
             case=case, branch__isnull=False, ended_on__isnull=True
         ).update(ended_on=today)
+        branch_steps_close(case)
     if not CaseBranch.objects.filter(case=case, status=BranchStatus.OPEN).exists():
         _joint_decide(case, actor, today, now)
     return branch
