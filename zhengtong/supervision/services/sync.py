@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from zhengtong.cases.clock import add_days, calendar, warning_days
 from zhengtong.cases.constants import Status, StepStatus
-from zhengtong.cases.models import Case, CaseStep, SupplementRequest
+from zhengtong.cases.models import Case, CaseBranch, CaseStep, SupplementRequest
 from zhengtong.core.models import AuditEvent
 from zhengtong.queueing.models import Ticket
 from zhengtong.workdays.calc import CalendarYearMissing, WorkCalendar
@@ -36,6 +36,7 @@ from zhengtong.workdays.calc import CalendarYearMissing, WorkCalendar
 from ..constants import ClockKind, ClockState, Lamp, OrderState
 from ..models import Clock, SupervisionOrder, SupervisionPolicy, SweepCursor
 from ..selectors import REGISTRY
+from .branch_clocks import BRANCH_TYPE, branch_clock_rows
 
 CURSOR = "clocks"
 # Events are read again from this many ids before the cursor: a transaction
@@ -191,6 +192,7 @@ CASE_FIELDS = (
     "decided_at",
     "concluded_at",
     "updated_at",
+    "is_joint",
 )
 
 
@@ -355,6 +357,7 @@ def _cases_rows(out: ClockRows, case_ids: list[int]) -> None:
         "id", "case_id", "requested_at", "answered_at", "requested_by_id"
     ):
         _supplement_rows(out, request, cases[request["case_id"]])
+    branch_clock_rows(out, cases)  # 联办件: each branch's own clock
 
 
 OPEN_ORDER = (OrderState.OPEN, OrderState.RETURNED)
@@ -546,6 +549,17 @@ def _cases_source_rows(out: "ClockRows", ids: list[int]) -> None:
 
 clock_source_register(ClockSource(CASE_TYPE, _cases_source_rows, _open_case_ids))
 clock_source_register(ClockSource(ORDER_TYPE, _orders_rows, _open_order_ids))
+
+
+def _branches_source_rows(out: "ClockRows", ids: list[int]) -> None:
+    """A branch event (suspension, decision, stop): its case's clocks again."""
+    cases = CaseBranch.objects.filter(pk__in=ids).values_list("case_id", flat=True)
+    _cases_rows(out, sorted(set(cases)))
+
+
+# Open branches are found through their cases (the full resync walks every
+# open case and every case with an open registry clock).
+clock_source_register(ClockSource(BRANCH_TYPE, _branches_source_rows, lambda: iter(())))
 
 
 def clocks_resync_all() -> int:
