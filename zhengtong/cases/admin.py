@@ -5,6 +5,11 @@ from django.contrib import admin
 from zhengtong.core.masking import mask_id_number
 
 from .models import Case, CaseDocument, CaseStep, Notification, StepTemplate
+from .models_joint import (
+    JointBranchTemplate,
+    JointCoordinationRule,
+    JointStepTemplate,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -71,3 +76,32 @@ class StepTemplateAdmin(admin.ModelAdmin):
         "decides",
     )
     raw_id_fields = ("item", "item_version", "department")
+
+
+class JointStepTemplateInline(admin.TabularInline):
+    """The branch's own line of steps; the last one decides (同意/不同意)."""
+
+    model = JointStepTemplate
+    extra = 0
+    fields = ("order", "name", "role", "limit_days")
+
+
+@admin.register(JointBranchTemplate)
+class JointBranchTemplateAdmin(admin.ModelAdmin):
+    """并联审批分支定义: a department of a joint item version, its steps."""
+
+    list_display = (
+        "item_version",
+        "department",
+        "order",
+        "is_lead",
+        "limit_days",
+        "denial_stops_others",
+    )
+    raw_id_fields = ("item_version", "department")
+    inlines = [JointStepTemplateInline]
+
+
+@admin.register(JointCoordinationRule)
+class JointCoordinationRuleAdmin(admin.ModelAdmin):
+    list_display = ("region_code", "meeting_from", "convener_title")

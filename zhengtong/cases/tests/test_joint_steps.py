@@ -187,3 +187,12 @@ def test_a_denial_that_stops_the_others_closes_their_steps(db):
     lead = jw.branch_of(case, jw.dept)
     assert lead.status == BranchStatus.STOPPED
     assert {s.status for s in steps(lead)} == {StepStatus.CLOSED}
+
+
+def test_admin_edits_a_branch_definition_with_its_steps(jw, client):
+    root = type(jw.head).objects.create_superuser("root", password="pw-123456")
+    client.force_login(root)
+    tpl = JointBranchTemplate.objects.get(item_version=jw.version, department=jw.dept)
+    page = client.get(f"/admin/cases/jointbranchtemplate/{tpl.pk}/change/")
+    assert page.status_code == 200
+    assert "承办" in page.content.decode()
