@@ -100,6 +100,33 @@ def desk_rows(cases: list) -> list[dict[str, Any]]:
     return rows
 
 
+def desk_groups(rows: list[dict[str, Any]], cases: list) -> list[dict[str, Any]]:
+    """
+    Return the desk rows with the sub-cases of one 一件事 application folded
+    into one row (``bundle``: number, its rows, how many still pending).
+    """
+    out: list[dict[str, Any]] = []
+    groups: dict[int, dict[str, Any]] = {}
+    for row, case in zip(rows, cases, strict=True):
+        link = getattr(case, "bundle_link", None)
+        if link is None:
+            out.append(row)
+            continue
+        group = groups.get(link.application_id)
+        if group is None:
+            group = groups[link.application_id] = {
+                "bundle": link.application,
+                "rows": [],
+                "pending": 0,
+            }
+            out.append(group)
+        group["rows"].append(row)
+    pending = selectors.bundle_pending_counts(application_ids=set(groups))
+    for app_id, group in groups.items():
+        group["pending"] = pending.get(app_id, 0)
+    return out
+
+
 class HandoverDeskView(StaffRequiredMixin, View):
     """统一出件台：本大厅待出件的办件（各部门）。"""
 
@@ -122,7 +149,7 @@ class HandoverDeskView(StaffRequiredMixin, View):
             request,
             TEMPLATES + "handover_desk.html",
             {
-                "rows": desk_rows(cases),
+                "rows": desk_groups(desk_rows(cases), cases),
                 "halls": halls,
                 "all_halls": permissions.can_read_all(user=user),
                 "may_hand_over": permissions.can_hand_over(user=user),
@@ -209,3 +236,74 @@ class HandoverCaseView(StaffRequiredMixin, View):
         context["form"] = form
         context["may_hand_over"] = True
         return render(request, TEMPLATES + "handover_case.html", context, status=400)
+
+
+class HandoverBundleView(StaffRequiredMixin, View):
+    """一件事全部出件：一次核验，登记全部已出结果的子办件。"""
+
+    def _context(self, request: HttpRequest, application_id: int) -> dict[str, Any]:
+        application = selectors.bundle_handover_get(
+            user=request.user, application_id=application_id
+        )
+        group = selectors.bundle_handover_group(
+            user=request.user, application=application
+        )
+        return {
+            "section": "handover",
+            "application": application,
+            "rows": desk_rows(group.ready),
+            "pending": group.pending,
+            "place": selectors.case_pickup_place(case=group.ready[0])
+            if group.ready
+            else "",
+            "may_hand_over": permissions.can_hand_over(user=request.user),
+        }
+
+    def get(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        if not permissions.can_use_handover_desk(user=request.user):
+            return _forbidden(request)
+        try:
+            context = self._context(request, application_id)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("workbench:agency-handover-desk")
+        context["form"] = HandoverForm(
+            counters=counter_list_for_staff(user=request.user)
+        )
+        return render(request, TEMPLATES + "handover_bundle.html", context)
+
+    def post(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        user = request.user
+        if not permissions.can_hand_over(user=user):
+            return _forbidden(request)
+        try:
+            context = self._context(request, application_id)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("workbench:agency-handover-desk")
+        counters = counter_list_for_staff(user=user)
+        form = HandoverForm(request.POST, counters=counters)
+        if form.is_valid():
+            v = form.cleaned_data
+            try:
+                done = services.handover_record_bundle(
+                    application=context["application"],
+                    actor=user,
+                    method=v["method"],
+                    counter=next((c for c in counters if c.pk == v["counter"]), None),
+                    identity_check=v["identity_check"],
+                    id_number=v["id_number"],
+                    recipient=v["recipient"],
+                    tracking=v["tracking"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"一件事 {context['application'].number} 的 {len(done)} "
+                    "项结果已全部出件，已通知申请人。",
+                )
+                return redirect("workbench:agency-handover-desk")
+        context["form"] = form
+        return render(request, TEMPLATES + "handover_bundle.html", context, status=400)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import agency_handover_views as handover
+from . import agency_more_views as more
 from . import agency_views as views
 
 urlpatterns = [
@@ -28,4 +29,11 @@ urlpatterns = [
         handover.HandoverCaseView.as_view(),
         name="agency-handover-case",
     ),
+    path(
+        "agency/handover/bundles/<int:application_id>/",
+        handover.HandoverBundleView.as_view(),
+        name="agency-handover-bundle",
+    ),
+    path("agency/guidance/", more.GuidanceView.as_view(), name="agency-guidance"),
+    path("agency/marks/", more.MarkListView.as_view(), name="agency-marks"),
 ]

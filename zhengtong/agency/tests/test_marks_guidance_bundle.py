@@ -1,7 +1,8 @@
 """Revoking a green-channel mark, 导办 records, 统一出件 of a 一件事."""
 
-import pytest
 from django.contrib.auth.models import Permission
+
+import pytest
 from rest_framework.test import APIClient
 
 from zhengtong.agency import selectors, services
@@ -47,16 +48,24 @@ def test_revoking_a_case_mark_drops_its_priority_and_keeps_the_history(aworld):
     assert (mark.revoked_by, mark.revoke_reason) == (w.counter, "年龄未满60周岁")
     assert not selectors.case_list_marked(qs=Case.objects.all()).exists()
     assert selectors.case_mark_get(case=case) is None
-    again = api(w.counter).post(f"/api/v1/agency/marks/{mark.pk}/revoke/", {"reason": "x"})
+    again = api(w.counter).post(
+        f"/api/v1/agency/marks/{mark.pk}/revoke/", {"reason": "x"}
+    )
     assert again.status_code == 409 and again.json()["code"] == "mark_revoked"
     assert AuditEvent.objects.filter(action="priority_mark_revoke").count() == 1
     day = case.received_date
     counts = selectors.mark_counts(date_from=day, date_to=day, group="kind")
     assert counts[0] | {} == {
-        "key": "elderly", "label": "老年人", "count": 1, "given": 1, "revoked": 1
+        "key": "elderly",
+        "label": "老年人",
+        "count": 1,
+        "given": 1,
+        "revoked": 1,
     }
     # marked again after the revocation: a new mark, the old one kept
-    services.priority_mark_case(case=case, actor=w.counter, kind="elderly", basis="补证")
+    services.priority_mark_case(
+        case=case, actor=w.counter, kind="elderly", basis="补证"
+    )
     assert PriorityMark.objects.filter(case=case).count() == 2
 
 
@@ -82,7 +91,9 @@ def test_revoking_a_ticket_mark_puts_it_back_in_its_old_group(aworld):
 def guide(aworld):
     user = aworld.officer_user
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="agency", codename="record_guidance")
+        Permission.objects.get(
+            content_type__app_label="agency", codename="record_guidance"
+        )
     )
     return user
 
@@ -109,7 +120,10 @@ def test_a_guide_records_and_lists_guidance_masked(aworld, guide):
     listed = api(w.supervisor).get(f"/api/v1/agency/guidance/?hall={w.hall_a.hall.pk}")
     assert listed.status_code == 200 and len(listed.json()["results"]) == 1
     assert api(w.counter).get("/api/v1/agency/guidance/").status_code == 403
-    assert api(w.counter).post("/api/v1/agency/guidance/", body, format="json").status_code == 403
+    assert (
+        api(w.counter).post("/api/v1/agency/guidance/", body, format="json").status_code
+        == 403
+    )
     assert api(guide).get("/api/v1/agency/guidance/?day=2026-13-01").status_code == 400
 
 
@@ -219,11 +233,44 @@ def test_a_sub_case_not_decided_blocks_all_at_once(aworld):
 
 def test_a_wrong_id_hands_over_nothing_and_strangers_are_refused(aworld):
     w = aworld
-    application, cases = _bundle(w)
+    application, _cases = _bundle(w)
     url = f"/api/v1/agency/handover/bundles/{application.pk}/"
-    bad = api(w.counter).post(url, {**PICKUP, "id_number": "110101199003070000"}, format="json")
+    bad = api(w.counter).post(
+        url, {**PICKUP, "id_number": "110101199003070000"}, format="json"
+    )
     assert bad.status_code == 400 and bad.json()["code"] == "id_mismatch"
     assert not Case.objects.filter(delivered_at__isnull=False).exists()
     assert not Handover.objects.filter(handed_at__isnull=False).exists()
     assert api(w.desk_b).post(url, PICKUP, format="json").status_code == 404
     assert api(w.applicant).post(url, PICKUP, format="json").status_code == 403
+
+
+def test_the_desk_folds_a_bundle_into_one_row_and_hands_it_over(aworld, client):
+    w = aworld
+    application, cases = _bundle(w)
+    client.force_login(w.counter)
+    html = client.get("/workbench/agency/handover/").content.decode()
+    assert application.number in html and "全部出件" in html
+    url = f"/workbench/agency/handover/bundles/{application.pk}/"
+    assert cases[0].number in client.get(url).content.decode()
+    bad = client.post(url, {**PICKUP, "id_number": "110101199003070000"})
+    assert bad.status_code == 400 and "不一致" in bad.content.decode()
+    ok = client.post(url, PICKUP)
+    assert ok.status_code == 302
+    assert Case.objects.filter(delivered_at__isnull=False).count() == 2
+
+
+def test_the_marks_page_revokes_with_a_reason(aworld, client):
+    w = aworld
+    case = complete_case(w, None)
+    mark = services.priority_mark_case(
+        case=case, actor=w.counter, kind="key_project", basis="市重点项目"
+    )
+    client.force_login(w.counter)
+    assert "市重点项目" in client.get("/workbench/agency/marks/").content.decode()
+    client.post("/workbench/agency/marks/", {"mark": mark.pk, "reason": ""})
+    assert PriorityMark.objects.get(pk=mark.pk).revoked_at is None
+    client.post("/workbench/agency/marks/", {"mark": mark.pk, "reason": "项目未列入"})
+    assert PriorityMark.objects.get(pk=mark.pk).revoke_reason == "项目未列入"
+    client.force_login(w.applicant)
+    assert client.get("/workbench/agency/marks/").status_code in (302, 403)
