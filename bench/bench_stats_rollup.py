@@ -7,6 +7,8 @@ Run from the repository root, with bench/servers.sh started:
     .venv/bin/python bench/bench_stats_rollup.py                   # 200,000 cases
     .venv/bin/python bench/bench_stats_rollup.py --cases 1000000
     .venv/bin/python bench/bench_stats_rollup.py --keep            # reuse the filled database
+    BENCH_DB=zt_b5_1m .venv/bin/python bench/bench_stats_rollup.py --keep --cases 1000000
+                                    # a copy of a filled 1,000,000-case database
 
 On its own database (``zt_perf_stats``, dropped and created unless
 ``--keep``):
@@ -16,17 +18,25 @@ On its own database (``zt_perf_stats``, dropped and created unless
      generate_series`` (not the ORM): 85 % concluded (decided 1–9 days
      after acceptance, some extended or suspended), 10 % open, 5 %
      refused; and their audit events the same way (submit, accept or
-     refuse, conclude: about 2.85 per case);
+     refuse, conclude: about 2.85 per case); ``--tickets`` queue tickets
+     (default half the cases; 84 % finished with waiting and service
+     times, 10 % no-show, 6 % cancelled; every third linked to a case)
+     with an issue and a finish / no-show event each;
+  0. **baseline** (same run, same load): reading every case row once
+     into Python (``SELECT`` of the columns the facts need) — the floor
+     under any rebuild;
   2. **rebuild**: ``stats_rebuild()`` (truncate, recompute every case fact
      from its row, write the day and month rollups) — target ≤ 120 s at
      1,000,000 cases;
   3. **incremental**: ``--events`` open cases are concluded (one UPDATE)
      with one new event each (the worst case: every event a different
      case), then ``stats_refresh()`` folds them in — target ≥ 1,000
-     events/s; the rollups are then compared with a second rebuild
-     (must be equal).
+     events/s; then the realistic stream: ``--events`` events on
+     ``--events`` / 5 cases (five events each, as a case's life gives);
+     the rollups are then compared with a second rebuild (must be equal).
 
-Prints one JSON document (the figures for docs/performance.md).
+Prints one JSON document (the figures for docs/performance.md) and one
+summary line per figure with its target.
 """
 
 from __future__ import annotations
@@ -95,6 +105,7 @@ def world() -> dict:
     from zhengtong.accounts.constants import Role
     from zhengtong.accounts.services import roles_bootstrap, user_create
     from zhengtong.catalog.models import Counter, Department, Hall, Region
+    from zhengtong.queueing.models import Category
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     roles_bootstrap()
@@ -124,8 +135,14 @@ def world() -> dict:
         for k in range(ITEMS)
     ]
     hall = Hall.objects.create(region=region, name="政务服务大厅")
-    for k in range(COUNTERS):
-        Counter.objects.create(hall=hall, number=str(k + 1), name="综合窗口")
+    counters = [
+        Counter.objects.create(hall=hall, number=str(k + 1), name="综合窗口").pk
+        for k in range(COUNTERS)
+    ]
+    category = Category.objects.create(
+        hall=hall, code="bench", name="综合业务", prefix="A"
+    )
+    category.departments.set(depts)
     applicant = user_create(
         username="applicant", password=PASSWORD, roles=[Role.APPLICANT]
     )
@@ -137,11 +154,127 @@ def world() -> dict:
         "item_dept_index": [k % DEPARTMENTS for k in range(ITEMS)],
         "staff": staff,
         "applicant": applicant.pk,
+        "hall": hall.pk,
+        "category": category.pk,
+        "counters": counters,
     }
 
 
 def _array(values: list[int]) -> str:
     return "ARRAY[" + ",".join(str(int(v)) for v in values) + "]::bigint[]"
+
+
+def _series_insert(model, expr: dict[str, str], arrays: dict[str, str], n: int) -> None:
+    """INSERT … SELECT over generate_series(1, n): ``expr`` per column, defaults elsewhere."""
+    from django.db import connection
+
+    cols, exprs, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        name = f.attname
+        if name in expr:
+            cols.append(name)
+            exprs.append(expr[name].format(**arrays))
+        elif name in ("created_at", "updated_at"):
+            cols.append(name)
+            exprs.append("now()")
+        elif not f.null:
+            cols.append(name)
+            default = f.get_default() if f.has_default() else ""
+            if f.get_internal_type() == "JSONField":
+                default = json.dumps(default)
+            exprs.append("%s")
+            params.append(default)
+    cols_sql = ", ".join(f'"{c}"' for c in cols)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {model._meta.db_table} ({cols_sql}) "
+            f"SELECT {', '.join(exprs)} FROM generate_series(1, %s) g",
+            [*params, n],
+        )
+
+
+EVENT_COLS = (
+    "stream, seq, created_at, actor_id, actor_label, action, object_type, object_id, "
+    "from_state, to_state, reason, details, prev_hash, hash"
+)
+
+# queue tickets of 2025: arrival 08:30–16:29 local (00:30–08:29 UTC), waits
+# of 0–59 minutes, services of 3–22 minutes
+TICKET_EXPR = {
+    "hall_id": "{hall}",
+    "category_id": "{category}",
+    "issued_category_id": "{category}",
+    "service_date": "DATE '2025-01-01' + (g %% 365)",
+    "seq": "g",
+    "number": "'A' || lpad((g %% 1000)::text, 3, '0')",
+    "token": "md5('ticket' || g)",
+    "status": (
+        "CASE WHEN g %% 10 = 0 THEN 'no_show' WHEN g %% 16 = 1 THEN 'cancelled' "
+        "ELSE 'finished' END"
+    ),
+    "channel": "(ARRAY['kiosk','mobile','staff','appointment'])[1 + g %% 4]",
+    "arrival_at": (
+        "(DATE '2025-01-01' + (g %% 365)) + TIME '00:30' + make_interval(mins => (g * 7) %% 480)"
+    ),
+    "called_at": (
+        "CASE WHEN g %% 16 = 1 THEN NULL ELSE (DATE '2025-01-01' + (g %% 365)) + TIME '00:30' "
+        "+ make_interval(mins => (g * 7) %% 480 + (g * 13) %% 60) END"
+    ),
+    "served_at": (
+        "CASE WHEN g %% 10 = 0 OR g %% 16 = 1 THEN NULL ELSE (DATE '2025-01-01' + (g %% 365)) "
+        "+ TIME '00:31' + make_interval(mins => (g * 7) %% 480 + (g * 13) %% 60) END"
+    ),
+    "finished_at": (
+        "CASE WHEN g %% 10 = 0 OR g %% 16 = 1 THEN NULL ELSE (DATE '2025-01-01' + (g %% 365)) "
+        "+ TIME '00:34' + make_interval(mins => (g * 7) %% 480 + (g * 13) %% 60 + g %% 20) END"
+    ),
+    "counter_id": "CASE WHEN g %% 16 = 1 THEN NULL ELSE ({counters})[1 + g %% {n_counters}] END",
+    "staff_id": "CASE WHEN g %% 16 = 1 THEN NULL ELSE ({staff})[1 + g %% {n_staff}] END",
+    "service_item_id": "({items})[1 + g %% 100]",
+    "case_id": "CASE WHEN g %% 3 = 0 AND g <= {cases} THEN {first_case} - 1 + g END",
+}
+
+
+def tickets_write(t: int, n_cases: int, w: dict) -> None:
+    """INSERT … SELECT generate_series: t tickets and their events (issue; finish / no-show)."""
+    from django.db import connection
+
+    from zhengtong.queueing.models import Ticket
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT min(id) FROM cases_case")
+        first_case = cur.fetchone()[0]
+        arrays = {
+            "hall": str(int(w["hall"])),
+            "category": str(int(w["category"])),
+            "counters": _array(w["counters"]),
+            "n_counters": str(len(w["counters"])),
+            "staff": _array(w["staff"]),
+            "n_staff": str(len(w["staff"])),
+            "items": _array(w["items"]),
+            "cases": str(int(n_cases)),
+            "first_case": str(int(first_case)),
+        }
+        _series_insert(Ticket, TICKET_EXPR, arrays, t)
+        cur.execute("SELECT min(id) FROM queueing_ticket")
+        first = cur.fetchone()[0]
+        ident = f"({int(first)} - 1 + g)"
+        base = f"FROM generate_series(1, {int(t)}) g"
+        cur.execute(
+            f"INSERT INTO core_auditevent ({EVENT_COLS}) SELECT "
+            f"'queueing.ticket:' || {ident}, 1, now(), NULL, '', 'issue', 'queueing.ticket', "
+            f"{ident}::text, '', 'waiting', '', '{{}}', '', md5(g::text) {base}"
+        )
+        cur.execute(
+            f"INSERT INTO core_auditevent ({EVENT_COLS}) SELECT "
+            f"'queueing.ticket:' || {ident}, 2, now(), NULL, '', "
+            f"CASE WHEN g % 10 = 0 THEN 'no_show' ELSE 'finish' END, 'queueing.ticket', "
+            f"{ident}::text, 'serving', CASE WHEN g % 10 = 0 THEN 'no_show' ELSE 'finished' END, "
+            f"'', '{{}}', '', md5(g::text) {base} WHERE g % 16 <> 1"
+        )
+        cur.execute("VACUUM ANALYZE queueing_ticket")
 
 
 def cases_write(n: int, w: dict) -> None:
@@ -156,39 +289,13 @@ def cases_write(n: int, w: dict) -> None:
         "item_depts": _array(w["item_depts"]),
         "applicant": str(int(w["applicant"])),
     }
-    cols, exprs, params = [], [], []
-    for f in Case._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        name = f.attname
-        if name in CASE_EXPR:
-            cols.append(name)
-            exprs.append(CASE_EXPR[name].format(**arrays))
-        elif name in ("created_at", "updated_at"):
-            cols.append(name)
-            exprs.append("now()")
-        elif not f.null:
-            cols.append(name)
-            default = f.get_default() if f.has_default() else ""
-            if f.get_internal_type() == "JSONField":
-                default = json.dumps(default)
-            exprs.append("%s")
-            params.append(default)
-    cols_sql = ", ".join(f'"{c}"' for c in cols)
+    _series_insert(Case, CASE_EXPR, arrays, n)
     # staff of the item's department: the acceptance's actor
     staff = _array(w["staff"])
     dept_index = _array(w["item_dept_index"])
     actor = f"({staff})[1 + ({dept_index})[1 + g % 100] * {STAFF_PER_DEPT} + (g / 100) % {STAFF_PER_DEPT}]"
-    event_cols = (
-        "stream, seq, created_at, actor_id, actor_label, action, object_type, object_id, "
-        "from_state, to_state, reason, details, prev_hash, hash"
-    )
+    event_cols = EVENT_COLS
     with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO cases_case ({cols_sql}) "
-            f"SELECT {', '.join(exprs)} FROM generate_series(1, %s) g",
-            [*params, n],
-        )
         cur.execute("SELECT min(id) FROM cases_case")
         first = cur.fetchone()[0]
         base = f"FROM generate_series(1, {int(n)}) g"
@@ -214,8 +321,12 @@ def cases_write(n: int, w: dict) -> None:
         cur.execute("VACUUM ANALYZE core_auditevent")
 
 
-def conclude_open(m: int) -> int:
-    """Conclude up to m open cases (one UPDATE) with one event each; return how many."""
+def conclude_open(m: int, per_case: int = 1) -> int:
+    """
+    Conclude m // per_case open cases (one UPDATE) with ``per_case`` new
+    events each (the steps of a case's life, the last its conclusion);
+    return the number of events.
+    """
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -226,35 +337,69 @@ def conclude_open(m: int) -> int:
             "decided_at = c.accepted_at + interval '3 days', "
             "concluded_at = c.accepted_at + interval '3 days', updated_at = now() "
             "FROM picked WHERE c.id = picked.id RETURNING c.id",
-            [m],
+            [m // per_case],
         )
         ids = [r[0] for r in cur.fetchall()]
         cur.execute(
             "INSERT INTO core_auditevent (stream, seq, created_at, actor_id, actor_label, "
             "action, object_type, object_id, from_state, to_state, reason, details, "
-            "prev_hash, hash) SELECT 'cases.case:' || i, 9, now(), NULL, '', 'conclude', "
-            "'cases.case', i::text, 'decided_approved', 'concluded', '', '{}', '', md5(i::text) "
-            "FROM unnest(%s::bigint[]) i",
-            [ids],
+            "prev_hash, hash) SELECT 'cases.case:' || i, 8 + k, now(), NULL, '', "
+            "CASE WHEN k = %s THEN 'conclude' ELSE 'step_complete' END, "
+            "'cases.case', i::text, 'decided_approved', 'concluded', '', '{}', '', "
+            "md5(i::text) FROM unnest(%s::bigint[]) i, generate_series(1, %s) k "
+            "ORDER BY k, i",
+            [per_case, ids, per_case],
         )
-    return len(ids)
+    return len(ids) * per_case
+
+
+def baseline_read() -> float:
+    """Seconds to read every case row's fact columns once into Python (the floor)."""
+    from django.db import connection, transaction
+
+    from zhengtong.stats.services.facts import CASE_COLUMNS
+
+    t = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        cols = ", ".join(f'"{c}"' for c in CASE_COLUMNS)
+        cur.execute(f"SELECT {cols}, decided_at, concluded_at FROM cases_case")
+        while cur.fetchmany(20000):
+            pass
+    return time.perf_counter() - t
 
 
 def snapshot() -> set:
-    from zhengtong.stats.services.facts import CASES
+    from zhengtong.stats.services.facts import sources
 
-    fields = [*CASES.key_fields, *CASES.measures]
-    k = len(CASES.key_fields)
-    return {
-        r
-        for r in CASES.rollup_model._default_manager.values_list(*fields)
-        if any(r[k:])
-    }
+    out = set()
+    for source in sources():
+        fields = [*source.key_fields, *source.measures]
+        k = len(source.key_fields)
+        out |= {
+            (source.name, *r)
+            for r in source.rollup_model._default_manager.values_list(*fields)
+            if any(r[k:])
+        }
+    return out
+
+
+def incremental(m: int, per_case: int) -> tuple[int, float, dict]:
+    """Conclude open cases with m events in all, then time ``stats_refresh()``."""
+    from zhengtong.stats.services.rollup import stats_refresh
+
+    stats_refresh()  # nothing new: the cursor is at the newest event
+    events = conclude_open(m, per_case)
+    t = time.perf_counter()
+    done = stats_refresh()
+    return events, time.perf_counter() - t, done
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument(
+        "--tickets", type=int, default=None, help="tickets of a new fill (cases / 2)"
+    )
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="reuse the filled database")
     parser.add_argument(
@@ -266,46 +411,71 @@ def main() -> int:
     common.django_setup({"WORKDAYS_PROVISIONAL_YEARS": "2"})
     from django.db import connection
 
-    from zhengtong.stats.models_facts import CaseDaily, CaseFact
-    from zhengtong.stats.services.rollup import stats_rebuild, stats_refresh
+    from zhengtong.stats.models_facts import CaseDaily, CaseFact, TicketFact
+    from zhengtong.stats.services.rollup import stats_rebuild
 
     result: dict = {"machine": common.machine(), "cases": args.cases}
     t = time.perf_counter()
     common.migrate()
     if not args.keep:
-        cases_write(args.cases, world())
+        w = world()
+        cases_write(args.cases, w)
+        tickets = args.cases // 2 if args.tickets is None else args.tickets
+        tickets_write(tickets, args.cases, w)
     result["fill_s"] = round(time.perf_counter() - t, 1)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM core_auditevent")
         result["events"] = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM cases_case")
+        n_cases = cur.fetchone()[0]
     result["load_before"] = os.getloadavg()[0]
+    result["baseline_read_cases_s"] = round(baseline_read(), 1)
     t = time.perf_counter()
     stats_rebuild()
     took = time.perf_counter() - t
     result["rebuild_s"] = round(took, 1)
+    result["rebuild_load"] = round(os.getloadavg()[0], 1)
     result["rebuild_cases_per_s"] = round(CaseFact.objects.count() / took)
+    result["tickets"] = TicketFact.objects.count()
     result["rollup_rows"] = {
-        "day": CaseDaily.objects.filter(grain="d").count(),
-        "month": CaseDaily.objects.filter(grain="m").count(),
+        grain: CaseDaily.objects.filter(grain=grain).count() for grain in "dwm"
     }
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE stats_casedaily")
         cur.execute("VACUUM ANALYZE stats_casefact")
-    stats_refresh()  # nothing new: the cursor is at the newest event
-    m = conclude_open(args.events)
-    t = time.perf_counter()
-    done = stats_refresh()
-    took = time.perf_counter() - t
+    m, took, done = incremental(args.events, 1)
     result["incremental_events"] = m
     result["incremental_s"] = round(took, 2)
     result["incremental_events_per_s"] = round(m / took)
     result["incremental_objects"] = done
+    m, took, done = incremental(args.events, 5)
+    result["incremental_5_per_case_events"] = m
+    result["incremental_5_per_case_s"] = round(took, 2)
+    result["incremental_5_per_case_events_per_s"] = round(m / took)
     if not args.no_check:
-        incremental = snapshot()
+        folded = snapshot()
         stats_rebuild()
-        result["incremental_equals_rebuild"] = snapshot() == incremental
+        result["incremental_equals_rebuild"] = snapshot() == folded
     result["loadavg_1m"] = round(os.getloadavg()[0], 1)
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    scale = n_cases / 1_000_000
+    print(
+        f"baseline (same run): read {n_cases:,} case rows: "
+        f"{result['baseline_read_cases_s']} s"
+    )
+    print(
+        f"rebuild {n_cases / 1e6:g}M: {result['rebuild_s']} s "
+        f"(= {result['rebuild_s'] / scale:.0f} s per 1M; target ≤ 120 s; load "
+        f"{result['rebuild_load']})"
+    )
+    print(
+        f"incremental: {result['incremental_events_per_s']} events/s "
+        f"(every event a different case; target ≥ 1000; load {result['loadavg_1m']})"
+    )
+    print(
+        f"incremental: {result['incremental_5_per_case_events_per_s']} events/s "
+        "(five events per case; target ≥ 1000)"
+    )
     return 0
 
 

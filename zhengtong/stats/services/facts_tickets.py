@@ -89,7 +89,9 @@ def _ticket_departments(tickets: list[dict[str, Any]]) -> dict[int, int]:
     }
 
 
-def _ticket_compute(ids: list[int]) -> dict[int, dict[str, Any]]:
+def _ticket_compute(
+    ids: list[int], _prefetched: None = None
+) -> dict[int, dict[str, Any]]:
     tickets = list(Ticket.objects.filter(pk__in=ids).values(*TICKET_COLUMNS))
     depts = _ticket_departments(tickets)
     return {

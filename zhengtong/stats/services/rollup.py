@@ -20,6 +20,7 @@ one source never interleave (PostgreSQL; SQLite has one writer anyway).
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Sum
@@ -33,15 +34,8 @@ from .facts import FactSource, Key, sources
 OVERLAP_EVENTS = 1000
 EVENT_CHUNK = 20000
 ID_BATCH = 5000
-PG_CHUNK = 20000
-_PG_ARRAY = {
-    "CharField": "text[]",
-    "DateField": "date[]",
-    "BigIntegerField": "bigint[]",
-    "IntegerField": "bigint[]",
-    "PositiveSmallIntegerField": "integer[]",
-}
-FLUSH_KEYS = 50000
+REBUILD_BATCH = 20000
+FLUSH_KEYS = 100000
 
 Deltas = dict[Key, dict[str, int]]
 
@@ -58,11 +52,17 @@ def _add(
                 acc[name] = acc.get(name, 0) + sign * value
 
 
-def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
+def rollup_upsert(source: FactSource, deltas: Deltas, *, merge: bool = True) -> int:
     """
     Add ``deltas`` (day key → measure increments) to the source's rollup
     rows, each at three grains: the day's row, its week's row (Monday) and
-    its month's row.
+    its month's row.  A row whose measures all come to 0 is deleted.
+
+    PostgreSQL: the rows go by ``COPY`` into a temporary staging table,
+    then one ``INSERT … SELECT … GROUP BY … ON CONFLICT`` adds them
+    (``rollup_merge``); ``merge=False`` leaves them staged for a later
+    ``rollup_merge`` in the same transaction (a rebuild merges once).
+    SQLite: one ``executemany`` of the upsert.
 
     中文：汇总增量写入
     """
@@ -84,38 +84,95 @@ def rollup_upsert(source: FactSource, deltas: Deltas) -> int:
     items = [(k, v) for k, v in grained.items() if any(v.values())]
     if not items:
         return 0
-    qn = connection.ops.quote_name
-    model = source.rollup_model
-    table = qn(model._meta.db_table)
-    cols = [*source.key_fields, *source.measures]
-    updates = ", ".join(
-        f"{qn(m)} = {table}.{qn(m)} + excluded.{qn(m)}" for m in source.measures
-    )
-    conflict = f" ON CONFLICT ({', '.join(qn(c) for c in source.key_fields)}) DO UPDATE SET {updates}"
-    head = f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) "
     rows = [
         (*key, *(measures.get(m, 0) for m in source.measures))
         for key, measures in items
     ]
+    if connection.vendor == "postgresql":
+        with transaction.atomic():  # the staged rows live until the commit
+            _stage_write(source, rows)
+            if merge:
+                rollup_merge(source)
+        return len(items)
+    k = len(source.key_fields)
+    _stage, table, keys, values = _names(source)
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in values)
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # one statement per chunk, one array parameter per column: no
-            # per-row SQL text to build or parse
-            casts = [
-                _PG_ARRAY[model._meta.get_field(c).get_internal_type()] for c in cols
-            ]
-            params = ", ".join(f"%s::{t}" for t in casts)
-            select = f"SELECT * FROM unnest({params})"  # noqa: S608 (casts from the model)
-            for start in range(0, len(rows), PG_CHUNK):
-                chunk = rows[start : start + PG_CHUNK]
-                cur.execute(
-                    head + select + conflict,
-                    [list(col) for col in zip(*chunk, strict=True)],
-                )
-        else:
-            values = " VALUES (" + ", ".join(["%s"] * len(cols)) + ")"
-            cur.executemany(head + values + conflict, rows)
+        cur.executemany(
+            f"INSERT INTO {table} ({', '.join([*keys, *values])}) "  # noqa: S608 (names from the model)
+            f"VALUES ({', '.join(['%s'] * len(rows[0]))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+            rows,
+        )
+        gone = [row[:k] for row in rows if any(v < 0 for v in row[k:])]
+        if gone:
+            match = " AND ".join(f"{c} = %s" for c in keys)
+            zero = " AND ".join(f"{m} = 0" for m in values)
+            cur.executemany(
+                f"DELETE FROM {table} WHERE {match} AND {zero}",  # noqa: S608 (names from the model)
+                gone,
+            )
     return len(items)
+
+
+def _names(source: FactSource) -> tuple[str, str, list[str], list[str]]:
+    """Quoted names: the staging table, the rollup table, its key and measure columns."""
+    qn = connection.ops.quote_name
+    table = source.rollup_model._meta.db_table
+    return (
+        qn(f"{table}_stage"),
+        qn(table),
+        [qn(c) for c in source.key_fields],
+        [qn(m) for m in source.measures],
+    )
+
+
+def _stage_write(source: FactSource, rows: list[tuple[Any, ...]]) -> None:
+    """COPY rows into the source's staging table (a temporary table, emptied at commit)."""
+    stage, table, keys, measures = _names(source)
+    cols = ", ".join([*keys, *measures])
+    with connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "  # noqa: S608 (names from the model)
+            f"AS SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        with cur.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+
+
+def rollup_merge(source: FactSource) -> None:
+    """
+    Add the staged rows to the rollup (PostgreSQL): one ``INSERT … SELECT …
+    GROUP BY … ON CONFLICT DO UPDATE``, then delete the rows a negative
+    increment brought to all zeros, and empty the stage.  A no-op elsewhere.
+
+    中文：汇总合并
+    """
+    if connection.vendor != "postgresql":
+        return
+    stage, table, keys, measures = _names(source)
+    key_list = ", ".join(keys)
+    sums = ", ".join(f"sum({m})" for m in measures)
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    match = " AND ".join(f"t.{c} = s.{c}" for c in keys)
+    zero = " AND ".join(f"t.{m} = 0" for m in measures)
+    negative = " OR ".join(f"s.{m} < 0" for m in measures)
+    with connection.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)", [f"pg_temp.{stage}"])
+        if cur.fetchone()[0] is None:
+            return  # nothing was staged
+        cur.execute(
+            f"INSERT INTO {table} ({key_list}, {', '.join(measures)}) "  # noqa: S608 (names from the model)
+            f"SELECT {key_list}, {sums} FROM {stage} GROUP BY {key_list} "
+            f"ON CONFLICT ({key_list}) DO UPDATE SET {updates}"
+        )
+        cur.execute(
+            f"DELETE FROM {table} t USING {stage} s "  # noqa: S608 (names from the model)
+            f"WHERE ({negative}) AND {match} AND {zero}"
+        )
+        cur.execute(f"TRUNCATE {stage}")
 
 
 def facts_apply(
@@ -125,6 +182,7 @@ def facts_apply(
     deltas: Deltas | None = None,
     from_day: date | None = None,
     old_known_empty: bool = False,
+    prefetched: Any = None,
 ) -> Deltas:
     """
     Recompute the facts of ``ids`` and move their contributions old → new.
@@ -133,6 +191,7 @@ def facts_apply(
     to write (a rebuild sums many batches first); otherwise they are
     written now.  ``from_day``: the rollup rows from that day on were
     emptied by the caller, so old contributions there are not subtracted.
+    ``prefetched``: what the source's ``prefetch()`` read once for a rebuild.
 
     中文：重算事实并更新汇总
     """
@@ -149,7 +208,7 @@ def facts_apply(
                 parts = [p for p in parts if p[0][0] < from_day]
             _add(out, parts, -1)
         model._default_manager.filter(**{f"{pk}__in": ids}).delete()
-    new = source.compute(ids)
+    new = source.compute(ids, prefetched)
     for fact in new.values():
         _add(out, source.contributions(fact), +1)
     rows_insert(
@@ -200,8 +259,10 @@ def source_refresh(source: FactSource, *, upto: int | None = None) -> int:
                 pk__gt=start, pk__lte=end, object_type__in=source.object_types
             ).values_list("object_type", "object_id")
             ids = sorted(source.ids_for_events(pairs))
+            deltas: Deltas = {}
             for i in range(0, len(ids), ID_BATCH):
-                facts_apply(source, ids[i : i + ID_BATCH])
+                facts_apply(source, ids[i : i + ID_BATCH], deltas=deltas)
+            rollup_upsert(source, deltas)
             done += len(ids)
             StatsCursor.objects.filter(pk=cursor.pk).update(
                 last_event_id=max(end, cursor.last_event_id)
@@ -289,12 +350,13 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
         else:
             source.rollup_model._default_manager.filter(day__gte=from_day).delete()
             _week_restart(source, from_day)
+        prefetched = source.prefetch() if source.prefetch else None
         deltas: Deltas = {}
         done = 0
         last = 0
         query = source.ids_query(from_day).order_by("pk")
         while True:
-            ids = list(query.filter(pk__gt=last)[:ID_BATCH])
+            ids = list(query.filter(pk__gt=last)[:REBUILD_BATCH])
             if not ids:
                 break
             last = ids[-1]
@@ -304,12 +366,14 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
                 deltas=deltas,
                 from_day=from_day,
                 old_known_empty=from_day is None,
+                prefetched=prefetched,
             )
             done += len(ids)
             if len(deltas) >= FLUSH_KEYS:
-                rollup_upsert(source, deltas)
+                rollup_upsert(source, deltas, merge=False)
                 deltas = {}
-        rollup_upsert(source, deltas)
+        rollup_upsert(source, deltas, merge=False)
+        rollup_merge(source)
         StatsCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest)
     return done
 
