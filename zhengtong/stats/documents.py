@@ -57,13 +57,15 @@ def bar_chart_svg(
     中文：柱状图
     """
     left, top, right = 150, 28, 40
+    font = min(12, row - 1)
+    bar = row - 6 if row >= 16 else row - 2
     group = row * max(1, len(series)) + 8
     height = top + group * max(1, len(labels)) + 10
     top_value = _nice_max(max([max(v, default=0) for _, _, v in series], default=0))
     scale = (width - left - right) / top_value
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="Noto Sans CJK SC, sans-serif" font-size="12">'
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="{font}">'
     ]
     x = left
     for name, colour, _ in series:  # legend
@@ -82,11 +84,11 @@ def bar_chart_svg(
             w = value * scale
             y = y0 + j * row + 4
             parts.append(
-                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{row - 6}" '
+                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" '
                 f'fill="{colour}"/>'
             )
             parts.append(
-                f'<text x="{left + w + 4:.1f}" y="{y + row - 10}">{value}</text>'
+                f'<text x="{left + w + 4:.1f}" y="{y + bar - 1}">{value}</text>'
             )
     parts.append(
         f'<line x1="{left}" y1="{top - 2}" x2="{left}" y2="{height - 8}" stroke="{GREY}"/>'
@@ -168,6 +170,7 @@ def report_charts(figures: dict[str, Any]) -> dict[str, str]:
                 ("办结", GREEN, [r["concluded"] for r in departments]),
                 ("超期", RED, [r["overdue"] for r in departments]),
             ],
+            row=12,  # compact: the table below holds the numbers too
         ),
         "trend": line_chart_svg(
             [r["label"] for r in trend],
