@@ -1,8 +1,9 @@
 """
 The demo 联办件: one item of 区行政审批局 (not one of the ordinary demo items)
 handled in parallel with 区市监局 and 区消防大队, and one case of it in
-progress — 市监 has agreed, 消防 runs a 检验 (Art. 45), the lead branch is
-working, the 联办会议 (three windows) is still to be held.
+progress — 市监 has run its two steps and agreed, 消防 runs a 检验 (Art.
+45) in its 承办 step, the lead branch is at 承办 of 承办 → 审核 → 批准, the
+联办会议 (three windows) is still to be held.
 
 Accounts ``joint_scj`` and ``joint_xf`` are the reviewers of the two
 branches (same demo password). Idempotent.
@@ -22,13 +23,20 @@ from zhengtong.core.errors import ApplicationError
 
 from . import services
 from .models import Case
-from .models_joint import JointBranchTemplate
+from .models_joint import JointBranchTemplate, JointStepTemplate
 
 BRANCHES = (
     # department, reviewer username, display name
     ("区市监局", "joint_scj", "吴审查（区市监局）"),
     ("区消防大队", "joint_xf", "郑审查（区消防大队）"),
 )
+# each branch's own line of steps (name, role, own limit); the last decides
+LEAD_STEPS = (
+    ("承办", Role.REVIEWER, 5),
+    ("审核", Role.REVIEWER, None),
+    ("批准", Role.DEPARTMENT_HEAD, None),
+)
+OTHER_STEPS = (("承办", Role.REVIEWER, 5), ("审核批准", Role.REVIEWER, None))
 KEY = "demo-joint"
 
 
@@ -85,11 +93,20 @@ def seed_joint(
         return "演示联办件：没有可用的事项，跳过。"
     version = item.current_version
     for order, dept in enumerate([department, *[d for d, _u in others]], start=1):
-        JointBranchTemplate.objects.get_or_create(
+        tpl, _created = JointBranchTemplate.objects.get_or_create(
             item_version=version,
             department=dept,
             defaults={"order": order, "is_lead": order == 1, "limit_days": 20},
         )
+        if not tpl.steps.exists():
+            JointStepTemplate.objects.bulk_create(
+                JointStepTemplate(
+                    branch=tpl, order=n, name=name, role=role, limit_days=limit
+                )
+                for n, (name, role, limit) in enumerate(
+                    LEAD_STEPS if order == 1 else OTHER_STEPS, start=1
+                )
+            )
     joint_demo = type(demo)([item], demo.users)
     try:
         with transaction.atomic():
@@ -99,6 +116,11 @@ def seed_joint(
                 case=case, actor=demo.counter, note="联办件，材料齐全，予以受理。"
             )
             (scj, scj_user), (xf, xf_user) = others
+            services.branch_step_complete(
+                branch=case.branches.get(department=scj),
+                actor=scj_user,
+                opinion="主体资格已核对。",
+            )
             services.branch_decide(
                 branch=case.branches.get(department=scj),
                 actor=scj_user,
