@@ -125,6 +125,12 @@ def _applicant_fields(body: dict[str, Any]) -> dict[str, Any]:
     name = _text(applicant.get("name"), 200)
     id_type = _text(applicant.get("id_type"), 20)
     id_number = _text(applicant.get("id_number"), 40)
+    if not name or not id_number:
+        raise ApplicationError(
+            "applicant_id_missing",
+            "案卷包中的申请人缺少名称或证件号码，本系统无法登记申请人；"
+            "请下级机关补录申请人身份信息后重新导出案卷包。",
+        )
     fields: dict[str, Any] = {
         "display_name": name,
         "phone": _text(applicant.get("phone"), 20),

@@ -17,6 +17,7 @@ import pytest
 
 from zhengtong.accounts.identity import IdType, id_number_check_char
 from zhengtong.cases import services
+from zhengtong.cases.case_package import package_write
 from zhengtong.cases.constants import DocumentKind, Status
 from zhengtong.cases.models import Case, CaseDocument
 from zhengtong.cases.models_joint import PackageReceipt
@@ -117,6 +118,15 @@ def test_refusals_change_nothing(world: World, reported):
         assert set(response.json()) >= {"code", "message"}
         assert response.json()["message"]
     assert upload(world.counter, refusals[0][1]).json()["code"] == "package_tampered"
+    # signed, but the applicant cannot be identified here
+    no_id, _digest = package_write(
+        {"kind": "case", "item": {"code": world.item.item_code}, "applicant": {}}, {}
+    )
+    response = upload(world.counter, no_id)
+    assert (response.status_code, response.json()["code"]) == (
+        400,
+        "applicant_id_missing",
+    )
     # this installation has no item with that code
     ServiceItem.objects.filter(pk=world.item.pk).update(item_code="OTHER-CODE")
     response = upload(world.counter, package)
