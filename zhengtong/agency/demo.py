@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import IO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from zhengtong.cases.constants import FINAL_STATUSES, Status
 from zhengtong.cases.models import Case
+from zhengtong.catalog.models import ServiceItem
 from zhengtong.queueing.models import Ticket
 
 from . import selectors, services
@@ -27,6 +29,7 @@ from .constants import (
 from .models import (
     AgencyAssignment,
     AgencyOfficer,
+    GuidanceRecord,
     MajorProject,
     MajorProjectRule,
     PriorityMark,
@@ -147,6 +150,64 @@ def _green_ticket(counter_user) -> Ticket | None:
     return ticket
 
 
+def _guidance(guide) -> None:
+    """counter doubles as the hall guide (导办员) in the demo: two records."""
+    guide.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="agency", codename="record_guidance"
+        )
+    )
+    if GuidanceRecord.objects.exists():
+        return
+    counter = guide.counters.select_related("hall").order_by("pk").first()
+    if counter is None:
+        return
+    item = ServiceItem.objects.order_by("pk").first()
+    services.guidance_record_create(
+        actor=guide,
+        hall_id=counter.hall_id,
+        visitor_name="赵建国",
+        visitor_phone="13800001111",
+        need="咨询个体工商户开业登记，需带哪些材料",
+        counter_id=counter.pk,
+        item_id=item.pk if item else None,
+    )
+    services.guidance_record_create(
+        actor=guide,
+        hall_id=counter.hall_id,
+        visitor_name="钱秀英",
+        need="老年人办理社保待遇认证，引导至帮办窗口",
+        counter_id=counter.pk,
+    )
+
+
+def _revoked_mark(counter_user) -> None:
+    """One mark given in error and revoked, so the history shows."""
+    if PriorityMark.objects.filter(revoked_at__isnull=False).exists():
+        return
+    ticket = (
+        Ticket.objects.filter(
+            status=Ticket.Status.WAITING,
+            service_date__gte=timezone.localdate(),
+            priority=Ticket.Priority.NONE,
+        )
+        .exclude(priority_marks__isnull=False)
+        .order_by("service_date", "arrival_at")
+        .first()
+    )
+    if ticket is None:
+        return
+    mark = services.priority_mark_ticket(
+        ticket=ticket,
+        actor=counter_user,
+        kind=MarkKind.SERVICEMAN,
+        basis="自述现役军人",
+    )
+    services.priority_mark_revoke(
+        mark=mark, actor=counter_user, reason="未能出示军人证件，按普通号办理。"
+    )
+
+
 def seed(*, password: str, stdout: IO | None = None) -> None:
     """
     Create the demo agency data; safe to run again.
@@ -176,6 +237,8 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
         )
     project = _project(admin, officer_user)
     ticket = _green_ticket(counter_user)
+    _guidance(counter_user)
+    _revoked_mark(counter_user)
     ready = selectors.handover_ready_list(
         hall_ids=selectors.desk_hall_ids(user=counter_user)
     )

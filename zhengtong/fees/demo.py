@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 
 from zhengtong.cases.models import Case
 
+from .corrections import charge_void
 from .models import (
     Charge,
     FeeItem,
@@ -27,6 +28,7 @@ from .models import (
     ReductionKind,
     Refund,
 )
+from .notices import payment_notice_issue, payment_notice_latest
 from .services import charge_record, payment_record, refund_request
 
 User = get_user_model()
@@ -172,9 +174,34 @@ def seed(*, password: str, stdout: IO | None = None) -> None:
             reason="复制页数登记有误（实为30页），退还多收的5.00元。",
             actor=counter,
         )
+    # 收费办结 on the demo version's 登记费 (the paid case stays deliverable);
+    # the accepted case owes its 登记费 and has a 缴费通知书.
+    FeeItem.objects.filter(
+        version_id=paid_case.item_version_id, name=FEES[0]["name"]
+    ).update(settle_before_delivery=True)
+    notice = payment_notice_latest(case=refund_case)
+    if notice is None:
+        fees = items[refund_case.item_version_id]
+        charge_record(
+            case=refund_case,
+            fee_item_id=fees[1].pk,
+            quantity=1,
+            actor=counter,
+            counter_id=desk_id,
+        )
+        wrong = charge_record(
+            case=refund_case,
+            fee_item_id=fees[3].pk,
+            quantity=400,
+            actor=counter,
+            counter_id=desk_id,
+        )
+        charge_void(charge=wrong, actor=counter, reason="页数多录一个0（实为40页）。")
+        notice = payment_notice_issue(case=refund_case, actor=counter)
     _say(
         stdout,
-        f"演示收费：{FeeItem.objects.count()} 个收费项目，"
+        f"演示收费：缴费通知书 {notice.number}（办件 {refund_case.number}）；"
+        f"{FeeItem.objects.count()} 个收费项目，"
         f"{Payment.objects.count()} 笔缴费，"
         f"{Refund.objects.filter(state='requested').count()} 笔退费待审批。\n",
     )
