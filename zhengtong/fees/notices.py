@@ -127,6 +127,7 @@ def payment_notice_pdf(notice: PaymentNotice) -> bytes:
         "id_masked": mask_id_number(case.applicant_id_number),
         "standard_fen": sum(line["standard_fen"] for line in notice.lines),
         "reduction_fen": sum(line["reduction_fen"] for line in notice.lines),
+        "due_total": sum(line["due_fen"] for line in notice.lines),
         "how_to_pay": HOW_TO_PAY,
         "issued_at": timezone.localtime(notice.issued_at),
     }

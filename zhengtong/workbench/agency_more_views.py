@@ -78,6 +78,12 @@ def _day(raw: str | None) -> date:
         return timezone.localdate()
 
 
+def _own_hall(user: Any) -> int | None:
+    """The hall of the guide's first counter (the form's default)."""
+    counter = user.counters.order_by("pk").first()
+    return counter.hall_id if counter is not None else None
+
+
 class GuidanceView(StaffRequiredMixin, View):
     """导办记录：按日、按大厅；导办员在此登记；可导出 Excel。"""
 
@@ -118,7 +124,9 @@ class GuidanceView(StaffRequiredMixin, View):
                 "halls": Hall.objects.order_by("id"),
                 "export_query": query.urlencode(),
                 "may_record": may_record,
-                "form": (form or GuidanceForm()) if may_record else None,
+                "form": (form or GuidanceForm(initial={"hall": _own_hall(user)}))
+                if may_record
+                else None,
             },
             status=status,
         )
