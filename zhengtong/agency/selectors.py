@@ -278,7 +278,7 @@ def mark_counts(
     qs = PriorityMark.objects.filter(marked_on__gte=date_from, marked_on__lte=date_to)
     sums = {"n": Count("id"), "r": Count("id", filter=Q(revoked_at__isnull=False))}
 
-    def row(key: Any, label: str, r: dict[str, Any]) -> dict[str, Any]:
+    def row(key: Any, label: str, r: Any) -> dict[str, Any]:
         return {
             "key": key,
             "label": label,

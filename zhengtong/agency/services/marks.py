@@ -152,7 +152,7 @@ def priority_mark_revoke(
     locked.save(
         update_fields=["revoked_at", "revoked_on", "revoked_by", "revoke_reason"]
     )
-    if locked.ticket_id is not None:
+    if locked.ticket is not None:
         queue_services.ticket_priority_restore(
             ticket=locked.ticket,
             actor=actor,
