@@ -36,6 +36,7 @@ EVENT_CHUNK = 20000
 ID_BATCH = 5000
 REBUILD_BATCH = 20000
 FLUSH_KEYS = 100000
+MERGE_WORK_MEM = "256MB"
 
 Deltas = dict[Key, dict[str, int]]
 
@@ -84,10 +85,9 @@ def rollup_upsert(source: FactSource, deltas: Deltas, *, merge: bool = True) -> 
     items = [(k, v) for k, v in grained.items() if any(v.values())]
     if not items:
         return 0
-    rows = [
-        (*key, *(measures.get(m, 0) for m in source.measures))
-        for key, measures in items
-    ]
+    names = source.measures
+    # a measure not in the dict is None (NULL): summed as 0 below
+    rows = [(*key, *map(measures.get, names)) for key, measures in items]
     if connection.vendor == "postgresql":
         with transaction.atomic():  # the staged rows live until the commit
             _stage_write(source, rows)
@@ -95,6 +95,7 @@ def rollup_upsert(source: FactSource, deltas: Deltas, *, merge: bool = True) -> 
                 rollup_merge(source)
         return len(items)
     k = len(source.key_fields)
+    rows = [(*row[:k], *(v or 0 for v in row[k:])) for row in rows]
     _stage, table, keys, values = _names(source)
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in values)
     with connection.cursor() as cur:
@@ -142,11 +143,14 @@ def _stage_write(source: FactSource, rows: list[tuple[Any, ...]]) -> None:
                 write(row)
 
 
-def rollup_merge(source: FactSource) -> None:
+def rollup_merge(source: FactSource, *, empty: bool = False) -> None:
     """
     Add the staged rows to the rollup (PostgreSQL): one ``INSERT … SELECT …
-    GROUP BY … ON CONFLICT DO UPDATE``, then delete the rows a negative
-    increment brought to all zeros, and empty the stage.  A no-op elsewhere.
+    GROUP BY … ON CONFLICT DO UPDATE``, in key order (the unique index is
+    then written left to right), then delete the rows a negative increment
+    brought to all zeros, and empty the stage.  ``empty``: the rollup table
+    was truncated in this transaction (a full rebuild), so the rows are
+    plainly inserted.  A no-op elsewhere.
 
     中文：汇总合并
     """
@@ -154,7 +158,7 @@ def rollup_merge(source: FactSource) -> None:
         return
     stage, table, keys, measures = _names(source)
     key_list = ", ".join(keys)
-    sums = ", ".join(f"sum({m})" for m in measures)
+    sums = ", ".join(f"coalesce(sum({m}), 0)" for m in measures)
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
     match = " AND ".join(f"t.{c} = s.{c}" for c in keys)
     zero = " AND ".join(f"t.{m} = 0" for m in measures)
@@ -163,15 +167,22 @@ def rollup_merge(source: FactSource) -> None:
         cur.execute("SELECT to_regclass(%s)", [f"pg_temp.{stage}"])
         if cur.fetchone()[0] is None:
             return  # nothing was staged
+        # the grouping and sort of a rebuild's stage fit in memory
+        cur.execute("SHOW work_mem")
+        work_mem = cur.fetchone()[0]
+        cur.execute("SELECT set_config('work_mem', %s, true)", [MERGE_WORK_MEM])
         cur.execute(
             f"INSERT INTO {table} ({key_list}, {', '.join(measures)}) "  # noqa: S608 (names from the model)
             f"SELECT {key_list}, {sums} FROM {stage} GROUP BY {key_list} "
-            f"ON CONFLICT ({key_list}) DO UPDATE SET {updates}"
+            f"ORDER BY {key_list}"
+            + ("" if empty else f" ON CONFLICT ({key_list}) DO UPDATE SET {updates}")
         )
-        cur.execute(
-            f"DELETE FROM {table} t USING {stage} s "  # noqa: S608 (names from the model)
-            f"WHERE ({negative}) AND {match} AND {zero}"
-        )
+        if not empty:
+            cur.execute(
+                f"DELETE FROM {table} t USING {stage} s "  # noqa: S608 (names from the model)
+                f"WHERE ({negative}) AND {match} AND {zero}"
+            )
+        cur.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         cur.execute(f"TRUNCATE {stage}")
 
 
@@ -373,7 +384,7 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
                 rollup_upsert(source, deltas, merge=False)
                 deltas = {}
         rollup_upsert(source, deltas, merge=False)
-        rollup_merge(source)
+        rollup_merge(source, empty=from_day is None)
         StatsCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest)
     return done
 
