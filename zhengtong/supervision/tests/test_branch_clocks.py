@@ -16,6 +16,7 @@ from zhengtong.cases.tests.joint_world import JointWorld
 from zhengtong.supervision.catalogue import catalogue_seed
 from zhengtong.supervision.constants import ClockKind, ClockState, Lamp
 from zhengtong.supervision.models import (
+    Alert,
     BreachKind,
     Clock,
     MeasureKind,
@@ -76,6 +77,7 @@ def test_branch_clocks_follow_their_branches_and_go_red_for_their_department(jw)
     assert (red.lamp, red.department_id) == (Lamp.RED, jw.other_dept.pk)
     seen = clock_list_for_user(user=jw.head_other).filter(kind=ClockKind.BRANCH)
     assert [c.object_id for c in seen] == [other.pk]  # its own department's only
+    assert Alert.objects.filter(recipient=jw.head_other).exists()  # its head told
 
     with time_machine.travel(at(2026, 10, 19), tick=False):
         services.branch_decide(
