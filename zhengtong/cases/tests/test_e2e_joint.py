@@ -3,8 +3,8 @@ End to end in Chromium: a branch department works on its branch of a 联办件.
 
 A case of three departments accepted on Mon 2026-09-14. The reviewer of
 区消防救援大队 opens 联办与转办 → the case's joint panel (three branches, the
-other branches' internal notes hidden) → records 同意 with an opinion → the
-branch shows 同意. Screenshots in test-artifacts/e2e-joint-NN-*.png, each
+other branches' internal notes hidden) → completes its 承办 step → at the
+last step (审核批准) records 同意 with an opinion → the branch shows 同意. Screenshots in test-artifacts/e2e-joint-NN-*.png, each
 page checked with axe first.
 """
 
@@ -15,7 +15,9 @@ from django.urls import reverse
 import pytest
 from playwright.sync_api import Page, expect
 
+from zhengtong.accounts.constants import Role
 from zhengtong.cases import services
+from zhengtong.cases.models_joint import JointBranchTemplate, JointStepTemplate
 
 from .conftest import at, complete_case
 from .joint_world import JointWorld
@@ -41,6 +43,11 @@ def frozen_moment():
 @pytest.fixture
 def joint_world(transactional_db, frozen_today):
     jw = JointWorld()
+    tpl = JointBranchTemplate.objects.get(department=jw.third_dept)
+    for order, name in enumerate(("承办", "审核批准"), start=1):
+        JointStepTemplate.objects.create(
+            branch=tpl, order=order, name=name, role=Role.REVIEWER
+        )
     case = complete_case(jw, at(2026, 9, 14))
     jw.case = services.case_accept(case=case, actor=jw.counter, now=at(2026, 9, 14))
     services.branch_decide(
@@ -69,11 +76,16 @@ def test_a_branch_department_records_its_decision(
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table).not_to_contain_text("市监内部：已核")  # another branch's note
     expect(table).to_contain_text("仅该部门可见")
+    expect(table).to_contain_text("审核批准")  # the branch's own steps
     shot(page, "case")
-    page.get_by_label("同意", exact=True).check()
-    page.get_by_label(re.compile("^意见")).fill("消防设施符合要求。")
-    page.get_by_role("button", name="登记本部门意见").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="完成“承办”，转下一环节").click()
     expect(page.locator(".msg-success")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_label("同意", exact=True).check()
+        page.get_by_label(re.compile("^意见")).fill("消防设施符合要求。")
+        page.get_by_role("button", name=re.compile("^登记本部门意见")).click()
+    expect(page.locator(".msg-success")).to_have_text("本部门意见已登记。")
     row = page.locator("table").first.locator("tr", has_text=jw.third_dept.name)
     expect(row).to_contain_text("同意")
     expect(row).to_contain_text("消防设施符合要求。")
