@@ -3,7 +3,8 @@ The clocks of 联办件 branches in the registry (kind ``branch``): one per
 branch, owned by its department, following its date and closed when it
 decides. Accepted Mon 2026-09-14, each branch has 20 working days: due
 Fri 10-16 (9-25 中秋 and 10-1…10-7 off; Sunday 9-20 and Saturday 10-10
-worked), red from Mon 10-19.
+worked), red from Mon 10-19; the branch extended by 10 working days is due
+Fri 10-30 and still green on 10-19.
 """
 
 from datetime import date
@@ -72,12 +73,22 @@ def test_branch_clocks_follow_their_branches_and_go_red_for_their_department(jw)
     assert branch_clock(third).state == ClockState.SUSPENDED
     assert branch_clock(other).state == ClockState.RUNNING
 
+    # the lead branch is extended by 10 working days: its clock moves to 10-30
+    lead = jw.branch_of(case, jw.dept)
+    services.branch_extension_request(
+        branch=lead, actor=jw.reviewer, days=10, reason="现场核查", now=at(2026, 10, 13)
+    )
+    services.case_extension_approve(
+        case=case, actor=jw.head, note="同意", now=at(2026, 10, 13)
+    )
     sweep_on(2026, 10, 19)  # past 10-16: red for the branch's department
     red = branch_clock(other)
     assert (red.lamp, red.department_id) == (Lamp.RED, jw.other_dept.pk)
     seen = clock_list_for_user(user=jw.head_other).filter(kind=ClockKind.BRANCH)
     assert [c.object_id for c in seen] == [other.pk]  # its own department's only
     assert Alert.objects.filter(recipient=jw.head_other).exists()  # its head told
+    extended = branch_clock(lead)
+    assert (extended.due_date, extended.lamp) == (date(2026, 10, 30), Lamp.GREEN)
 
     with time_machine.travel(at(2026, 10, 19), tick=False):
         services.branch_decide(
@@ -87,4 +98,4 @@ def test_branch_clocks_follow_their_branches_and_go_red_for_their_department(jw)
     closed = branch_clock(other)
     assert (closed.state, closed.closed_late) == (ClockState.CLOSED, True)
     assert not clock_list_for_user(user=jw.head_other).filter(kind=ClockKind.BRANCH)
-    assert branch_clock(jw.branch_of(case, jw.dept)).state == ClockState.RUNNING
+    assert branch_clock(lead).state == ClockState.RUNNING
