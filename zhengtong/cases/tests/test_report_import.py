@@ -156,6 +156,10 @@ def test_the_decision_returns_to_the_lower_case_once(world: World, reported):
     assert forbidden.status_code in (403, 404)
     response = counter.get(f"/api/v1/cases/{upper.pk}/return-package/")
     assert response.status_code == 200
+    desk = Client()
+    desk.force_login(world.counter)
+    listed = desk.get("/workbench/joint/packages/").content.decode()
+    assert f"/api/v1/cases/{upper.pk}/return-package/" in listed
     back = response.content
     # the applicant cannot import it; the lower window records it
     assert upload(world.applicant, back).status_code == 403
