@@ -11,7 +11,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from zhengtong.core.errors import NotFoundError
 
@@ -212,17 +212,22 @@ def case_referrals_list(*, case: Case) -> list[CaseReferral]:
 
 def branch_inbox_for_user(*, user: Any, limit: int = 100) -> list[CaseBranch]:
     """
-    Return the open branches of the user's department, oldest case first:
-    a department's 联办 inbox (partial index ``case_branch_dept_open``).
+    Return the open branches of the user's department, newest case first:
+    a department's 联办 inbox (partial index ``case_branch_dept_open``), each
+    with ``current_step`` (the name of its active step; None without steps).
 
     中文：联办待办
     """
     department_id = getattr(user, "department_id", None)
     if department_id is None:
         return []
+    current = BranchStep.objects.filter(
+        branch_id=OuterRef("pk"), status=StepStatus.ACTIVE
+    ).values("name")[:1]
     return list(
         CaseBranch.objects.filter(department_id=department_id, status="open")
         .select_related("case", "case__item_version", "department")
+        .annotate(current_step=Subquery(current))
         .order_by("-case_id")[:limit]
     )
 

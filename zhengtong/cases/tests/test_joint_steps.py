@@ -8,6 +8,8 @@ refused and changes nothing. Dates by hand (国庆 2026: 9-25 off, Sunday
 
 from datetime import date
 
+from django.test import Client
+
 import pytest
 
 from zhengtong.accounts.constants import Role
@@ -20,6 +22,7 @@ from zhengtong.cases.models_joint import (
     JointBranchTemplate,
     JointStepTemplate,
 )
+from zhengtong.cases.selectors_joint import branch_inbox_for_user
 from zhengtong.core.models import AuditEvent
 
 from .conftest import at, complete_case
@@ -55,6 +58,14 @@ def jw(db) -> JointWorld:
 def accepted(jw) -> Case:
     case = complete_case(jw, at(2026, 9, 14))
     return services.case_accept(case=case, actor=jw.counter, now=at(2026, 9, 14))
+
+
+def jw_page(user, path: str) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def steps(branch) -> list[BranchStep]:
@@ -175,6 +186,11 @@ def test_detail_shows_every_branch_with_its_steps(jw):
     assert rows[jw.other_dept.name]["steps"] == []
     own = client_for(jw.reviewer).get(f"/api/v1/cases/{case.pk}/").json()
     assert own["branches"][0]["steps"][0]["opinion"] == "内部意见"
+    # the department's 联办 inbox names each branch's current step
+    inbox = {b.pk: b.current_step for b in branch_inbox_for_user(user=jw.reviewer)}
+    assert inbox == {lead.pk: "审核"}
+    page = jw_page(jw.rev_other, "/workbench/joint/")
+    assert case.number in page and "—" in page  # no steps: no current step
 
 
 def test_a_denial_that_stops_the_others_closes_their_steps(db):
