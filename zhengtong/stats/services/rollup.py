@@ -89,7 +89,7 @@ def rollup_upsert(source: FactSource, deltas: Deltas, *, merge: bool = True) -> 
     # a measure not in the dict is None (NULL): summed as 0 below
     rows = [(*key, *map(measures.get, names)) for key, measures in items]
     if connection.vendor == "postgresql":
-        with transaction.atomic():  # the staged rows live until the commit
+        with transaction.atomic():  # the staging table lives until the commit
             _stage_write(source, rows)
             if merge:
                 rollup_merge(source)
@@ -129,12 +129,15 @@ def _names(source: FactSource) -> tuple[str, str, list[str], list[str]]:
 
 
 def _stage_write(source: FactSource, rows: list[tuple[Any, ...]]) -> None:
-    """COPY rows into the source's staging table (a temporary table, emptied at commit)."""
+    """
+    COPY rows into the source's staging table: a temporary table dropped at
+    commit (so a long-lived connection never keeps an old column list).
+    """
     stage, table, keys, measures = _names(source)
     cols = ", ".join([*keys, *measures])
     with connection.cursor() as cur:
         cur.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "  # noqa: S608 (names from the model)
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP "  # noqa: S608 (names from the model)
             f"AS SELECT {cols} FROM {table} WITH NO DATA"
         )
         with cur.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
