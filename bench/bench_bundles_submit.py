@@ -19,6 +19,9 @@ What it does:
      "form_data"} (five sub-cases per request) for --seconds;
   6. prints bundles/s, p50/p95/p99, errors, the cases/s of both and the
      ratio; stops the server by PID and clears the Redis queue.
+With --profile, no HTTP: the statements and in-process ms of one single case
+and of one bundle (same data), the statements listed; --cprofile adds a
+profile of each.
 Target: >= 100 bundles/s, p95 <= 150 ms. Numbers go to docs/performance.md.
 """
 
@@ -169,15 +172,95 @@ def redis_clear() -> None:
         print("redis clear failed:", exc)
 
 
+def profile(item_code: str, rounds: int, cprofile: bool) -> None:
+    """
+    In-process (no HTTP): statements and time of one bundle submission
+    (``bundle_application_submit``, five sub-cases) and of one single case
+    (``case_create``) — the service paths the HTTP figures pay for.
+    """
+    import cProfile
+    import pstats
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengtong.accounts.models import User
+    from zhengtong.bundles.services import bundle_application_submit
+    from zhengtong.cases.selectors import item_for_application_get
+    from zhengtong.cases.services import case_create
+
+    user = User.objects.get(username="bench0")
+
+    def bundle() -> None:
+        bundle_application_submit(
+            bundle_code="newborn",
+            applicant=user,
+            actor=user,
+            answers=ANSWERS,
+            form_data=FORM,
+        )
+
+    def single() -> None:
+        case_create(
+            applicant=user,
+            item=item_for_application_get(code=item_code),
+            actor=user,
+        )
+
+    for name, run in (("single case", single), ("bundle of 5", bundle)):
+        for _ in range(10):  # warm-up: caches, prepared statements
+            run()
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - t0) * 1000)
+        print(
+            json.dumps(
+                {
+                    "name": f"in-process {name}",
+                    "statements": len(queries),
+                    "median_ms": round(statistics.median(times), 2),
+                    "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 2),
+                    "rounds": rounds,
+                    "loadavg": loadavg(),
+                },
+                ensure_ascii=False,
+            )
+        )
+        for query in queries:
+            print("   ", query["sql"][:110])
+        if cprofile:
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(rounds):
+                run()
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="in-process only: statements and ms per bundle and per single case",
+    )
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--cprofile", action="store_true")
     args = parser.parse_args()
     print("machine:", common.machine())
     print("load before:", loadavg())
     item_code, tokens = setup(args.clients)
+    if args.profile:
+        profile(item_code, args.rounds, args.cprofile)
+        return
     redis_clear()
     proc = common.server_start({"REDIS_URL": common.REDIS_URL}, workers=args.workers)
     single = json.dumps({"item_code": item_code})

@@ -1,7 +1,7 @@
 """
 Services of bundles (一件事): answering the questionnaire and submitting one
 application that creates the sub-cases through the one case intake
-(``cases.services.case_create``), all or nothing.
+(``cases.services.case_create_many``), all or nothing.
 
 中文：一件事服务
 """
@@ -214,7 +214,7 @@ def bundle_application_submit(
     Submit one bundle application: check the answers, the combined form,
     the shared materials and the delivery preference, then create one
     submitted sub-case per selected item (each in its item's department,
-    on its own clock) through ``cases.services.case_create``, file each
+    on its own clock) through ``cases.services.case_create_many``, file each
     shared material once (every other sub-case references the same stored
     file) and link the sub-cases under one bundle number. All or nothing.
 
@@ -295,15 +295,6 @@ def bundle_application_submit(
     return application
 
 
-# The one intake, ``cases.services.case_create``, without its own
-# ``transaction.atomic`` wrapper: ``_create`` runs in one transaction for
-# all sub-cases (all or nothing), so the per-case savepoint (SAVEPOINT +
-# RELEASE, 2 of the ~8 statements of a sub-case) buys nothing here.
-_case_create_in_this_transaction = getattr(
-    case_services.case_create, "__wrapped__", case_services.case_create
-)
-
-
 def _create(
     *,
     definition: BundleDefinition,
@@ -328,20 +319,25 @@ def _create(
         note["delivery_preference"] = method
     if address:
         note["contact_address"] = address
-    cases: list[Case] = []
-    for row, item in zip(items, catalogue, strict=True):
-        cases.append(
-            _case_create_in_this_transaction(
+    # The one intake, once for all sub-cases: one sequence UPDATE, one
+    # INSERT each of the cases, their audit events, receipts and
+    # notification requests.
+    cases = case_services.case_create_many(
+        applications=[
+            case_services.CaseApplication(
                 applicant=applicant,
                 agent=agent,
                 item=item,
-                actor=actor,
-                channel=channel,
                 form_data={**per_item[str(row.id)], **note},
-                submit=not uploads,
-                now=now,
             )
-        )
+            for row, item in zip(items, catalogue, strict=True)
+        ],
+        actor=actor,
+        channel=channel,
+        submit=not uploads,
+        now=now,
+        savepoint=False,  # this transaction is all or nothing
+    )
     if uploads:
         _shared_files_file(definition, items, cases, uploads, actor)
         cases = [

@@ -25,7 +25,7 @@ from django.utils import timezone
 from zhengtong.accounts.constants import STAFF_ROLES
 from zhengtong.accounts.models import User
 from zhengtong.catalog.constants import MaterialForm
-from zhengtong.core.db import row_insert
+from zhengtong.core.db import row_insert, row_insert_many
 from zhengtong.core.masking import mask_id_number
 
 from . import clock
@@ -166,23 +166,51 @@ def receipt_issue(
     中文：出具收件凭证
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
     if case.pk is None:
         raise ValueError("the case must be saved before its receipt")
     seq = 1
     if with_materials:  # a new case has no receipt yet: no need to count
         seq += CaseDocument.objects.filter(case=case, kind=DocumentKind.RECEIPT).count()
+    document = _receipt_new(
+        case=case, actor=actor, now=now, seq=seq, with_materials=with_materials
+    )
+    row_insert(document)
+    return document
+
+
+def receipt_issue_many(
+    *, cases: list[Case], actor: User | None, now: datetime
+) -> list[CaseDocument]:
+    """
+    Issue the first 收件凭证 of each of ``cases``, created and submitted in
+    this transaction without materials (one application of several items,
+    e.g. a 一件事 bundle), with one INSERT.
+
+    中文：批量出具收件凭证（新办件）
+    """
+    if any(case.pk is None for case in cases):
+        raise ValueError("the cases must be saved before their receipts")
+    documents = [
+        _receipt_new(case=case, actor=actor, now=now, seq=1, with_materials=False)
+        for case in cases
+    ]
+    row_insert_many(documents)
+    return documents
+
+
+def _receipt_new(
+    *, case: Case, actor: User | None, now: datetime, seq: int, with_materials: bool
+) -> CaseDocument:
+    """Return the receipt number ``seq`` of ``case`` (not saved)."""
     context = receipt_context(
         case=case, actor=actor, now=now, with_materials=with_materials
     )
-    document = CaseDocument(
+    return CaseDocument(
         case=case,
         kind=DocumentKind.RECEIPT,
         number=f"{case.number}-{seq:02d}",
-        issued_on=today,
+        issued_on=timezone.localdate(now),
         dates_provisional=context["dates_provisional"],
         context=json.loads(json.dumps(context, cls=DjangoJSONEncoder)),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    row_insert(document)
-    return document

@@ -188,6 +188,7 @@ def audit_record_many(
     actor: Any = None,
     action: str,
     model: type[models.Model] | None = None,
+    new_streams: bool = False,
 ) -> int:
     """
     Append one event to each of many chains at once (a batch job).
@@ -202,10 +203,28 @@ def audit_record_many(
     locked (or be the only writer, as on SQLite), so that no other writer
     appends to those streams meanwhile.
 
+    ``new_streams=True`` says the caller created every object in the current
+    transaction (as ``audit_record(new_stream=True)``): each event is the
+    first of its chain and no head is read. One such event is written by
+    ``audit_record`` (one prepared INSERT instead of a COPY).
+
     中文：批量记录审计事件
     """
     if not entries:
         return 0
+    if new_streams and len(entries) == 1 and model is None:
+        entry = entries[0]
+        audit_record(
+            action=action,
+            obj=entry["obj"],
+            actor=actor,
+            from_state=entry.get("from_state", ""),
+            to_state=entry.get("to_state", ""),
+            reason=entry.get("reason", ""),
+            details=entry.get("details"),
+            new_stream=True,
+        )
+        return 1
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     actor_id = actor_obj.pk if actor_obj is not None else None
     label = _actor_label(actor, actor_obj)
@@ -219,7 +238,7 @@ def audit_record_many(
     streams = [f"{t}:{i}" for t, i in zip(types, object_ids, strict=True)]
     if len(set(streams)) != len(streams):
         raise ValueError("audit_record_many: one event per stream")
-    heads = _stream_heads(streams)
+    heads = {} if new_streams else _stream_heads(streams)
     now = timezone.now().astimezone(UTC)  # as the database gives it back
     at = now.isoformat()
     rows = []

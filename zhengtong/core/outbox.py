@@ -37,7 +37,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -47,7 +47,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .db import row_insert
+from .db import row_insert_many
 from .models import OutboxJob
 
 logger = logging.getLogger("zhengtong.outbox")
@@ -91,6 +91,21 @@ def _job_func(name: str) -> Callable[..., Any]:
     return func
 
 
+def _job_row(name: str, args: dict[str, Any], now: datetime) -> OutboxJob:
+    """Return the new (unsaved) pending row of one job request."""
+    return OutboxJob(
+        job=name,
+        # dates and decimals as the text a job reads back
+        args=json.loads(json.dumps(args, cls=DjangoJSONEncoder)),
+        state=State.PENDING,
+        attempts=0,
+        created_at=now,
+        dispatched_at=now,
+        token="",
+        last_error="",
+    )
+
+
 def outbox_enqueue(job: Callable[..., Any], **args: Any) -> int:
     """
     Request ``job(**args)`` in the caller's transaction; return the job id.
@@ -101,22 +116,30 @@ def outbox_enqueue(job: Callable[..., Any], **args: Any) -> int:
 
     中文：登记后台任务（与业务变更同一事务）
     """
+    return outbox_enqueue_many(job, [args])[0]
+
+
+def outbox_enqueue_many(
+    job: Callable[..., Any], args_list: list[dict[str, Any]]
+) -> list[int]:
+    """
+    Request ``job(**args)`` for each of ``args_list`` in the caller's
+    transaction with one INSERT; return the job ids (in order).
+
+    ``outbox_enqueue`` is this with one request (one row: ``row_insert``);
+    the jobs are handed to the worker together after the commit.
+
+    中文：批量登记后台任务
+    """
+    if not args_list:
+        return []
+    name = _job_name(job)
     now = timezone.now()
-    row = OutboxJob(
-        job=_job_name(job),
-        # dates and decimals as the text a job reads back
-        args=json.loads(json.dumps(args, cls=DjangoJSONEncoder)),
-        state=State.PENDING,
-        attempts=0,
-        created_at=now,
-        dispatched_at=now,
-        token="",
-        last_error="",
-    )
-    row_insert(row)
-    job_id = row.pk
-    transaction.on_commit(lambda: _dispatch([job_id]))
-    return job_id
+    rows = [_job_row(name, args, now) for args in args_list]
+    row_insert_many(rows)
+    job_ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _dispatch(job_ids))
+    return job_ids
 
 
 def _dispatch(job_ids: list[int]) -> None:

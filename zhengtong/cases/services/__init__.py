@@ -22,6 +22,11 @@ from ._base import (  # noqa: F401
     _snapshot_applicant,
     _version_for,
 )
+from .applications import (  # noqa: F401
+    CaseApplication,
+    case_create,
+    case_create_many,
+)
 from .clocks import (  # noqa: F401
     CLOCK_FIELDS,
     _clock_apply,
@@ -35,7 +40,6 @@ from .creation import (  # noqa: F401
     _material_store,
     case_counter_intake,
     case_counter_intake_walk_in,
-    case_create,
     case_draft_save,
     case_draft_update,
     case_material_add,

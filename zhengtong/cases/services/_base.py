@@ -12,7 +12,7 @@ from zhengtong.catalog.constants import (
 )
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError
-from zhengtong.core.outbox import outbox_enqueue
+from zhengtong.core.outbox import outbox_enqueue, outbox_enqueue_many
 
 from .. import clock
 from ..constants import (
@@ -59,7 +59,15 @@ def _require(text: str, what: str) -> str:
 
 def _notify(case: Case, event: str, **extra: Any) -> None:
     """Request the notifications of ``event`` in this transaction (outbox)."""
-    outbox_enqueue(notification_send, case_id=case.pk, event=event, extra=extra)
+    _notify_many([case], event, **extra)
+
+
+def _notify_many(cases: list[Case], event: str, **extra: Any) -> None:
+    """Request the notifications of ``event`` of each of ``cases`` (one INSERT)."""
+    outbox_enqueue_many(
+        notification_send,
+        [{"case_id": case.pk, "event": event, "extra": extra} for case in cases],
+    )
 
 
 def _issue(case: Case, kind: str, actor, today: date, **extra: Any) -> CaseDocument:

@@ -1,25 +1,18 @@
 """Creating cases: drafts, materials, submission, walk-in intake."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from zhengtong.accounts.identity import IdType, SubjectKind
 from zhengtong.accounts.models import User
 from zhengtong.accounts.services import (
-    agent_may_act_for,
     applicant_walk_in_get_or_create,
-)
-from zhengtong.catalog.constants import (
-    DayUnit,
 )
 from zhengtong.catalog.models import Material, ServiceItem
 from zhengtong.core.audit import audit_record
-from zhengtong.core.db import row_insert
 from zhengtong.core.errors import ApplicationError
 
 from .. import permissions
@@ -33,157 +26,20 @@ from ..models import (
     Case,
     CaseMaterial,
 )
-from ..numbering import case_number_format, query_code_new, sequence_next
 from ..receipts import receipt_issue
 from ..uploads import material_file_check
 from ..workflow import case_transition, transition_check
-from ._base import _lock, _notify, _now, _received, _snapshot_applicant, _version_for
+from ._base import (
+    _lock,
+    _notify,
+    _now,
+    _received,
+    _snapshot_applicant,
+    _version_for,
+)
+from .applications import case_create
 
-# -- creation, drafts, materials ------------------------------------------
-
-
-def _idempotent_replay(case: Case, fingerprint: str) -> Case:
-    """
-    Return ``case`` for a repeated request with its idempotency key, or refuse
-    a key reused with another body or older than the kept period.
-
-    中文：幂等重放
-    """
-    if fingerprint and case.idempotency_fingerprint not in ("", fingerprint):
-        raise ApplicationError(
-            "idempotency_key_reused",
-            "该幂等键（Idempotency-Key）已用于另一份不同内容的申请，请换用新的幂等键。",
-            status=422,
-        )
-    kept = timedelta(hours=settings.CASES_IDEMPOTENCY_KEY_HOURS)
-    if case.created_at < timezone.now() - kept:
-        raise ApplicationError(
-            "idempotency_key_expired",
-            f"该幂等键（Idempotency-Key）已超过 {settings.CASES_IDEMPOTENCY_KEY_HOURS} 小时有效期，请换用新的幂等键。",
-            status=422,
-        )
-    return case
-
-
-@transaction.atomic
-def case_create(
-    *,
-    applicant: User,
-    item: ServiceItem,
-    actor: User,
-    channel: str = Channel.ONLINE,
-    form_data: dict | None = None,
-    agent: User | None = None,
-    submit: bool = True,
-    idempotency_key: str = "",
-    idempotency_fingerprint: str = "",
-    now: datetime | None = None,
-) -> Case:
-    """
-    Create a case for ``item`` (a draft, or submitted at once).
-
-    The number is allocated here (region-year-sequence, race-safe). With an
-    ``idempotency_key`` a repeated call by the same applicant returns the
-    case created first — when it carries the same request
-    (``idempotency_fingerprint``, a hash of the request body; a different one
-    is 422 ``idempotency_key_reused``) and the key is younger than
-    ``CASES_IDEMPOTENCY_KEY_HOURS`` (an older one is 422
-    ``idempotency_key_expired``). ``agent`` files for ``applicant`` and needs an
-    authorisation in force.
-
-    Who: an applicant account for itself or as agent
-    (``permissions.check_submit``), or intake staff of the item's department
-    (``permissions.check_intake``, walk-in applications).
-
-    中文：创建办件（网上申请／草稿）
-    """
-    now, today = _now(now)
-    self_service = actor.pk in (applicant.pk, getattr(agent, "pk", None))
-    if self_service:
-        permissions.check_submit(user=actor)
-    idempotency_key = (idempotency_key or "").strip()[:80]
-    if idempotency_key:
-        existing = Case.objects.filter(
-            applicant=applicant, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return _idempotent_replay(existing, idempotency_fingerprint)
-    if channel not in Channel.values:
-        raise ApplicationError("invalid_channel", "申请渠道无效。")
-    if agent is not None and not agent_may_act_for(
-        agent=agent, principal=applicant, day=today
-    ):
-        raise ApplicationError(
-            ErrorCode.AGENT_NOT_AUTHORISED,
-            "您没有该申请人有效的代理授权，不能代为申请。",
-            status=403,
-        )
-    if form_data is not None and not isinstance(form_data, dict):
-        raise ApplicationError("invalid_form_data", "申请表内容格式有误。")
-    version = _version_for(item)
-    department = version.department or item.department
-    if not self_service:
-        permissions.check_intake(user=actor, department=department)
-    region_code = (
-        (getattr(item.region, "code", "") if item.region_id else "")
-        or getattr(department.region, "code", "")
-        or "000000"
-    )
-    case = Case(
-        query_code=query_code_new(),
-        item=item,
-        item_version=version,
-        department=department,
-        region_code=region_code,
-        applicant=applicant,
-        agent=agent,
-        created_by=actor if actor.pk != applicant.pk else None,
-        channel=channel,
-        form_data=form_data or {},
-        status=Status.DRAFT,
-        handling_mode=version.handling_mode or "",
-        promised_days=version.promised_days,
-        statutory_days=version.statutory_days,
-        promised_unit=version.promised_unit or DayUnit.WORKING,
-        statutory_unit=version.statutory_unit or DayUnit.WORKING,
-        idempotency_key=idempotency_key,
-        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
-    )
-    _snapshot_applicant(case, applicant)
-    if submit:
-        _received(case, now, today)
-        case.status = Status.SUBMITTED
-    # Last before the insert: the sequence row stays locked until commit, so
-    # concurrent submissions queue only for the insert, the audit row and the
-    # commit, not for building the case.
-    seq = sequence_next(scope=region_code[:6], year=today.year)
-    case.number = case_number_format(region_code=region_code, year=today.year, seq=seq)
-    try:
-        if idempotency_key:  # a concurrent twin may win: keep the outer transaction
-            with transaction.atomic():
-                row_insert(case)
-        else:
-            row_insert(case)
-    except IntegrityError:
-        if idempotency_key:
-            existing = Case.objects.filter(
-                applicant=applicant, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                return _idempotent_replay(existing, idempotency_fingerprint)
-        raise
-    audit_record(
-        action="create" if not submit else Action.SUBMIT,
-        obj=case,
-        actor=actor,
-        to_state=case.status,
-        details={"channel": channel, "item": item.item_code, "number": case.number},
-        new_stream=True,  # the case row was inserted just above
-    )
-    if submit:
-        receipt_issue(case=case, actor=actor, now=now, with_materials=False)
-        _notify(case, "submitted")
-    return case
+# -- drafts, materials, submission (the intake itself: applications.py) ----
 
 
 @transaction.atomic
