@@ -20,6 +20,7 @@ from zhengtong.cases.models import Case
 from zhengtong.cases.numbering import sequence_next
 from zhengtong.core.audit import audit_record
 from zhengtong.core.errors import ApplicationError, NotFoundError
+from zhengtong.core.inputs import int_id
 from zhengtong.core.masking import mask_id_number
 from zhengtong.core.pdf import pdf_render
 
@@ -103,10 +104,9 @@ def payment_notice_latest(*, case: Case) -> PaymentNotice | None:
 
 def payment_notice_get(*, case: Case, notice_id: Any) -> PaymentNotice:
     """Return a notice of ``case`` (the caller checked ``case``), else 404."""
+    pk = int_id(str(notice_id))
     notice = (
-        PaymentNotice.objects.filter(case_id=case.pk, pk=notice_id).first()
-        if isinstance(notice_id, int)
-        else None
+        PaymentNotice.objects.filter(case_id=case.pk, pk=pk).first() if pk else None
     )
     if notice is None:
         raise NotFoundError("缴费通知书不存在或无权查看。")

@@ -20,6 +20,7 @@ from zhengtong.cases.models import Case
 from zhengtong.cases.selectors import case_get_for_user
 from zhengtong.catalog.models import Counter, Department, ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
+from zhengtong.core.inputs import int_id
 
 from . import permissions
 from .constants import ErrorCode
@@ -131,11 +132,10 @@ def charge_get_for_user(*, user: Any, case_id: Any, charge_id: Any) -> Charge:
     中文：获取收费记录（含权限）
     """
     case = case_get_for_user(user=user, case_id=case_id)
+    pk = int_id(str(charge_id))
     charge = (
-        Charge.objects.filter(pk=charge_id, case_id=case.pk)
-        .select_related("fee_item")
-        .first()
-        if isinstance(charge_id, int)
+        Charge.objects.filter(pk=pk, case_id=case.pk).select_related("fee_item").first()
+        if pk
         else None
     )
     if charge is None:

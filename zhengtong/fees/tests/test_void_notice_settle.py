@@ -253,3 +253,14 @@ def test_the_workbench_fee_page_voids_and_issues_a_notice(fworld, client):
     assert ok.status_code == 302
     html = client.get(page).content.decode()
     assert "已作废" in html and "登记错误" in html
+
+
+def test_huge_ids_are_404_not_500(fworld, client):
+    w = fworld
+    huge = "99999999999999999999"
+    url = f"/api/v1/cases/{w.case.pk}/charges/{huge}/void/"
+    response = client_for(w.counter).post(url, {"reason": "x"}, format="json")
+    assert response.status_code == 404
+    client.force_login(w.applicant)
+    assert client.get(f"/fees/cases/{w.case.pk}/notices/{huge}.pdf").status_code == 404
+    assert client.get(f"/fees/cases/{w.case.pk}/notices/0.pdf").status_code == 404
