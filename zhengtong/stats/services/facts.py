@@ -151,12 +151,13 @@ def case_actors(ids: list[int] | None = None) -> dict[int, int]:
     rows = events.order_by("pk").values_list("stream", "action", "actor_id")
     accept: dict[int, int] = {}
     refuse: dict[int, int] = {}
+    accepted = str(Action.ACCEPT)
+    cut = len(CASE_TYPE) + 1  # every stream read starts with "cases.case:"
     for stream, action, actor_id in rows.iterator(chunk_size=20000):
-        tail = stream.rpartition(":")[2]
-        if not tail.isdigit():
-            continue
-        seen = accept if action == Action.ACCEPT else refuse
-        seen.setdefault(int(tail), actor_id or 0)
+        tail = stream[cut:]
+        if tail.isdigit():
+            seen = accept if action == accepted else refuse
+            seen.setdefault(int(tail), actor_id or 0)
     return refuse | {pk: actor for pk, actor in accept.items() if actor}
 
 
