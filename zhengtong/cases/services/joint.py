@@ -15,6 +15,8 @@ one combined decision.
   the case answers with ``case_extension_approve`` (at most 15 days in all).
 - A branch asks a 补正 (``branch_supplement_ask``); only the lead window
   sends them, all pending asks in one notice (``joint_supplement_send``).
+- A branch with its own steps (承办 → 审核 → 批准, ``services/joint_steps.py``)
+  decides at its last step only.
 - ``branch_decide``: when every branch has decided (or was stopped by a
   denial that stops the others), the case is decided at once with one
   combined notice listing each department's decision.
