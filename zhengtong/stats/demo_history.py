@@ -36,10 +36,15 @@ from zhengtong.queueing.models import Category, CounterCategory, Ticket
 
 # per case: (working day of the month, counter clerk, rating or None, overdue)
 PLAN = [
-    (2, "counter", 5, False),
-    (3, "counter2", 5, False),
+    (
+        1,
+        "counter2",
+        4,
+        True,
+    ),  # early, on the quickest item: late still inside the month
+    (3, "counter", 5, False),
     (5, "counter", 4, False),
-    (7, "counter2", 5, True),
+    (7, "counter2", 5, False),
     (9, "counter", 5, False),
     (11, "counter2", 3, False),
     (12, "counter", 5, False),
@@ -47,6 +52,10 @@ PLAN = [
 ]
 OVERDUE_BY = 2  # working days after the promised date
 ITEMS = 3  # the first three demo items: the review steps to a decision
+
+
+def _promised(item: Any) -> int:
+    return item.current_version.promised_days or 5
 
 
 def _working_days(cal: Any, month: datetime.date) -> list[datetime.date]:
@@ -69,8 +78,8 @@ def _desk(clerk: Any, department: Department) -> tuple[Counter, Category, Any] |
     """
     A counter of ``clerk`` and a category it serves for ``department``, and
     who works the queue there: the clerk, or for a clerk with no counter
-    (counter2 in the demo) a counter nobody is assigned to, worked as the
-    queueing demo works it (no actor).
+    (counter2 in the demo) a counter of the department nobody is assigned
+    to, worked as the queueing demo works it (no actor).
     """
     links = CounterCategory.objects.filter(
         category__departments=department, category__active=True
@@ -83,8 +92,10 @@ def _desk(clerk: Any, department: Department) -> tuple[Counter, Category, Any] |
     if link is not None:
         return link.counter, link.category, clerk
     link = (
-        links.filter(counter__staff_assignments__isnull=True)
-        .order_by("rank", "counter__number")
+        links.filter(
+            counter__staff_assignments__isnull=True, counter__departments=department
+        )
+        .order_by("rank", "counter__pk")
         .first()
     )
     return None if link is None else (link.counter, link.category, None)
@@ -115,6 +126,7 @@ def _one_case(
     demo: Demo,
     key: str,
     n: int,
+    item_n: int,
     accept_day: datetime.date,
     decide_day: datetime.date,
     desk: tuple[Counter, Category, Any] | None,
@@ -123,7 +135,7 @@ def _one_case(
     clerk = demo.counter
     with _clock_at(_at(accept_day, 9, 30 + n)):
         ticket = None if desk is None else _ticket_served(*desk)
-        case = demo.reviewed(key, "applicant" if n % 2 else "applicant2", n % ITEMS)
+        case = demo.reviewed(key, "applicant" if n % 2 else "applicant2", item_n)
         if ticket is not None and desk is not None:
             ticket = queue_services.ticket_link_case(
                 ticket=ticket, case_id=case.pk, actor=desk[2]
@@ -191,8 +203,10 @@ def history_seed(*, months: list[datetime.date], stdout: IO | None = None) -> st
             demo = Demo(items, {**users, "counter": clerk})
             accept_day = days[nth - 1]
             decide_day = accept_day
+            item_n = n % ITEMS
             if overdue:
-                promised = demo.item(n % ITEMS).current_version.promised_days or 5
+                item_n = min(range(ITEMS), key=lambda i: _promised(demo.item(i)))
+                promised = _promised(demo.item(item_n))
                 decide_day = clock.add_days(cal, accept_day, promised + OVERDUE_BY)
                 if decide_day.month != month.month:
                     decide_day = accept_day
@@ -202,6 +216,7 @@ def history_seed(*, months: list[datetime.date], stdout: IO | None = None) -> st
                         demo=demo,
                         key=key,
                         n=n,
+                        item_n=item_n,
                         accept_day=accept_day,
                         decide_day=decide_day,
                         desk=_desk(clerk, department),

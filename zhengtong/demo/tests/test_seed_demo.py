@@ -83,3 +83,14 @@ def test_demo_case_dates_agree_with_their_events_and_staff_have_posts():
     assert reviewer.backup.username == "reviewer2"
     assert reviewer.backup.backup == reviewer
     assert "演示办件：新建15个场景" in out.getvalue()
+    # the signed months have concluded cases, so a 服务明星 and a real ranking
+    from zhengtong.stats.selectors_assessment import assessment_public
+
+    last = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+        day=1
+    )
+    published = assessment_public(month=last)
+    assert published is not None and published["service_stars"]
+    ranked = [r for r in published["counters"] if r["score"] < 100]
+    assert ranked  # the case concluded after its promised date costs points
+    assert "考核月份演示办件：新建 16 件" in out.getvalue()
