@@ -24,7 +24,8 @@ On its own database (``zt_perf_stats_report``, dropped and created unless
      report of 2025-Q2; each split into figures / PDF / Excel.
 
 Target (issue 15): monthly report PDF <= 15 s.  Prints one JSON document
-(the figures for docs/performance.md).
+(the figures for docs/performance.md) and one SUMMARY line per figure.  On a
+copy of the filled database: ``BENCH_DB=zt_b6_1m … --keep``.
 """
 
 from __future__ import annotations
@@ -131,6 +132,18 @@ def main() -> int:
     result["target_monthly_s"] = 15
     result["loadavg_1m"] = round(os.getloadavg()[0], 1)
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    load = result["loadavg_1m"]
+    base = result["baseline_empty_month"]["generate_total_s"]
+    for name, value, target in (
+        ("monthly report 2025-06, worst round", result["monthly_worst_s"], 15),
+        ("quarterly report 2025-Q2", result["quarterly"]["generate_total_s"], None),
+    ):
+        verdict = "" if target is None else (" ok" if value <= target else " OVER")
+        print(
+            f"SUMMARY {name}: {value} s "
+            f"(target {'<= ' + str(target) + ' s' if target else 'none'}, "
+            f"baseline empty month {base} s, load {load}){verdict}"
+        )
     return 0
 
 
