@@ -264,3 +264,11 @@ def test_huge_ids_are_404_not_500(fworld, client):
     client.force_login(w.applicant)
     assert client.get(f"/fees/cases/{w.case.pk}/notices/{huge}.pdf").status_code == 404
     assert client.get(f"/fees/cases/{w.case.pk}/notices/0.pdf").status_code == 404
+
+
+def test_the_staff_case_page_says_when_payment_comes_first(settle, client):
+    w = settle
+    _charge(w)
+    client.force_login(w.counter)
+    html = client.get(f"/workbench/cases/{w.case.pk}/").content.decode()
+    assert "须缴清费用方可出件、办结" in html and "10.00 元未缴" in html

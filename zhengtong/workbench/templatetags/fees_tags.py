@@ -33,9 +33,11 @@ def may_reconcile(user: Any) -> bool:
 def fees_case_panel(context: Any, case: Any) -> dict[str, Any]:
     """Show a case's fee sums and the way to the fee page (staff case page)."""
     user = context["request"].user
+    fee_items = selectors.fee_items_published(version_id=case.item_version_id)
     return {
         "case": case,
         "fees": selectors.case_fees(case=case),
-        "fee_items": selectors.fee_items_published(version_id=case.item_version_id),
+        "fee_items": fee_items,
+        "settle_required": any(f.settle_before_delivery for f in fee_items),
         "may_record": permissions.can_record(user=user, case=case),
     }
