@@ -156,6 +156,9 @@ EVENT_LABELS = {
     "tolerance_supplied": "容缺材料已补齐",
     "tolerance_warn": "容缺材料到期提醒",
     "tolerance_expired": "容缺材料逾期未补齐（预警）",
+    "joint_open": "开启联办分支",
+    "joint_supplement_send": "牵头窗口合并告知补正",
+    "joint_meeting_record": "登记联办会议纪要",
     contacts.REVEALED_EVENT: "查看申请人联系方式",
 }
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
