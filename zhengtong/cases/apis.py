@@ -9,7 +9,12 @@ import json
 from django.http import FileResponse
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -22,7 +27,11 @@ from zhengtong.accounts.models import User
 from zhengtong.api.parsers import StrictJSONParser
 from zhengtong.api.shapes import rendered, rendered_many, validated
 from zhengtong.bundles import services as bundle_services
-from zhengtong.bundles.serializers import BundleCreateInput, bundle_created_payload
+from zhengtong.bundles.serializers import (
+    BundleCreatedOutput,
+    BundleCreateInput,
+    bundle_created_payload,
+)
 from zhengtong.catalog.models import ServiceItem
 from zhengtong.core.errors import ApplicationError, NotFoundError
 from zhengtong.core.limits import PublicLookupThrottle
@@ -152,9 +161,25 @@ class CaseListCreateApi(APIView):
 
     @extend_schema(
         summary="提交申请（创建办件）",
-        request=InputSerializer,
+        description=(
+            "两种请求体，二选一：带 `item_code` 申请单个事项，答复办件"
+            "（`CaseCreatedOutput`）；带 `bundle_code` 与 `answers` 申请一件事，"
+            "按情形回答为每个适用事项创建子办件，答复一件事申请及其子办件"
+            "（`BundleCreatedOutput`）。两者都接受 `Idempotency-Key`。"
+        ),
+        request=PolymorphicProxySerializer(
+            component_name="CaseOrBundleCreateInput",
+            serializers=[CaseCreateInput, BundleCreateInput],
+            resource_type_field_name=None,
+        ),
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        responses={201: CaseCreatedOutput},
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="CaseOrBundleCreatedOutput",
+                serializers=[CaseCreatedOutput, BundleCreatedOutput],
+                resource_type_field_name=None,
+            )
+        },
     )
     def post(self, request: Request) -> Response:
         user = request.user
