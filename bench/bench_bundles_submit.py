@@ -239,7 +239,7 @@ def profile(item_code: str, rounds: int, cprofile: bool) -> None:
             for _ in range(rounds):
                 run()
             prof.disable()
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats("zhengtong", 40)
 
 
 def main() -> None:

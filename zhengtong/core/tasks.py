@@ -20,6 +20,14 @@ def outbox_run_task(job_id: int) -> str:
     return outbox_run(job_id)
 
 
+@db_task(retries=0)
+def outbox_run_many_task(job_ids: list[int]) -> list[str]:
+    """Run the outbox jobs of one transaction, one after another (one message)."""
+    from .outbox import outbox_run
+
+    return [outbox_run(job_id) for job_id in job_ids]
+
+
 @db_periodic_task(crontab(minute="*"))
 def outbox_relay_job() -> int:
     """Hand again the outbox jobs whose queue message or worker was lost."""

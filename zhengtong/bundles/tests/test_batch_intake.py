@@ -234,3 +234,14 @@ def test_concurrent_bundles_and_single_cases_get_unique_consecutive_numbers():
     for group in bundles:  # one UPDATE reserves a bundle's numbers together
         seqs = [_seq(n) for n in group]
         assert seqs == list(range(seqs[0], seqs[0] + 5))
+
+
+def test_the_sub_cases_notifications_are_handed_on_together_and_run(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cases = _submit(world)._sub_cases
+    assert len(callbacks) == 1  # one queue message for the five jobs
+    jobs = OutboxJob.objects.filter(args__case_id__in=[c.pk for c in cases])
+    assert jobs.count() == 5
+    assert set(jobs.values_list("state", flat=True)) == {OutboxJob.State.DONE}
