@@ -15,8 +15,10 @@ class CasesConfig(AppConfig):
             """Hand an absent person's open steps to the B岗 at once."""
             if is_absent:
                 from .services import case_step_reassign_for_absent
+                from .services.joint_steps import branch_steps_reassign_for_absent
 
                 case_step_reassign_for_absent(user=user, actor=actor)
+                branch_steps_reassign_for_absent(user=user)  # 联办分支环节
 
         staff_absence_changed.connect(
             on_absence, dispatch_uid="cases.staff_absence_reassign", weak=False

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengtong.accounts.models import User
+from zhengtong.accounts.services import staff_effective_assignee
 from zhengtong.core.errors import ApplicationError
 
 from .. import clock
@@ -26,7 +27,7 @@ from ..constants import StepStatus
 from ..models import Case
 from ..models_joint import BranchStatus, BranchStep, CaseBranch, JointStepTemplate
 from ..permissions import check_work_branch
-from ._base import _now
+from ._base import _lock, _now
 from .joint_base import _branch_not_suspended, _branch_open, _lock_branch, _record
 from .steps import _pick_assignee
 
@@ -190,3 +191,44 @@ def branch_steps_close(case: Case) -> int:
         .exclude(branch__status=BranchStatus.OPEN)
         .update(status=StepStatus.CLOSED)
     )
+
+
+def branch_steps_reassign_for_absent(*, user: User) -> int:
+    """
+    Move every active branch step of an absent member of staff to their B岗
+    (as ``case_step_reassign_for_absent`` does for the single line); return
+    the number of steps moved.
+
+    中文：联办分支环节缺岗转B岗
+    """
+    user.refresh_from_db(fields=["is_absent", "backup"])
+    if not user.is_absent:
+        return 0
+    target = staff_effective_assignee(user)
+    if target is None or target.pk == user.pk:
+        return 0
+    moved = 0
+    rows = list(
+        BranchStep.objects.filter(assignee=user, status=StepStatus.ACTIVE).values_list(
+            "pk", "branch__case_id"
+        )
+    )
+    for step_id, case_id in rows:
+        with transaction.atomic():
+            _lock(Case(pk=case_id))
+            step = BranchStep.objects.select_related("branch").get(pk=step_id)
+            if step.status != StepStatus.ACTIVE or step.assignee_id != user.pk:
+                continue
+            step.assignee = target
+            step.save(update_fields=["assignee"])
+            CaseBranch.objects.filter(pk=step.branch_id).update(assignee=target)
+            _record(
+                step.branch,
+                "branch_step_reassign",
+                None,
+                step=step.pk,
+                reason="承办人不在岗，自动转B岗办理。",
+                **{"from": user.pk, "to": target.pk},
+            )
+            moved += 1
+    return moved

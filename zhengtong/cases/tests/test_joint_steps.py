@@ -13,6 +13,7 @@ from django.test import Client
 import pytest
 
 from zhengtong.accounts.constants import Role
+from zhengtong.accounts.services import staff_absence_set
 from zhengtong.cases import services
 from zhengtong.cases.constants import StepStatus
 from zhengtong.cases.models import Case
@@ -212,3 +213,17 @@ def test_admin_edits_a_branch_definition_with_its_steps(jw, client):
     page = client.get(f"/admin/cases/jointbranchtemplate/{tpl.pk}/change/")
     assert page.status_code == 200
     assert "承办" in page.content.decode()
+
+
+def test_an_absent_step_holder_hands_the_branch_step_to_the_backup(jw):
+    case = accepted(jw)
+    lead = jw.branch_of(case, jw.dept)
+    first = steps(lead)[0]
+    assert first.assignee == jw.reviewer  # least loaded, first by id
+    staff_absence_set(user=jw.reviewer, is_absent=True, note="休假", actor=jw.admin)
+    first.refresh_from_db()
+    lead.refresh_from_db()
+    assert first.assignee == jw.reviewer_b == lead.assignee  # the B岗
+    assert AuditEvent.objects.filter(
+        action="branch_step_reassign", object_id=str(lead.pk)
+    ).exists()
