@@ -404,7 +404,10 @@ class GuidanceRecord(models.Model):
     """
 
     hall = models.ForeignKey(
-        "catalog.Hall", verbose_name=_("大厅"), on_delete=models.PROTECT, related_name="+"
+        "catalog.Hall",
+        verbose_name=_("大厅"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     guide = models.ForeignKey(
         USER, verbose_name=_("导办员"), on_delete=models.PROTECT, related_name="+"
