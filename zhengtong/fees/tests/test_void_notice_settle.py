@@ -272,3 +272,17 @@ def test_the_staff_case_page_says_when_payment_comes_first(settle, client):
     client.force_login(w.counter)
     html = client.get(f"/workbench/cases/{w.case.pk}/").content.decode()
     assert "须缴清费用方可出件、办结" in html and "10.00 元未缴" in html
+
+
+def test_the_cases_deliver_api_answers_409_fees_outstanding(settle):
+    w = settle
+    _charge(w)
+    _decided(w)
+    url = f"/api/v1/cases/{w.case.pk}/deliver/"
+    body = {"method": "mail", "tracking": "SF1", "recipient": "张三"}
+    response = client_for(w.counter).post(url, body, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "fees_outstanding"
+    assert "未缴" in response.json()["message"]
+    _pay(w, 1000)
+    assert client_for(w.counter).post(url, body, format="json").status_code == 200
