@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 __all__ = ["CaseDaily", "CaseFact", "StatsCursor", "TicketDaily", "TicketFact"]
 
 DIMS = ("day", "department_id", "counter_id", "staff_id", "item_id", "channel")
-# A rollup row is a day ("d") or a calendar month ("m", day = the 1st): every
-# contribution is added to both, so a year is read from 12 months of rows
-# plus the days of the partial months at its ends (selectors.grain_filter).
-GRAINS = (("d", "日"), ("m", "月"))
+# A rollup row is a day ("d"), a week ("w", day = its Monday) or a calendar
+# month ("m", day = the 1st): every contribution is added to all three, so a
+# range is read from whole months, then whole weeks, then the days left at
+# its ends (selectors.grain_filter).
+GRAINS = (("d", "日"), ("w", "周"), ("m", "月"))
 
 
 class StatsCursor(models.Model):
@@ -95,7 +96,8 @@ class CaseDaily(_Dims):
     """
     The sums of the case facts' contributions to one day and dimension key.
 
-    ``grain`` "d": one day; "m": the month starting on ``day``.
+    ``grain`` "d": one day; "w": the week starting on ``day`` (a Monday);
+    "m": the month starting on ``day``.
     ``received``/``supplemented``/``online`` count on the receipt day,
     ``accepted`` on the acceptance day, ``refused`` on the refusal day, the
     rest on the conclusion day (docs/stats.md).
