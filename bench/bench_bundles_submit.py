@@ -214,10 +214,12 @@ def profile(item_code: str, rounds: int, cprofile: bool) -> None:
         with CaptureQueriesContext(connection) as queries:
             run()
         times = []
+        cpu0 = time.process_time()
         for _ in range(rounds):
             t0 = time.perf_counter()
             run()
             times.append((time.perf_counter() - t0) * 1000)
+        cpu_ms = (time.process_time() - cpu0) * 1000 / rounds
         print(
             json.dumps(
                 {
@@ -225,6 +227,9 @@ def profile(item_code: str, rounds: int, cprofile: bool) -> None:
                     "statements": len(queries),
                     "median_ms": round(statistics.median(times), 2),
                     "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 2),
+                    # this process's CPU (the web worker's share; not the
+                    # database's): less moved by the other load than wall time
+                    "python_cpu_ms": round(cpu_ms, 2),
                     "rounds": rounds,
                     "loadavg": loadavg(),
                 },
