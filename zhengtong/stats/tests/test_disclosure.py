@@ -75,6 +75,13 @@ def test_page_shows_masked_rows_and_month_figures(pub, client):
         assert secret not in html
 
 
+def test_page_leads_to_the_assessment_disclosure(db, client):
+    # 考核公示 has no menu door of its own: the public reach it from 办件公示.
+    r = client.get("/disclosure/")
+    assert r.status_code == 200
+    assert 'href="/assessment/"' in r.content.decode()
+
+
 def test_search_by_number_and_item(pub, client):
     _w, cases = pub
     number = cases["C"].number
