@@ -69,5 +69,6 @@ def test_staff_pages_show_the_banner_public_pages_do_not(client, centre_admin):
         client.force_login(centre_admin)
         page = client.get("/workbench/").content.decode()
         assert "2027 年国务院放假安排尚未导入" in page
+        assert 'class="calendar-banner no-print' in page  # not on printed pages
         admin = client.get("/admin/").content.decode()
         assert "2027 年国务院放假安排尚未导入" in admin
