@@ -182,6 +182,19 @@ def report_charts(figures: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def red_flags_wording(assessment: dict[str, Any]) -> str:
+    """
+    Return a report's 红旗窗口 of one month: the names, "无" when an election
+    found none, "本月不评比" between elections (reports archived before the
+    flag existed say "无").
+
+    中文：通报中的红旗窗口
+    """
+    if assessment["red_flags"]:
+        return "、".join(assessment["red_flags"])
+    return "无" if assessment.get("red_flag_election", True) else "本月不评比"
+
+
 def report_text(*, title: str, scope_name: str, figures: dict[str, Any]) -> str:
     """Return the report's opening paragraph (Chinese)."""
     t = figures["totals"] or {}
@@ -194,7 +207,7 @@ def report_text(*, title: str, scope_name: str, figures: dict[str, Any]) -> str:
         f"{_pct(t.get('early_rate'))}，网办率 {_pct(t.get('online_share'))}。"
     ]
     for a in figures["assessments"]:
-        flags = "、".join(a["red_flags"]) or "无"
+        flags = red_flags_wording(a)
         stars = "、".join(a["service_stars"]) or "无"
         draft = "" if a["state"] == "signed" else "（未签发，为计算结果）"
         parts.append(
@@ -228,6 +241,10 @@ def report_pdf(
             "scope_name": scope_name,
             "site_name": settings.SITE_NAME,
             "figures": figures,
+            "assessments": [
+                {**a, "red_flags_text": red_flags_wording(a)}
+                for a in figures["assessments"]
+            ],
             "departments": [shown(r) for r in figures["departments"]],
             "totals": shown(figures["totals"]),
             "text": report_text(title=title, scope_name=scope_name, figures=figures),

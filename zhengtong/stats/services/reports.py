@@ -111,6 +111,8 @@ def report_figures(
                 "counters": counters,
                 "staff": staff,
                 "red_flags": [r["name"] for r in counters if r["red_flag"]],
+                # False in the months between 红旗窗口 elections
+                "red_flag_election": bool(results.get("red_flag_period")),
                 "service_stars": [r["name"] for r in staff if r["service_star"]],
             }
         )

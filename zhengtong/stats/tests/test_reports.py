@@ -65,7 +65,11 @@ def test_quarterly_report_covers_three_months(aw):
         "2026-06-30",
     )
     assert [a["month"] for a in report.figures["assessments"]] == ["2026-04", "2026-05"]
-    assert "2026年第2季度效能通报" in pdf_text(report)
+    text = pdf_text(report)
+    assert "2026年第2季度效能通报" in text
+    # May is between 红旗窗口 elections: the title is not "无" that month
+    may = text.split("2026-05", 1)[1]
+    assert may.split("；", 1)[0].endswith("红旗窗口本月不评比")
 
 
 @pytest.mark.parametrize(
