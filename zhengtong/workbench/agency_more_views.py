@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.views import View
 
 from zhengtong.agency import permissions, selectors, services
-from zhengtong.catalog.models import Counter, Hall, ServiceItem
+from zhengtong.catalog.models import Hall, ServiceItem
 from zhengtong.core.errors import ApplicationError
 from zhengtong.core.inputs import int_id
+from zhengtong.queueing import selectors as queue_selectors
 
 from .supervision_exports import Column, xlsx_response
 from .views import StaffRequiredMixin
@@ -49,10 +50,7 @@ class GuidanceForm(forms.Form):
             Hall.objects.order_by("id").values_list("pk", "name")
         )
         self.fields["counter"].choices = [("", "—")] + [
-            (c.pk, f"{c.hall.name} {c}")
-            for c in Counter.objects.select_related("hall").order_by(
-                "hall_id", "number"
-            )
+            (c.pk, f"{c.hall.name} {c}") for c in queue_selectors.counter_list()
         ]
         items = ServiceItem.objects.order_by("name").values_list("pk", "name")
         self.fields["item"].choices = [("", "—"), *items[:300]]

@@ -70,6 +70,8 @@ def guidance_record_create(
         counter = Counter.objects.filter(pk=counter_id, hall=hall).first()
         if counter is None:
             raise _bad("所选窗口不在该大厅。")
+        if not counter.is_active:
+            raise _bad("所选窗口已停用，请引导至其他窗口。")
     item = None
     if item_id:
         item = ServiceItem.objects.filter(pk=item_id).first()

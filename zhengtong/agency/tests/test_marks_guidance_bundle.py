@@ -156,6 +156,26 @@ def test_bad_guidance_input_is_refused_and_writes_nothing(aworld, guide, change,
     assert not GuidanceRecord.objects.exists()
 
 
+def test_a_closed_counter_is_not_offered_nor_accepted(aworld, guide, client):
+    w = aworld
+    type(w.counter_a).objects.filter(pk=w.counter_a.pk).update(is_active=False)
+    with pytest.raises(ApplicationError) as err:
+        services.guidance_record_create(
+            actor=guide,
+            hall_id=w.hall_a.hall.pk,
+            visitor_name="王小明",
+            need="咨询",
+            counter_id=w.counter_a.pk,
+        )
+    assert "已停用" in err.value.message
+    assert not GuidanceRecord.objects.exists()
+    client.force_login(guide)
+    html = client.get("/workbench/agency/guidance/").content.decode()
+    offered = html.split('name="counter"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{w.counter_a.pk}"' not in offered
+    assert f'<option value="{w.counter_b.pk}"' in offered
+
+
 def test_the_guidance_page_lists_and_exports(aworld, guide, client):
     w = aworld
     services.guidance_record_create(
