@@ -36,6 +36,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from zhengtong.core.errors import ApplicationError
 
+from .constants import Status
 from .models import Case
 
 FORMAT = 1
@@ -115,8 +116,15 @@ def case_package_build(
     """
     Return the signed package of ``case`` and the SHA-256 of its manifest.
 
+    A draft has no case file to send (nothing was received): refused with
+    409 ``not_received``.
+
     中文：导出案卷包
     """
+    if case.status == Status.DRAFT or case.received_date is None:
+        raise ApplicationError(
+            "not_received", "该办件尚未收件，没有可导出的案卷包。", status=409
+        )
     files: dict[str, bytes] = {}
     materials = []
     for n, material in enumerate(case.materials.order_by("id"), start=1):

@@ -127,3 +127,21 @@ def test_the_package_verifies_and_a_tampered_one_is_refused(world: World, accept
         format="multipart",
     )
     assert response.status_code == 200 and response.json()["number"] == accepted.number
+
+
+def test_a_draft_has_no_package(world: World):
+    draft = services.case_create(
+        applicant=world.applicant,
+        item=world.item,
+        actor=world.applicant,
+        submit=False,
+        now=at(2026, 3, 2),
+    )
+    with pytest.raises(ApplicationError) as err:
+        case_package_build(case=draft)
+    assert err.value.code == "not_received" and err.value.message
+    response = client_for(world.counter).get(
+        f"/api/v1/cases/{draft.pk}/report-package/"
+    )
+    assert response.status_code in (404, 409)
+    assert response["Content-Type"].startswith("application/json")
