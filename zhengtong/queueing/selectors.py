@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from zhengtong.catalog.models import Counter, Hall
@@ -126,12 +127,16 @@ def _category_by_ref(ref_text: str) -> Category | None:
 
 
 def counter_list(*, hall: Hall | None = None) -> QuerySet:
-    """Return active counters with their queue categories."""
+    """
+    Return active counters with their queue categories, in window order
+    (by hall, then "2 号" before "11 号": shorter numbers first, as text
+    within one length).
+    """
     qs = (
         Counter.objects.filter(is_active=True)
         .select_related("hall")
         .prefetch_related("queue_categories__category")
-        .order_by("hall_id", "number")
+        .order_by("hall_id", Length("number"), "number")
     )
     if hall is not None:
         qs = qs.filter(hall=hall)

@@ -172,3 +172,14 @@ class TestDesk:
             HTTP_HX_REQUEST="true",
         )
         assert r.status_code == 403
+
+
+@pytest.mark.django_db
+def test_windows_are_listed_in_number_order_not_text_order():
+    from zhengtong.catalog.tests.factories import CounterFactory, HallFactory
+    from zhengtong.queueing.selectors import counter_list
+
+    hall = HallFactory()
+    for number in ("11", "2", "1", "10"):
+        CounterFactory(hall=hall, number=number)
+    assert [c.number for c in counter_list(hall=hall)] == ["1", "2", "10", "11"]
