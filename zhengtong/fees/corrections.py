@@ -9,6 +9,8 @@ refused (409 ``charge_paid``) and a refund is the way.
 中文：作废收费
 """
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +23,17 @@ from . import permissions
 from .constants import ErrorCode
 from .models import Charge, Payment
 from .services import _case_locked
+
+
+def charge_may_be_paid(*, charge: Charge, paid_at: Iterable[datetime]) -> bool:
+    """
+    Whether a payment of the case (times ``paid_at``) may have paid
+    ``charge``: payments are per case, so any payment at or after the
+    charge was recorded. Such a charge cannot be voided (a refund is the way).
+
+    中文：收费是否可能已缴
+    """
+    return any(t >= charge.charged_at for t in paid_at)
 
 
 def charge_void(*, charge: Charge, actor: Any, reason: str) -> Charge:
@@ -41,9 +54,10 @@ def charge_void(*, charge: Charge, actor: Any, reason: str) -> Charge:
             raise ApplicationError(
                 ErrorCode.CHARGE_VOIDED, "该笔收费已作废，不能重复作废。", status=409
             )
-        if Payment.objects.filter(
-            case_id=locked.case_id, paid_at__gte=locked.charged_at
-        ).exists():
+        paid_at = Payment.objects.filter(case_id=locked.case_id).values_list(
+            "paid_at", flat=True
+        )
+        if charge_may_be_paid(charge=locked, paid_at=paid_at):
             raise ApplicationError(
                 ErrorCode.CHARGE_PAID,
                 "该笔收费登记后办件已有缴费，不能作废；如收费有误，请申请退费。",

@@ -60,10 +60,13 @@ def _case_context(request: HttpRequest, case_id: int, **forms: Any) -> dict[str,
             context["refund_form"] = forms.get("refund_form") or RefundForm(
                 payments=fees.payments
             )
+    paid_at = [p.paid_at for p in fees.payments]
     voidable = [
         c
         for c in fees.charges
-        if c.in_force and permissions.can_void_charge(user=request.user, charge=c)
+        if c.in_force
+        and not corrections.charge_may_be_paid(charge=c, paid_at=paid_at)
+        and permissions.can_void_charge(user=request.user, charge=c)
     ]
     if voidable:
         context["void_form"] = forms.get("void_form") or VoidForm(charges=voidable)

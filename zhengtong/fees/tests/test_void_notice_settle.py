@@ -286,3 +286,15 @@ def test_the_cases_deliver_api_answers_409_fees_outstanding(settle):
     assert "未缴" in response.json()["message"]
     _pay(w, 1000)
     assert client_for(w.counter).post(url, body, format="json").status_code == 200
+
+
+def test_the_fee_page_offers_no_void_of_a_charge_a_payment_may_have_paid(
+    fworld, client
+):
+    w = fworld
+    _charge(w)
+    client.force_login(w.counter)
+    page = reverse("workbench:fees-case", args=[w.case.pk])
+    assert "作废收费" in client.get(page).content.decode()
+    _pay(w, 500)
+    assert "作废收费" not in client.get(page).content.decode()
