@@ -5,7 +5,7 @@ this department took in, with the visibility of cases (permissions).
 
 from typing import Any
 
-from .models_joint import PackageReceipt
+from .models_joint import PackageKind, PackageReceipt
 from .permissions import case_visibility_terms, is_department_staff
 
 
@@ -25,3 +25,17 @@ def package_receipts_for_user(*, user: Any, limit: int = 50) -> list[PackageRece
     if not is_department_staff(user):
         return []
     return list(qs.filter(case__department_id=user.department_id)[:limit])
+
+
+def case_origin_receipt(*, case: Any) -> PackageReceipt | None:
+    """
+    The receipt of the 上报件 package this case was created from (where it
+    came from: the lower organ, its case number and opinion), or None.
+
+    中文：上报件来源
+    """
+    return (
+        PackageReceipt.objects.filter(case_id=case.pk, kind=PackageKind.REPORT)
+        .order_by("id")
+        .first()
+    )

@@ -22,6 +22,7 @@ from zhengtong.cases import (
     permissions,
     selectors,
     selectors_joint,
+    selectors_packages,
     services,
     services_instant,
     services_tolerance,
@@ -267,6 +268,8 @@ class WorkbenchCaseDetailView(StaffRequiredMixin, View):
                 case=case, user=request.user
             ),
             "clock": detail.clock,
+            # 上报件: the lower organ this case came from (None otherwise)
+            "origin": selectors_packages.case_origin_receipt(case=case),
             "timeline": timeline_rows(detail),
             "open_supplement": next(
                 (

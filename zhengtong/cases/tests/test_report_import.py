@@ -206,3 +206,8 @@ def test_the_workbench_page_takes_a_package_in(world: World, reported):
     receipt = PackageReceipt.objects.get()
     assert receipt.case.number in done.content.decode()
     assert "已收件并受理" in done.content.decode()
+    # the case page of the upper organ names where the case came from
+    page = web.get(f"/workbench/cases/{receipt.case_id}/").content.decode()
+    assert "上报来源" in page and receipt.origin_number in page
+    lower_page = web.get(f"/workbench/cases/{_lower.pk}/").content.decode()
+    assert "上报来源" not in lower_page
