@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengtong.accounts.models import User
-from zhengtong.accounts.services import staff_effective_assignee
 from zhengtong.core.errors import ApplicationError
 
 from .. import clock
@@ -29,7 +28,7 @@ from ..models_joint import BranchStatus, BranchStep, CaseBranch, JointStepTempla
 from ..permissions import check_work_branch
 from ._base import _lock, _now
 from .joint_base import _branch_not_suspended, _branch_open, _lock_branch, _record
-from .steps import _pick_assignee
+from .steps import ABSENT_REASON, _pick_assignee, absent_backup
 
 OPEN_STEP = (StepStatus.PENDING, StepStatus.ACTIVE)
 
@@ -201,11 +200,8 @@ def branch_steps_reassign_for_absent(*, user: User) -> int:
 
     中文：联办分支环节缺岗转B岗
     """
-    user.refresh_from_db(fields=["is_absent", "backup"])
-    if not user.is_absent:
-        return 0
-    target = staff_effective_assignee(user)
-    if target is None or target.pk == user.pk:
+    target = absent_backup(user)
+    if target is None:
         return 0
     moved = 0
     rows = list(
@@ -227,7 +223,7 @@ def branch_steps_reassign_for_absent(*, user: User) -> int:
                 "branch_step_reassign",
                 None,
                 step=step.pk,
-                reason="承办人不在岗，自动转B岗办理。",
+                reason=ABSENT_REASON,
                 **{"from": user.pk, "to": target.pk},
             )
             moved += 1

@@ -348,6 +348,26 @@ def _system_reassign_record(
     )
 
 
+ABSENT_REASON = "承办人不在岗，自动转B岗办理。"
+
+
+def absent_backup(user: User) -> User | None:
+    """
+    The B岗 who takes over the steps of ``user`` now marked absent, or None
+    (present again, no backup, or the backup is ``user``): the one rule for
+    the single line and the 联办 branches' own steps.
+
+    中文：缺岗接替人
+    """
+    user.refresh_from_db(fields=["is_absent", "backup"])
+    if not user.is_absent:
+        return None
+    target = staff_effective_assignee(user)
+    if target is None or target.pk == user.pk:
+        return None
+    return target
+
+
 def case_step_reassign_for_absent(*, user: User, actor: User | None = None) -> int:
     """
     Move every active step of an absent member of staff to their B岗.
@@ -357,11 +377,8 @@ def case_step_reassign_for_absent(*, user: User, actor: User | None = None) -> i
 
     中文：缺岗转B岗
     """
-    user.refresh_from_db(fields=["is_absent", "backup"])
-    if not user.is_absent:
-        return 0
-    target = staff_effective_assignee(user)
-    if target is None or target.pk == user.pk:
+    target = absent_backup(user)
+    if target is None:
         return 0
     moved = 0
     step_ids = list(
@@ -375,9 +392,7 @@ def case_step_reassign_for_absent(*, user: User, actor: User | None = None) -> i
             step = CaseStep.objects.select_for_update().get(pk=step_id)
             if step.status != StepStatus.ACTIVE or step.assignee_id != user.pk:
                 continue
-            _system_reassign_record_full(
-                case, step, target, "承办人不在岗，自动转B岗办理。"
-            )
+            _system_reassign_record_full(case, step, target, ABSENT_REASON)
             moved += 1
     return moved
 
