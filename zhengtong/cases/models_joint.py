@@ -93,6 +93,20 @@ class JointBranchTemplate(models.Model):
         return f"{self.item_version_id}/{self.department_id}"
 
 
+def branch_line_position(statuses: list[str]) -> tuple[int | None, bool]:
+    """
+    Where a branch stands on its own line of steps, given the steps'
+    statuses in order: the index of its active step (None if none), and
+    whether the branch decides now — it has no steps (one decision), or its
+    active step is the last (the last step decides). The one rule of the
+    service (``branch_steps_to_decide``) and of the pages.
+
+    中文：分支所处环节
+    """
+    current = next((i for i, status in enumerate(statuses) if status == "active"), None)
+    return current, not statuses or current == len(statuses) - 1
+
+
 class JointStepTemplate(models.Model):
     """
     One ordered step of a branch definition (承办 → 审核 → 批准), with the

@@ -25,6 +25,7 @@ from .models_joint import (
     CaseReport,
     JointCoordination,
     ReferralStatus,
+    branch_line_position,
 )
 from .permissions import (
     NOT_VISIBLE,
@@ -74,6 +75,10 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
         own = can_see_branch_internal(
             user=user, branch=SimpleNamespace(department_id=row["department_id"])
         )
+        shown = [
+            _step_shown(step, row["due_date"], own) for step in steps.get(row["id"], [])
+        ]
+        index, deciding = branch_line_position([s["status"] for s in shown])
         rows.append(
             {
                 "id": row["id"],
@@ -90,10 +95,11 @@ def case_branches_rows(*, case: Case, user: Any) -> list[dict[str, Any]]:
                 "opinion": row["opinion"],
                 "internal_note": row["internal_note"] if own else None,
                 "decided_at": row["decided_at"],
-                "steps": [
-                    _step_shown(step, row["due_date"], own)
-                    for step in steps.get(row["id"], [])
-                ],
+                "steps": shown,
+                # the active step, and whether the branch decides now (its
+                # last step, or no steps): models_joint.branch_line_position
+                "current_step": shown[index] if index is not None else None,
+                "deciding": deciding,
             }
         )
     return rows

@@ -80,11 +80,10 @@ class JointCaseView(StaffRequiredMixin, View):
             for b in CaseBranch.objects.filter(case=case, status=BranchStatus.OPEN)
             if permissions.can_work_branch(user=user, branch=b)
         ]
-        steps = {row["id"]: row["steps"] for row in branches}
+        shown = {row["id"]: row for row in branches}
         for b in mine:  # the branch's current step; its last step decides
-            line = steps.get(b.pk, [])
-            b.current_step = next((s for s in line if s["status"] == "active"), None)
-            b.deciding = not line or b.current_step is line[-1]
+            b.current_step = shown[b.pk]["current_step"]
+            b.deciding = shown[b.pk]["deciding"]
         referrals = selectors_joint.case_referrals_list(case=case)
         return render(
             request,

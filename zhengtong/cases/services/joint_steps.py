@@ -24,7 +24,13 @@ from zhengtong.core.errors import ApplicationError
 from .. import clock
 from ..constants import StepStatus
 from ..models import Case
-from ..models_joint import BranchStatus, BranchStep, CaseBranch, JointStepTemplate
+from ..models_joint import (
+    BranchStatus,
+    BranchStep,
+    CaseBranch,
+    JointStepTemplate,
+    branch_line_position,
+)
 from ..permissions import check_work_branch
 from ._base import _lock, _now
 from .joint_base import _branch_not_suspended, _branch_open, _lock_branch, _record
@@ -163,8 +169,9 @@ def branch_steps_to_decide(
     if not steps:
         return
     last = steps[-1]
-    current = next((s for s in steps if s.status == StepStatus.ACTIVE), None)
-    if current is None or current.pk != last.pk:
+    index, deciding = branch_line_position([s.status for s in steps])
+    if not deciding:
+        current = steps[index] if index is not None else None
         where = f"当前环节为“{current.name}”" if current else "当前没有办理中的环节"
         raise ApplicationError(
             "decision_not_at_last_step",
