@@ -204,24 +204,21 @@ def case_pickup_place(*, case: Case) -> str:
 # -- green channel ----------------------------------------------------------
 
 
-MARKED_OPEN_MAX = 500
-
-
 def case_list_marked(*, qs: QuerySet[Case]) -> QuerySet[Case]:
     """
-    Return the cases of ``qs`` with a green channel mark (shown first in the
-    staff inbox): among the newest ``MARKED_OPEN_MAX`` marked cases still
-    open, read first (a short index read of the marks), so the inbox query
-    is narrowed to those ids instead of probing every case for a mark
-    (bench/bench_agency_desk.py).
+    Return the cases of ``qs`` with a green channel mark in force (shown
+    first in the staff inbox): the ids of every marked case still open are
+    read first (a short index read of the marks: open marked cases are few),
+    so the inbox query is narrowed to those ids instead of probing every
+    case for a mark (bench/bench_agency_desk.py). No cap: a department's
+    marked cases must never be left out because others are newer.
 
     中文：绿色通道办件
     """
     ids = list(
         PriorityMark.objects.filter(case__isnull=False, revoked_at__isnull=True)
         .exclude(case__status__in=FINAL_STATUSES)
-        .order_by("-case_id")
-        .values_list("case_id", flat=True)[:MARKED_OPEN_MAX]
+        .values_list("case_id", flat=True)
     )
     return qs.filter(pk__in=ids) if ids else qs.none()
 
