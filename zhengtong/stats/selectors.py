@@ -307,7 +307,20 @@ def case_figures(
     ]
     labels = _labels(group, keys)
     scope = stats_scope(user) if user is not None else None
-    rated = _satisfaction(group, date_from, date_to, scope or department_id)
+    # ratings are kept by department (and region through its departments):
+    # a figure filtered by counter, item or channel shows no 满意率 rather
+    # than the whole department's next to filtered counts
+    rated = (
+        {}
+        if counter_id or item_id or channel
+        else _satisfaction(
+            group,
+            date_from,
+            date_to,
+            scope or department_id,
+            _region_department_ids(region_id) if region_id else None,
+        )
+    )
     out = []
     for key, row in zip(keys, rows, strict=True):
         measures = {m: row[m] or 0 for m in figures.CASE_MEASURES}
@@ -330,7 +343,11 @@ def case_figures(
 
 
 def _satisfaction(
-    group: str, date_from: date, date_to: date, department_id: int | None
+    group: str,
+    date_from: date,
+    date_to: date,
+    department_id: int | None,
+    department_ids: list[int] | None = None,
 ) -> dict[Any, tuple[int, float | None]]:
     """
     满意率 per group key from feedback's rating rollup (its one definition,
@@ -341,13 +358,15 @@ def _satisfaction(
     if group not in RATED_GROUPS:
         return {}
     rows = rating_rollup_rows(
-        date_from=date_from, date_to=date_to, group=group, department_id=department_id
+        date_from=date_from,
+        date_to=date_to,
+        group=group,
+        department_id=department_id,
+        department_ids=department_ids,
     )
     sums: dict[Any, list[int]] = {}
     for r in rows:
-        key = (
-            r["month"] if group == "month" else r.get(f"{group}_id", r["department_id"])
-        )
+        key = r["month"] if group == "month" else r[f"{group}_id"]
         acc = sums.setdefault(key, [0, 0])
         acc[0] += r["ratings"]
         acc[1] += r["satisfied"]

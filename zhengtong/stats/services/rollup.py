@@ -366,7 +366,9 @@ def source_rebuild(source: FactSource, *, from_day: date | None = None) -> int:
         else:
             source.rollup_model._default_manager.filter(day__gte=from_day).delete()
             _week_restart(source, from_day)
-        prefetched = source.prefetch() if source.prefetch else None
+        # one scan of every event pays off for a full rebuild only; a
+        # rebuild from a day visits recent objects, looked up per batch
+        prefetched = source.prefetch() if source.prefetch and from_day is None else None
         deltas: Deltas = {}
         done = 0
         last = 0

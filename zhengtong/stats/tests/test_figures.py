@@ -172,3 +172,27 @@ def test_grain_filter_reads_few_rows():
     assert not grains  # an OR of ranges, no single-row terms
     weekly = str(selectors.grain_filter(date(2025, 4, 1), date(2025, 6, 30), grain="w"))
     assert "'w'" in weekly and "'m'" not in weekly
+
+
+def test_satisfaction_follows_the_filters_it_can_and_is_absent_under_others(nd):
+    from zhengtong.feedback.models_ratings import RatingRollup
+
+    _w, cases = nd
+    period = {"date_from": date(2025, 9, 1), "date_to": date(2025, 10, 31)}
+    (dept,) = selectors.case_figures(**period, group="department")
+    RatingRollup.objects.create(
+        grain="department",
+        month=date(2025, 10, 1),
+        department_id=dept["key"],
+        key_id=dept["key"],
+        ratings=4,
+        satisfied=3,
+    )
+    (dept,) = selectors.case_figures(**period, group="department")
+    assert (dept["ratings"], dept["satisfaction_rate"]) == (4, 0.75)
+    # ratings are not kept by channel: no department-wide rate beside
+    # channel-filtered counts
+    (online,) = selectors.case_figures(
+        **period, group="department", channel=cases["A"].channel
+    )
+    assert (online["ratings"], online["satisfaction_rate"]) == (0, None)
