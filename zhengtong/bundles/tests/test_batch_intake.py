@@ -142,15 +142,32 @@ def test_many_checks_every_application_before_writing(world):
         ),
     ]
     events = AuditEvent.objects.count()
-    with pytest.raises(ApplicationError) as caught:
+    # the savepoint would undo writes anyway: what shows the checks come
+    # first is that no INSERT or UPDATE (not even the numbering) was sent
+    with (
+        CaptureQueriesContext(connection) as sent,
+        pytest.raises(ApplicationError) as caught,
+    ):
         case_services.case_create_many(applications=applications, actor=w.applicant)
     assert caught.value.code == "invalid_form_data"
+    writes = [
+        q["sql"]
+        for q in sent
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert writes == []
     assert Case.objects.count() == 0 and AuditEvent.objects.count() == events
-    with pytest.raises(ApplicationError) as caught:
+    with (
+        CaptureQueriesContext(connection) as sent,
+        pytest.raises(ApplicationError) as caught,
+    ):
         case_services.case_create_many(
             applications=applications[:1], actor=w.police_reviewer
         )
     assert caught.value.code == "not_permitted"  # staff of another department
+    assert not [
+        q for q in sent if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
     assert Case.objects.count() == 0
 
 

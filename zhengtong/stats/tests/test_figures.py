@@ -166,10 +166,25 @@ def test_week_rows_months_and_days_read_alike(nd):
 def test_grain_filter_reads_few_rows():
     """A year with partial months and a quarter by week: bounded pieces."""
     q = selectors.grain_filter(date(2025, 1, 15), date(2025, 12, 20))
-    grains = [c[1] for c in q.children if isinstance(c, tuple)]
-    text = str(q)
-    assert "'m'" in text and "'w'" in text and "'d'" in text
-    assert not grains  # an OR of ranges, no single-row terms
+    assert q.connector == "OR"
+    terms = sorted(
+        (
+            dict(t.children)["grain"],
+            min(v for k, v in t.children if k != "grain"),
+            max(v for k, v in t.children if k != "grain"),
+        )
+        for t in q.children
+    )
+    # whole months Feb–Nov, the whole weeks of January's and December's
+    # parts (Mondays 01-20; 12-01 and 12-08), and the days left at the ends
+    assert terms == [
+        ("d", date(2025, 1, 15), date(2025, 1, 20)),
+        ("d", date(2025, 1, 26), date(2025, 1, 31)),
+        ("d", date(2025, 12, 14), date(2025, 12, 20)),
+        ("m", date(2025, 2, 1), date(2025, 11, 1)),
+        ("w", date(2025, 1, 20), date(2025, 1, 20)),
+        ("w", date(2025, 12, 1), date(2025, 12, 8)),
+    ]
     weekly = str(selectors.grain_filter(date(2025, 4, 1), date(2025, 6, 30), grain="w"))
     assert "'w'" in weekly and "'m'" not in weekly
 
