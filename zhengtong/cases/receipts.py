@@ -150,29 +150,22 @@ def receipt_context(
 
 
 def receipt_issue(
-    *,
-    case: Case,
-    actor: User | None,
-    now: datetime | None = None,
-    with_materials: bool = True,
+    *, case: Case, actor: User | None, now: datetime | None = None
 ) -> CaseDocument:
     """
-    Issue the numbered 收件凭证 for the materials received now (in the
-    caller's transaction; the PDF is rendered on first view).
-
-    ``with_materials=False`` skips reading the files (a case created and
-    submitted in one call has none yet).
+    Issue the next numbered 收件凭证 for the materials received now (in
+    the caller's transaction; the PDF is rendered on first view). A case
+    created and submitted in one call gets its first one from
+    ``receipt_issue_many``.
 
     中文：出具收件凭证
     """
     now = now or timezone.now()
     if case.pk is None:
         raise ValueError("the case must be saved before its receipt")
-    seq = 1
-    if with_materials:  # a new case has no receipt yet: no need to count
-        seq += CaseDocument.objects.filter(case=case, kind=DocumentKind.RECEIPT).count()
+    seq = 1 + CaseDocument.objects.filter(case=case, kind=DocumentKind.RECEIPT).count()
     document = _receipt_new(
-        case=case, actor=actor, now=now, seq=seq, with_materials=with_materials
+        case=case, actor=actor, now=now, seq=seq, with_materials=True
     )
     row_insert(document)
     return document
