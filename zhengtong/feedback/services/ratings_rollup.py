@@ -113,6 +113,12 @@ def rollup_add(*, rating: Rating, delta: Delta) -> None:
 
     中文：更新月度统计
     """
+    _rollup_write(rating, delta)
+    public_token_renew()
+
+
+def _rollup_write(rating: Rating, delta: Delta) -> None:
+    """The rollup rows' UPDATE of ``rollup_add``, without the cache renewal."""
     params: list = []
     keys = _keys(rating)
     values = [getattr(delta, c) for c in COUNTS]
@@ -120,7 +126,6 @@ def rollup_add(*, rating: Rating, delta: Delta) -> None:
         params += [grain, rating.month, rating.department_id, key, *values]
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(keys)), params)
-    public_token_renew()
 
 
 def rollup_rebuild() -> int:
@@ -130,12 +135,11 @@ def rollup_rebuild() -> int:
     中文：重算月度统计
     """
     RatingRollup.objects.all().delete()
-    public_token_renew()
+    public_token_renew()  # once for the whole rebuild, not per rating
     count = 0
     for rating in Rating.objects.all().iterator(chunk_size=2000):
-        delta = rating_counts(rating)
-        rollup_add(rating=rating, delta=delta)
+        _rollup_write(rating, rating_counts(rating))
         if rating.excluded:
-            rollup_add(rating=rating, delta=exclusion_counts(rating))
+            _rollup_write(rating, exclusion_counts(rating))
         count += 1
     return count
