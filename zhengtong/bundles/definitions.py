@@ -105,7 +105,9 @@ class BundleDefinition:
 _read: dict[str, tuple[str, float, BundleDefinition | None]] = {}
 
 
-_token_seen: list[tuple[str, float]] = []
+# (token, when read), replaced whole and read once into a local: a thread
+# never sees it half-changed by another's definitions_changed()
+_token_seen: tuple[str, float] | None = None
 TOKEN_RECHECK_SECONDS = 1.0
 
 
@@ -115,22 +117,25 @@ def definitions_token() -> str:
     asked of the cache at most once a second per process: another process's
     change is seen within a second.
     """
+    global _token_seen
     now = time.monotonic()
-    if _token_seen and now - _token_seen[0][1] < TOKEN_RECHECK_SECONDS:
-        return _token_seen[0][0]
+    seen = _token_seen
+    if seen is not None and now - seen[1] < TOKEN_RECHECK_SECONDS:
+        return seen[0]
     token = cache.get(CACHE_KEY)
     if token is None:
         token = uuid.uuid4().hex
         cache.add(CACHE_KEY, token, None)
         token = cache.get(CACHE_KEY) or token
-    _token_seen[:] = [(token, now)]
+    _token_seen = (token, now)
     return token
 
 
 def definitions_changed() -> None:
     """Renew the token: every process reads the definitions again."""
+    global _token_seen
     cache.set(CACHE_KEY, uuid.uuid4().hex, None)
-    _token_seen.clear()
+    _token_seen = None
     _read.clear()
 
 
