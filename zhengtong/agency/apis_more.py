@@ -166,7 +166,9 @@ class BundleHandoverApi(AgencyApi):
     )
     def post(self, request: Request, application_id: int) -> Response:
         permissions.check_hand_over(user=request.user)
-        group = self._group(request, application_id)
+        application = selectors.bundle_handover_get(
+            user=request.user, application_id=application_id
+        )  # the service reads the group itself, in its transaction
         v = _input(HandoverInput, request)
         counter_id = v.pop("counter", None)
         counter = (
@@ -175,11 +177,11 @@ class BundleHandoverApi(AgencyApi):
             else None
         )
         handovers = services.handover_record_bundle(
-            application=group.application, actor=request.user, counter=counter, **v
+            application=application, actor=request.user, counter=counter, **v
         )
         return Response(
             {
-                "application": group.application.pk,
+                "application": application.pk,
                 "cases": [h.case_id for h in handovers],
                 "method": handovers[0].method,
                 "recipient": mask_name(handovers[0].recipient),

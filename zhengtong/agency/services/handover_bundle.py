@@ -42,20 +42,21 @@ def handover_record_bundle(
     中文：一件事统一出件
     """
     permissions.check_hand_over(user=actor)
-    group = selectors.bundle_handover_group(user=actor, application=application)
-    if group.pending:
-        raise ApplicationError(
-            ErrorCode.BUNDLE_PENDING,
-            "以下子办件尚未作出决定，不能全部出件："
-            + "、".join(c.number for c in group.pending)
-            + "。",
-            status=409,
-        )
-    if not group.ready:
-        raise ApplicationError(
-            ErrorCode.NOT_READY, "该一件事没有待出件的办理结果。", status=409
-        )
     with transaction.atomic():
+        # the group is read in the transaction that hands it over
+        group = selectors.bundle_handover_group(user=actor, application=application)
+        if group.pending:
+            raise ApplicationError(
+                ErrorCode.BUNDLE_PENDING,
+                "以下子办件尚未作出决定，不能全部出件："
+                + "、".join(c.number for c in group.pending)
+                + "。",
+                status=409,
+            )
+        if not group.ready:
+            raise ApplicationError(
+                ErrorCode.NOT_READY, "该一件事没有待出件的办理结果。", status=409
+            )
         handovers = [
             handover_record(
                 case=case,
